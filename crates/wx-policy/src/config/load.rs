@@ -1,0 +1,591 @@
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
+
+use serde_json::Value;
+
+use super::{
+    ConfigError,
+    json::{At, kind, parse_file},
+    model::{Config, ConnectTo, DeviceProfile, Source, Sourced, WXRUN_JSON},
+};
+use crate::{
+    DomainEntry, DomainList, Interface, Lan, LibVersion, ReleaseLabel,
+    domain::{MAX_DOMAINS_PER_INTERFACE, normalise_domain},
+};
+
+const PROJECT_CONFIG: &str = "project.config.json";
+const PRIVATE_CONFIG: &str = "project.private.config.json";
+
+/// Values given on the command line; they win over every file.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `--config FILE`: read this instead of looking for `wxrun.json`.
+    pub config_file: Option<PathBuf>,
+    pub appid: Option<String>,
+    pub lib_version: Option<String>,
+    /// `--no-url-check` gives `Some(false)`.
+    pub url_check: Option<bool>,
+    pub insecure: bool,
+    pub strict: bool,
+    /// `--connect-to HOST:PORT:TARGET_HOST:TARGET_PORT`, repeatable.
+    pub connect_to: Vec<String>,
+    pub ca_files: Vec<PathBuf>,
+    pub lan: Option<String>,
+    pub user_agent: Option<String>,
+    /// `--release-label`: the `{version}` part of the Referer.
+    pub release: Option<String>,
+}
+
+/// The project files found for a starting folder.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProjectFiles {
+    pub root: Option<PathBuf>,
+    pub project_config: Option<PathBuf>,
+    pub private_config: Option<PathBuf>,
+    pub wxrun_json: Option<PathBuf>,
+}
+
+impl ProjectFiles {
+    /// Walks up from `start` to the first folder holding `project.config.json` or
+    /// `wxrun.json`: the project root.
+    pub fn discover(start: &Path) -> ProjectFiles {
+        for dir in start.ancestors() {
+            let project = dir.join(PROJECT_CONFIG);
+            let wxrun = dir.join(WXRUN_JSON);
+            if project.is_file() || wxrun.is_file() {
+                let private = dir.join(PRIVATE_CONFIG);
+                return ProjectFiles {
+                    root: Some(dir.to_path_buf()),
+                    project_config: project.is_file().then_some(project),
+                    private_config: private.is_file().then_some(private),
+                    wxrun_json: wxrun.is_file().then_some(wxrun),
+                };
+            }
+        }
+        ProjectFiles::default()
+    }
+}
+
+fn read_json(file: &Path) -> Result<Value, ConfigError> {
+    let text = fs::read_to_string(file)
+        .map_err(|err| ConfigError::in_file(file, "", format!("cannot be read: {err}")))?;
+    parse_file(file, &text)
+}
+
+fn parse_lib_version(text: &str) -> Result<LibVersion, String> {
+    if text == "latest" {
+        return Ok(LibVersion::NEWEST_MODELLED);
+    }
+    text.parse()
+        .map_err(|err: crate::version::BadVersion| err.to_string())
+}
+
+/// Loads the configuration for a script or project in `start` (a folder): project files found
+/// by walking up, then `wxrun.json` (or `overrides.config_file`), then the overrides.
+pub fn load(start: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
+    let files = ProjectFiles::discover(start);
+    let mut config = Config {
+        project_root: files.root.clone(),
+        ..Config::default()
+    };
+    let mut miniprogram_root = files.root.clone();
+    for file in [&files.project_config, &files.private_config]
+        .into_iter()
+        .flatten()
+    {
+        let json = read_json(file)?;
+        if let Some(dir) = apply_project_config(&mut config, file, &json)? {
+            miniprogram_root = Some(dir);
+        }
+        config.files.push(file.clone());
+    }
+    if let Some(root) = &miniprogram_root {
+        for name in ["app.json", "game.json"] {
+            let file = root.join(name);
+            if file.is_file() {
+                let json = read_json(&file)?;
+                apply_app_json(&mut config, &file, &json)?;
+                config.files.push(file);
+                break;
+            }
+        }
+    }
+    config.miniprogram_root = miniprogram_root;
+    let wxrun_json = match &overrides.config_file {
+        Some(explicit) => {
+            if !explicit.is_file() {
+                return Err(ConfigError::on_command_line(
+                    "--config",
+                    format!("{} does not exist or is not a file", explicit.display()),
+                ));
+            }
+            Some(explicit.clone())
+        }
+        None => files.wxrun_json.clone(),
+    };
+    if let Some(file) = wxrun_json {
+        let json = read_json(&file)?;
+        apply_wxrun_json(&mut config, &file, &json)?;
+        config.files.push(file);
+    }
+    apply_overrides(&mut config, overrides)?;
+    Ok(config)
+}
+
+/// `project.config.json` and its private twin: only the keys wxrun uses are read, since the
+/// files belong to WeChat DevTools and hold many more. Returns the `miniprogramRoot` folder.
+fn apply_project_config(
+    config: &mut Config,
+    file: &Path,
+    json: &Value,
+) -> Result<Option<PathBuf>, ConfigError> {
+    let root = At {
+        file,
+        key: "",
+        value: json,
+    }
+    .object()?;
+    let source = || Source::File(file.to_path_buf());
+    if let Some(value) = root.get("appid") {
+        let appid = At {
+            file,
+            key: "appid",
+            value,
+        }
+        .str()?;
+        if !appid.is_empty() {
+            config.appid.set(appid.to_string(), source());
+        }
+    }
+    if let Some(value) = root.get("libVersion") {
+        let at = At {
+            file,
+            key: "libVersion",
+            value,
+        };
+        let version = parse_lib_version(at.str()?).map_err(|err| at.error(err))?;
+        config.lib_version.set(version, source());
+    }
+    if let Some(setting) = root.get("setting") {
+        let setting = At {
+            file,
+            key: "setting",
+            value: setting,
+        }
+        .object()?;
+        if let Some(value) = setting.get("urlCheck") {
+            let check = At {
+                file,
+                key: "setting.urlCheck",
+                value,
+            }
+            .bool()?;
+            config.url_check.set(check, source());
+        }
+    }
+    let mut miniprogram_root = None;
+    if let Some(value) = root.get("miniprogramRoot") {
+        let relative = At {
+            file,
+            key: "miniprogramRoot",
+            value,
+        }
+        .str()?;
+        let dir = file.parent().unwrap_or(Path::new(".")).join(relative);
+        if !dir.is_dir() {
+            return Err(ConfigError::in_file(
+                file,
+                "miniprogramRoot",
+                format!("{relative:?} is not a folder next to this file"),
+            ));
+        }
+        miniprogram_root = Some(dir);
+    }
+    Ok(miniprogram_root)
+}
+
+fn apply_network_timeout(
+    config: &mut Config,
+    file: &Path,
+    value: &Value,
+) -> Result<(), ConfigError> {
+    let object = At {
+        file,
+        key: "networkTimeout",
+        value,
+    }
+    .object()?;
+    for (key, value) in object {
+        let full_key = format!("networkTimeout.{key}");
+        let Some(slot) = config.network_timeout.by_key_mut(key) else {
+            return Err(ConfigError::in_file(
+                file,
+                full_key,
+                format!(
+                    "unknown key; networkTimeout takes {}",
+                    super::NetworkTimeouts::KEYS.join(", ")
+                ),
+            ));
+        };
+        let ms = At {
+            file,
+            key: &full_key,
+            value,
+        }
+        .integer(1, u64::from(u32::MAX))?;
+        slot.set(Some(ms), Source::File(file.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// `app.json` / `game.json`: only `networkTimeout` concerns the network.
+fn apply_app_json(config: &mut Config, file: &Path, json: &Value) -> Result<(), ConfigError> {
+    let root = At {
+        file,
+        key: "",
+        value: json,
+    }
+    .object()?;
+    if let Some(value) = root.get("networkTimeout") {
+        apply_network_timeout(config, file, value)?;
+    }
+    Ok(())
+}
+
+const WXRUN_KEYS: &[&str] = &[
+    "$schema",
+    "appid",
+    "libVersion",
+    "urlCheck",
+    "strict",
+    "requestdomain",
+    "wsrequestdomain",
+    "uploaddomain",
+    "downloaddomain",
+    "udpdomain",
+    "tcpdomain",
+    "lan",
+    "connectTo",
+    "ca",
+    "version",
+    "userAgent",
+    "networkTimeout",
+    "limits",
+    "device",
+];
+
+fn domain_list(at: At<'_>, interface: Interface) -> Result<DomainList, ConfigError> {
+    let items = at.strings()?;
+    if items.len() > MAX_DOMAINS_PER_INTERFACE {
+        return Err(at.error(format!(
+            "has {} entries; the platform allows at most {MAX_DOMAINS_PER_INTERFACE} per interface",
+            items.len()
+        )));
+    }
+    let mut entries = Vec::with_capacity(items.len());
+    for (key, text) in items {
+        let entry = DomainEntry::parse(text, interface)
+            .map_err(|err| ConfigError::in_file(at.file, key, format!("{text:?} {err}")))?;
+        entries.push(entry);
+    }
+    DomainList::new(entries).map_err(|count| at.error(format!("has {count} entries")))
+}
+
+/// Splits `host:port`, with IPv6 hosts in brackets.
+fn split_host_port(text: &str) -> Option<(String, u16)> {
+    let (host, port) = text.rsplit_once(':')?;
+    let port = port.parse::<u16>().ok().filter(|p| *p != 0)?;
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    (!host.is_empty()).then(|| (host.to_string(), port))
+}
+
+fn connect_to_rule(from: &str, to: &str) -> Result<ConnectTo, String> {
+    let (host, port) = split_host_port(from)
+        .ok_or_else(|| format!("{from:?} is not HOST:PORT, such as \"api.example.com:443\""))?;
+    let (target_host, target_port) = split_host_port(to)
+        .ok_or_else(|| format!("{to:?} is not HOST:PORT, such as \"127.0.0.1:8443\""))?;
+    Ok(ConnectTo {
+        host: normalise_domain(&host),
+        port,
+        target_host,
+        target_port,
+    })
+}
+
+fn apply_device(config: &mut Config, file: &Path, value: &Value) -> Result<(), ConfigError> {
+    let object = At {
+        file,
+        key: "device",
+        value,
+    }
+    .object()?;
+    let mut device = config.device.value.clone();
+    for (key, value) in object {
+        let full_key = format!("device.{key}");
+        let at = At {
+            file,
+            key: &full_key,
+            value,
+        };
+        let text = || at.str().map(str::to_string);
+        let size = || at.integer(1, 100_000).map(|n| n as u32);
+        match key.as_str() {
+            "brand" => device.brand = text()?,
+            "model" => device.model = text()?,
+            "system" => device.system = text()?,
+            "platform" => device.platform = text()?,
+            "version" => device.version = text()?,
+            "language" => device.language = text()?,
+            "pixelRatio" => {
+                device.pixel_ratio =
+                    value.as_f64().filter(|ratio| *ratio > 0.0).ok_or_else(|| {
+                        at.error(format!("expected a positive number, found {}", kind(value)))
+                    })?;
+            }
+            "screenWidth" => device.screen_width = size()?,
+            "screenHeight" => device.screen_height = size()?,
+            "windowWidth" => device.window_width = size()?,
+            "windowHeight" => device.window_height = size()?,
+            "statusBarHeight" => device.status_bar_height = at.integer(0, 1000)? as u32,
+            "networkType" => {
+                let network = at.str()?;
+                if !DeviceProfile::NETWORK_TYPES.contains(&network) {
+                    return Err(at.error(format!(
+                        "{network:?} is not a network type; use one of {}",
+                        DeviceProfile::NETWORK_TYPES.join(", ")
+                    )));
+                }
+                device.network_type = network.to_string();
+            }
+            _ => {
+                return Err(at.error(
+                    "unknown key; device takes brand, model, system, platform, version, language, \
+                     pixelRatio, screenWidth, screenHeight, windowWidth, windowHeight, \
+                     statusBarHeight, networkType",
+                ));
+            }
+        }
+    }
+    config.device.set(device, Source::File(file.to_path_buf()));
+    Ok(())
+}
+
+fn apply_limits(config: &mut Config, file: &Path, value: &Value) -> Result<(), ConfigError> {
+    let object = At {
+        file,
+        key: "limits",
+        value,
+    }
+    .object()?;
+    let source = || Source::File(file.to_path_buf());
+    for (key, value) in object {
+        let full_key = format!("limits.{key}");
+        let at = At {
+            file,
+            key: &full_key,
+            value,
+        };
+        let limits = &mut config.limits;
+        match key.as_str() {
+            "maxRequestConcurrent" => limits
+                .max_request_concurrent
+                .set(at.integer(1, 1000)? as usize, source()),
+            "maxUploadConcurrent" => limits
+                .max_upload_concurrent
+                .set(at.integer(1, 1000)? as usize, source()),
+            "maxDownloadConcurrent" => limits
+                .max_download_concurrent
+                .set(at.integer(1, 1000)? as usize, source()),
+            "maxDownloadFileSize" => limits
+                .max_download_file_size
+                .set(at.integer(1, u64::MAX)?, source()),
+            "localServiceDiscoveryTimeout" => limits
+                .local_service_discovery_timeout
+                .set(at.integer(1, 3_600_000)?, source()),
+            _ => {
+                return Err(at.error(
+                    "unknown key; limits takes maxRequestConcurrent, maxUploadConcurrent, \
+                     maxDownloadConcurrent, maxDownloadFileSize (bytes), \
+                     localServiceDiscoveryTimeout (ms)",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<(), ConfigError> {
+    let root = At {
+        file,
+        key: "",
+        value: json,
+    }
+    .object()?;
+    let source = || Source::File(file.to_path_buf());
+    let base = file.parent().unwrap_or(Path::new("."));
+    for (key, value) in root {
+        let at = At { file, key, value };
+        match key.as_str() {
+            "$schema" => {}
+            "appid" => config.appid.set(at.str()?.to_string(), source()),
+            "libVersion" => {
+                let version = parse_lib_version(at.str()?).map_err(|err| at.error(err))?;
+                config.lib_version.set(version, source());
+            }
+            "urlCheck" => config.url_check.set(at.bool()?, source()),
+            "strict" => config.strict.set(at.bool()?, source()),
+            "lan" => {
+                let lan: Lan = at
+                    .str()?
+                    .parse()
+                    .map_err(|err: crate::lan::BadCidr| at.error(err.to_string()))?;
+                config.lan.set(Some(lan), source());
+            }
+            "connectTo" => {
+                for (from, to) in at.object()? {
+                    let rule_key = format!("connectTo.{from}");
+                    let to = At {
+                        file,
+                        key: &rule_key,
+                        value: to,
+                    }
+                    .str()?;
+                    let rule = connect_to_rule(from, to)
+                        .map_err(|err| ConfigError::in_file(file, rule_key.clone(), err))?;
+                    config.connect_to.push(Sourced {
+                        value: rule,
+                        source: source(),
+                    });
+                }
+            }
+            "ca" => {
+                for (item_key, path) in at.strings()? {
+                    let resolved = base.join(path);
+                    if !resolved.is_file() {
+                        return Err(ConfigError::in_file(
+                            file,
+                            item_key,
+                            format!(
+                                "{} does not exist; give a PEM file of CA certificates (relative paths start at this file's folder)",
+                                resolved.display()
+                            ),
+                        ));
+                    }
+                    config.ca_files.push(Sourced {
+                        value: resolved,
+                        source: source(),
+                    });
+                }
+            }
+            "version" => {
+                let label: ReleaseLabel = at
+                    .str()?
+                    .parse()
+                    .map_err(|err: crate::referer::BadReleaseLabel| at.error(err.to_string()))?;
+                config.release.set(label, source());
+            }
+            "userAgent" => config.user_agent.set(Some(at.str()?.to_string()), source()),
+            "networkTimeout" => apply_network_timeout(config, file, value)?,
+            "limits" => apply_limits(config, file, value)?,
+            "device" => apply_device(config, file, value)?,
+            domain_key => {
+                let Some(interface) = Interface::ALL
+                    .into_iter()
+                    .find(|i| i.domain_key() == domain_key)
+                else {
+                    let suggestion = WXRUN_KEYS
+                        .iter()
+                        .find(|known| known.eq_ignore_ascii_case(domain_key))
+                        .map(|known| format!(" (did you mean `{known}`?)"))
+                        .unwrap_or_default();
+                    return Err(at.error(format!(
+                        "unknown key{suggestion}; wxrun.json takes {}",
+                        WXRUN_KEYS[1..].join(", ")
+                    )));
+                };
+                let list = domain_list(at, interface)?;
+                config.domains[interface as usize].set(list, source());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn apply_overrides(config: &mut Config, overrides: &Overrides) -> Result<(), ConfigError> {
+    if let Some(appid) = &overrides.appid {
+        config.appid.set(appid.clone(), Source::Flag("--appid"));
+    }
+    if let Some(text) = &overrides.lib_version {
+        let version = parse_lib_version(text)
+            .map_err(|err| ConfigError::on_command_line("--lib-version", err))?;
+        config
+            .lib_version
+            .set(version, Source::Flag("--lib-version"));
+    }
+    if let Some(check) = overrides.url_check {
+        config.url_check.set(check, Source::Flag("--no-url-check"));
+    }
+    if overrides.insecure {
+        config.insecure.set(true, Source::Flag("--insecure"));
+    }
+    if overrides.strict {
+        config.strict.set(true, Source::Flag("--strict"));
+    }
+    if let Some(text) = &overrides.lan {
+        let lan: Lan = text.parse().map_err(|err: crate::lan::BadCidr| {
+            ConfigError::on_command_line("--lan", err.to_string())
+        })?;
+        config.lan.set(Some(lan), Source::Flag("--lan"));
+    }
+    if let Some(agent) = &overrides.user_agent {
+        config
+            .user_agent
+            .set(Some(agent.clone()), Source::Flag("--user-agent"));
+    }
+    if let Some(text) = &overrides.release {
+        let label: ReleaseLabel =
+            text.parse()
+                .map_err(|err: crate::referer::BadReleaseLabel| {
+                    ConfigError::on_command_line("--release-label", err.to_string())
+                })?;
+        config.release.set(label, Source::Flag("--release-label"));
+    }
+    for rule in &overrides.connect_to {
+        let parts: Vec<&str> = rule.splitn(3, ':').collect();
+        let parsed = match parts.as_slice() {
+            [host, port, target] => connect_to_rule(&format!("{host}:{port}"), target),
+            _ => Err(String::new()),
+        }
+        .map_err(|_| {
+            ConfigError::on_command_line(
+                "--connect-to",
+                format!("{rule:?} is not HOST:PORT:TARGET_HOST:TARGET_PORT, such as api.example.com:443:127.0.0.1:8443"),
+            )
+        })?;
+        config.connect_to.push(Sourced {
+            value: parsed,
+            source: Source::Flag("--connect-to"),
+        });
+    }
+    for path in &overrides.ca_files {
+        if !path.is_file() {
+            return Err(ConfigError::on_command_line(
+                "--ca-file",
+                format!("{} does not exist", path.display()),
+            ));
+        }
+        config.ca_files.push(Sourced {
+            value: path.clone(),
+            source: Source::Flag("--ca-file"),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,294 @@
+use std::fs;
+
+use super::*;
+
+struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    fn new() -> Project {
+        Project {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn file(&self, name: &str, text: &str) -> &Self {
+        let path = self.dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+        self
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn load(&self) -> Result<Config, ConfigError> {
+        load(self.dir.path(), &Overrides::default())
+    }
+
+    fn error(&self, wxrun_json: &str) -> ConfigError {
+        self.file("wxrun.json", wxrun_json);
+        self.load().expect_err(wxrun_json)
+    }
+}
+
+#[test]
+fn defaults_without_any_file() {
+    let project = Project::new();
+    let config = project.load().unwrap();
+    assert_eq!(config.appid.value, "touristappid");
+    assert_eq!(config.lib_version.value, LibVersion::NEWEST_MODELLED);
+    assert!(config.url_check.value);
+    assert_eq!(config.release.value, ReleaseLabel::Develop);
+    assert_eq!(config.project_root, None);
+    assert!(
+        config
+            .describe()
+            .iter()
+            .all(|(_, _, source)| *source == Source::Default)
+    );
+}
+
+#[test]
+fn project_files_are_found_by_walking_up() {
+    let project = Project::new();
+    project
+        .file(
+            "project.config.json",
+            r#"{"appid": "wx0123", "libVersion": "2.9.0", "setting": {"urlCheck": true, "es6": true}, "compileType": "miniprogram"}"#,
+        )
+        .file("project.private.config.json", r#"{"setting": {"urlCheck": false}}"#)
+        .file("app.json", r#"{"pages": ["pages/index/index"], "networkTimeout": {"request": 5000, "downloadFile": 7000}}"#)
+        .file("pages/index/index.js", "");
+    let config = load(&project.path("pages/index"), &Overrides::default()).unwrap();
+    assert_eq!(config.project_root.as_deref(), Some(project.dir.path()));
+    assert_eq!(config.appid.value, "wx0123");
+    assert_eq!(
+        config.appid.source,
+        Source::File(project.path("project.config.json"))
+    );
+    assert_eq!(config.lib_version.value, LibVersion::new(2, 9, 0));
+    assert!(!config.url_check.value, "the private file wins");
+    assert_eq!(
+        config.url_check.source,
+        Source::File(project.path("project.private.config.json"))
+    );
+    assert_eq!(config.network_timeout.request.value, Some(5000));
+    assert_eq!(config.network_timeout.download_file.value, Some(7000));
+    assert_eq!(config.network_timeout.upload_file.value, None);
+    assert_eq!(config.files.len(), 3);
+}
+
+#[test]
+fn miniprogram_root_locates_app_json() {
+    let project = Project::new();
+    project
+        .file(
+            "project.config.json",
+            r#"{"miniprogramRoot": "miniprogram/"}"#,
+        )
+        .file(
+            "miniprogram/app.json",
+            r#"{"networkTimeout": {"connectSocket": 3000}}"#,
+        );
+    let config = project.load().unwrap();
+    assert_eq!(config.network_timeout.connect_socket.value, Some(3000));
+    assert_eq!(config.miniprogram_root, Some(project.path("miniprogram/")));
+    project.file("project.config.json", r#"{"miniprogramRoot": "missing/"}"#);
+    let err = project.load().unwrap_err();
+    assert_eq!(err.key, "miniprogramRoot");
+}
+
+#[test]
+fn wxrun_json_sets_everything() {
+    let project = Project::new();
+    project.file("certs/ca.pem", "not checked here").file(
+        "wxrun.json",
+        r#"{
+            "requestdomain": ["https://api.example.com", "pay.example.com:8443"],
+            "wsrequestdomain": "wss://ws.example.com",
+            "lan": "192.168.1.23/24",
+            "connectTo": {"api.example.com:443": "127.0.0.1:8443"},
+            "ca": "certs/ca.pem",
+            "version": "devtools",
+            "userAgent": "custom",
+            "limits": {"maxRequestConcurrent": 2, "maxDownloadFileSize": 1024},
+            "networkTimeout": {"uploadFile": 1000},
+            "device": {"platform": "android", "networkType": "4g", "pixelRatio": 2.5}
+        }"#,
+    );
+    let config = project.load().unwrap();
+    assert_eq!(config.domains(Interface::Request).entries().len(), 2);
+    assert_eq!(
+        config.domains(Interface::Socket).entries()[0].host(),
+        "ws.example.com"
+    );
+    assert_eq!(config.lan.value.unwrap().to_string(), "192.168.1.23/24");
+    assert_eq!(config.connect_to[0].value.target_port, 8443);
+    assert_eq!(config.ca_files[0].value, project.path("certs/ca.pem"));
+    assert_eq!(config.release.value, ReleaseLabel::DevTools);
+    assert_eq!(config.limits.pool_size(Interface::Request), 2);
+    assert_eq!(config.limits.pool_size(Interface::UploadFile), 10);
+    assert_eq!(config.limits.max_download_file_size.value, 1024);
+    assert_eq!(config.network_timeout.upload_file.value, Some(1000));
+    assert_eq!(config.device.value.platform, "android");
+    assert_eq!(config.device.value.network_type, "4g");
+    let wxrun = Source::File(project.path("wxrun.json"));
+    assert_eq!(config.limits.max_request_concurrent.source, wxrun);
+    assert_eq!(config.limits.max_upload_concurrent.source, Source::Default);
+}
+
+#[test]
+fn errors_name_file_key_value_and_fix() {
+    let project = Project::new();
+    let twenty_one: Vec<String> = (0..21).map(|i| format!("\"d{i}.example.com\"")).collect();
+    let cases = [
+        (
+            format!("{{\"requestdomain\": [{}]}}", twenty_one.join(",")),
+            "requestdomain",
+            "at most 20",
+        ),
+        (
+            r#"{"requestdomain": ["a.example.com", "192.168.1.1"]}"#.to_string(),
+            "requestdomain[1]",
+            "\"192.168.1.1\" is an IP address",
+        ),
+        (
+            r#"{"uploaddomain": ["localhost"]}"#.to_string(),
+            "uploaddomain[0]",
+            "is localhost",
+        ),
+        (
+            r#"{"requestdomain": ["https://api.weixin.qq.com"]}"#.to_string(),
+            "requestdomain[0]",
+            "can never be configured",
+        ),
+        (
+            r#"{"requestDomain": []}"#.to_string(),
+            "requestDomain",
+            "did you mean `requestdomain`",
+        ),
+        (
+            r#"{"urlCheck": "no"}"#.to_string(),
+            "urlCheck",
+            "expected true or false, found a string (\"no\")",
+        ),
+        (
+            r#"{"lan": "192.168.1.0/33"}"#.to_string(),
+            "lan",
+            "not an IPv4 address with a prefix length",
+        ),
+        (
+            r#"{"lan": 24}"#.to_string(),
+            "lan",
+            "expected a string, found a number (24)",
+        ),
+        (
+            r#"{"limits": {"maxRequestConcurrent": 0}}"#.to_string(),
+            "limits.maxRequestConcurrent",
+            "out of range: expected a whole number from 1 to 1000",
+        ),
+        (
+            r#"{"limits": {"pool": 1}}"#.to_string(),
+            "limits.pool",
+            "unknown key",
+        ),
+        (
+            r#"{"connectTo": {"api.example.com": "127.0.0.1:1"}}"#.to_string(),
+            "connectTo.api.example.com",
+            "is not HOST:PORT",
+        ),
+        (
+            r#"{"ca": ["missing.pem"]}"#.to_string(),
+            "ca[0]",
+            "does not exist",
+        ),
+        (
+            r#"{"version": "beta"}"#.to_string(),
+            "version",
+            "is not a release label",
+        ),
+        (
+            r#"{"libVersion": "2.x"}"#.to_string(),
+            "libVersion",
+            "not a base-library version",
+        ),
+        (
+            r#"{"device": {"networkType": "lte"}}"#.to_string(),
+            "device.networkType",
+            "use one of wifi",
+        ),
+        (
+            r#"{"wsrequestdomain": ["https://ws.example.com"]}"#.to_string(),
+            "wsrequestdomain[0]",
+            "uses scheme \"https\"",
+        ),
+    ];
+    for (text, key, fragment) in cases {
+        let err = project.error(&text);
+        assert_eq!(
+            err.file.as_deref(),
+            Some(project.path("wxrun.json").as_path()),
+            "{text}"
+        );
+        assert_eq!(err.key, key, "{text}");
+        let shown = err.to_string();
+        assert!(shown.contains(fragment), "{text}: {shown}");
+        assert!(shown.contains("wxrun.json"), "{shown}");
+    }
+}
+
+#[test]
+fn syntax_errors_give_line_and_column() {
+    let project = Project::new();
+    let err = project.error("{\n  \"appid\": \"x\",\n}");
+    assert!(
+        err.to_string().contains("not valid JSON at line 3"),
+        "{err}"
+    );
+}
+
+#[test]
+fn flags_win_and_are_checked() {
+    let project = Project::new();
+    project.file(
+        "wxrun.json",
+        r#"{"appid": "wxfile", "libVersion": "2.0.0"}"#,
+    );
+    let overrides = Overrides {
+        appid: Some("wxflag".into()),
+        url_check: Some(false),
+        connect_to: vec!["api.example.com:443:127.0.0.1:9443".into()],
+        lan: Some("10.0.0.2/8".into()),
+        ..Overrides::default()
+    };
+    let config = load(project.dir.path(), &overrides).unwrap();
+    assert_eq!(config.appid.value, "wxflag");
+    assert_eq!(config.appid.source, Source::Flag("--appid"));
+    assert_eq!(config.lib_version.value, LibVersion::new(2, 0, 0));
+    assert!(!config.url_check.value);
+    assert_eq!(config.connect_to[0].value.host, "api.example.com");
+    assert_eq!(config.connect_to[0].value.target_host, "127.0.0.1");
+
+    let bad = Overrides {
+        connect_to: vec!["api.example.com:443".into()],
+        ..Overrides::default()
+    };
+    let err = load(project.dir.path(), &bad).unwrap_err();
+    assert_eq!(err.file, None);
+    assert!(
+        err.to_string().starts_with("command line: --connect-to"),
+        "{err}"
+    );
+
+    let missing = Overrides {
+        config_file: Some(project.path("nope.json")),
+        ..Overrides::default()
+    };
+    assert_eq!(
+        load(project.dir.path(), &missing).unwrap_err().key,
+        "--config"
+    );
+}

@@ -1,0 +1,13 @@
+//! The configuration of one run (spec section 11): the model, where each value came from, and
+//! loading it from the mini-program project, `wxrun.json` and command-line overrides.
+
+mod error;
+mod json;
+mod load;
+mod model;
+
+pub use error::ConfigError;
+pub use load::{Overrides, ProjectFiles, load};
+pub use model::{
+    Config, ConnectTo, DeviceProfile, Limits, NetworkTimeouts, Source, Sourced, WXRUN_JSON,
+};
