@@ -202,7 +202,8 @@ mod tests {
 
     #[test]
     fn refuses_what_the_platform_refuses() {
-        let cases: [(&str, fn(&DomainError) -> bool); 12] = [
+        type Check = fn(&DomainError) -> bool;
+        let cases: [(&str, Check); 12] = [
             ("", |e| *e == DomainError::Empty),
             ("http://api.example.com", |e| {
                 matches!(e, DomainError::WrongScheme { .. })

@@ -66,13 +66,11 @@ impl FromStr for LibVersion {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let bad = || BadVersion(text.to_string());
         let mut parts = [0u16; 3];
-        let mut count = 0;
-        for piece in text.trim().split('.') {
-            if count == 3 || piece.is_empty() || !piece.bytes().all(|b| b.is_ascii_digit()) {
+        for (index, piece) in text.trim().split('.').enumerate() {
+            if index == 3 || piece.is_empty() || !piece.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad());
             }
-            parts[count] = piece.parse().map_err(|_| bad())?;
-            count += 1;
+            parts[index] = piece.parse().map_err(|_| bad())?;
         }
         Ok(LibVersion::new(parts[0], parts[1], parts[2]))
     }

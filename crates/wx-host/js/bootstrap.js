@@ -1,0 +1,263 @@
+// The host's JavaScript layer: console, timers, CommonJS modules and the `wxrun` built-in.
+// It receives the native functions of the host and returns the internals object that Rust and
+// the other embedded layers use; user code never sees `native` or the internals.
+(function (native, inspectLib) {
+  'use strict';
+  const { inspect, formatArgs, formatError, userStack, setLocationFixer } = inspectLib;
+  const HEADER_LENGTH = native.commonJsHeaderLength;
+
+  // ---------------------------------------------------------------- errors and warnings
+
+  // Hooks other layers (the test runner) install to take over reporting.
+  const hooks = { uncaught: null, warning: null, console: null };
+
+  function describeError(value) {
+    return value instanceof Error ? formatError(value) : inspect(value, { depth: 4 });
+  }
+
+  // Columns on line 1 of a CommonJS file count the wrapper placed before the file's text.
+  function fixLocation(location) {
+    const match = /^(.*):1:(\d+)$/.exec(location);
+    if (!match) return location;
+    if (!commonJsFiles.has(match[1])) return location;
+    return match[1] + ':1:' + Math.max(1, Number(match[2]) - HEADER_LENGTH);
+  }
+  setLocationFixer((line) => line.replace(/([^\s()]+:\d+:\d+)(\)?)\s*$/, (all, location, paren) => fixLocation(location) + paren));
+
+  // The first frame of user code on the current stack, as "file:line:col".
+  function callSite() {
+    const lines = userStack(new Error().stack).split('\n');
+    for (const line of lines) {
+      const match = /\(([^()]+:\d+:\d+)\)\s*$/.exec(line) || /at (\S+:\d+:\d+)\s*$/.exec(line);
+      if (match) return match[1];
+    }
+    return '<unknown>';
+  }
+
+  // An exception nobody caught. Returns true when a hook took it over; otherwise the caller
+  // (Rust) prints it and ends the run.
+  function onUncaught(error, origin) {
+    return hooks.uncaught ? hooks.uncaught(error, origin) === true : false;
+  }
+
+  // An exception thrown by a user callback of an API: reported, counted, and the run goes on.
+  function reportCallbackError(error, api) {
+    if (hooks.uncaught && hooks.uncaught(error, 'callback', api) === true) return;
+    native.printError('Uncaught exception in a callback of ' + api + ': ' + describeError(error), false);
+  }
+
+  const warned = new Set();
+  // A conformance warning: printed once per code and call site.
+  function warn(code, message, site) {
+    const where = site || callSite();
+    const key = code + '\u0000' + where;
+    if (warned.has(key)) return;
+    warned.add(key);
+    if (hooks.warning && hooks.warning({ code, message, site: where }) === true) return;
+    native.printWarning(code, message, where);
+  }
+
+  // ---------------------------------------------------------------- console
+
+  let groupIndent = '';
+  const counts = new Map();
+  const timeLabels = new Map();
+
+  function emit(stream, text) {
+    const indented = groupIndent ? text.split('\n').map((l) => groupIndent + l).join('\n') : text;
+    if (hooks.console && hooks.console(stream, indented) === true) return;
+    native.write(stream === 'stderr' ? 2 : 1, indented + '\n');
+  }
+
+  const console = {
+    log: (...args) => emit('stdout', formatArgs(args)),
+    info: (...args) => emit('stdout', formatArgs(args)),
+    debug: (...args) => emit('stdout', formatArgs(args)),
+    warn: (...args) => emit('stderr', formatArgs(args)),
+    error: (...args) => emit('stderr', formatArgs(args)),
+    trace: (...args) => {
+      const stack = userStack(new Error().stack);
+      emit('stderr', 'Trace' + (args.length ? ': ' + formatArgs(args) : '') + (stack ? '\n' + stack : ''));
+    },
+    assert: (condition, ...args) => {
+      if (!condition) emit('stderr', 'Assertion failed' + (args.length ? ': ' + formatArgs(args) : ''));
+    },
+    dir: (value, options) => emit('stdout', inspect(value, options)),
+    table: (...args) => emit('stdout', formatArgs(args)),
+    group: (...args) => {
+      if (args.length) emit('stdout', formatArgs(args));
+      groupIndent += '  ';
+    },
+    groupEnd: () => {
+      groupIndent = groupIndent.slice(2);
+    },
+    count: (label = 'default') => {
+      const n = (counts.get(label) || 0) + 1;
+      counts.set(label, n);
+      emit('stdout', label + ': ' + n);
+    },
+    countReset: (label = 'default') => counts.delete(label),
+    time: (label = 'default') => timeLabels.set(label, performance.now()),
+    timeLog: (label = 'default', ...args) => {
+      const start = timeLabels.get(label);
+      if (start !== undefined) emit('stdout', label + ': ' + (performance.now() - start).toFixed(3) + 'ms' + (args.length ? ' ' + formatArgs(args) : ''));
+    },
+    timeEnd: (label = 'default') => {
+      const start = timeLabels.get(label);
+      if (start === undefined) return;
+      timeLabels.delete(label);
+      emit('stdout', label + ': ' + (performance.now() - start).toFixed(3) + 'ms');
+    },
+  };
+  console.groupCollapsed = console.group;
+
+  // ---------------------------------------------------------------- timers
+
+  const timers = new Map();
+  let nextTimerId = 1;
+
+  function checkCallback(callback) {
+    if (typeof callback !== 'function') {
+      throw new TypeError('The "callback" argument must be of type function. Received ' + inspect(callback));
+    }
+  }
+
+  function delayOf(delay) {
+    const ms = Number(delay);
+    // As in Node: below 1 ms (or not a number) means 1 ms, so that equal delays keep their
+    // call order.
+    return ms >= 1 && ms <= 2147483647 ? Math.floor(ms) : 1;
+  }
+
+  function startTimer(callback, delay, args, repeat) {
+    checkCallback(callback);
+    const id = nextTimerId++;
+    const ms = delayOf(delay);
+    timers.set(id, { callback, args, repeat, ms });
+    native.timerStart(id, ms);
+    return id;
+  }
+
+  function clearTimer(id) {
+    if (timers.delete(id)) native.timerClear(id);
+  }
+
+  function fireTimer(id) {
+    const timer = timers.get(id);
+    if (!timer) return;
+    if (timer.repeat) native.timerStart(id, timer.ms);
+    else timers.delete(id);
+    timer.callback.apply(undefined, timer.args);
+  }
+
+  // ---------------------------------------------------------------- modules
+
+  const builtins = new Map();
+  const moduleCache = new Map();
+  // Every file compiled with the CommonJS wrapper, kept even when loading it failed.
+  const commonJsFiles = new Set();
+
+  function defineBuiltin(name, exports) {
+    builtins.set(name, exports);
+    native.defineBuiltin(name);
+  }
+
+  function builtin(name) {
+    return builtins.get(name);
+  }
+
+  function dirname(path) {
+    const index = path.lastIndexOf('/');
+    return index <= 0 ? '/' : path.slice(0, index);
+  }
+
+  function makeRequire(parent) {
+    const from = parent ? parent.filename : null;
+    function require(specifier) {
+      if (typeof specifier !== 'string') {
+        throw new TypeError('require() expects a string, received ' + inspect(specifier));
+      }
+      if (builtins.has(specifier)) return builtins.get(specifier);
+      return loadCommonJs(native.resolve(specifier, from), parent);
+    }
+    require.resolve = (specifier) => (builtins.has(specifier) ? specifier : native.resolve(String(specifier), from));
+    require.cache = moduleCache;
+    return require;
+  }
+
+  function loadCommonJs(path, parent) {
+    const cached = moduleCache.get(path);
+    if (cached) return cached.exports;
+    if (path.endsWith('.mjs')) {
+      const err = new Error('require() of ES module ' + path + (parent ? ' from ' + parent.filename : '') + ' is not supported; use import instead');
+      err.code = 'ERR_REQUIRE_ESM';
+      throw err;
+    }
+    const module = { id: path, filename: path, exports: {}, loaded: false, parent: parent || null, children: [] };
+    if (parent) parent.children.push(module);
+    moduleCache.set(path, module);
+    try {
+      if (path.endsWith('.json')) {
+        const text = native.readText(path);
+        try {
+          module.exports = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+        } catch (e) {
+          throw new SyntaxError(path + ': ' + e.message);
+        }
+      } else {
+        commonJsFiles.add(path);
+        const wrapper = native.compileCommonJs(path);
+        module.require = makeRequire(module);
+        wrapper.call(module.exports, module.exports, module.require, module, path, dirname(path));
+      }
+    } catch (e) {
+      moduleCache.delete(path);
+      throw e;
+    }
+    module.loaded = true;
+    return module.exports;
+  }
+
+  function runMain(path) {
+    return loadCommonJs(path, null);
+  }
+
+  // ES modules importing CommonJS files and built-ins reach them through this bridge.
+  Object.defineProperty(globalThis, Symbol.for('wxrun.esm'), {
+    value: Object.freeze({ requireCommonJs: (path) => loadCommonJs(path, null), builtin }),
+  });
+
+  // ---------------------------------------------------------------- globals
+
+  const define = (name, value) => Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  define('console', console);
+  define('setTimeout', (callback, delay, ...args) => startTimer(callback, delay, args, false));
+  define('setInterval', (callback, delay, ...args) => startTimer(callback, delay, args, true));
+  define('clearTimeout', clearTimer);
+  define('clearInterval', clearTimer);
+
+  defineBuiltin('wxrun', {
+    args: native.args.slice(),
+    exit(code) {
+      native.exit(code === undefined ? 0 : code);
+    },
+  });
+
+  return {
+    hooks,
+    inspect,
+    formatArgs,
+    formatError,
+    describeError,
+    userStack,
+    callSite,
+    onUncaught,
+    reportCallbackError,
+    warn,
+    fireTimer,
+    defineBuiltin,
+    builtin,
+    runMain,
+    emit,
+  };
+})

@@ -1,0 +1,155 @@
+//! The native functions the bootstrap layer is given. Each is small: JavaScript keeps the
+//! callbacks and module records, Rust keeps deadlines, file access and output.
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    rc::Rc,
+    time::Duration,
+};
+
+use rquickjs::{Ctx, Exception, Function, Object, Value, function::Opt, prelude::Func};
+
+use crate::{
+    eval::throw_uncatchable,
+    host::HostState,
+    modules::{COMMON_JS_HEADER, Resolved, compile_common_js, read_source, resolve},
+};
+
+fn write_stream(fd: i32, text: &str) {
+    // Output errors (a closed pipe) must not stop the script.
+    if fd == 2 {
+        let _ = std::io::stdout().flush();
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    } else {
+        let _ = std::io::stdout().write_all(text.as_bytes());
+    }
+}
+
+fn throw_with_code(ctx: &Ctx<'_>, message: &str, code: &str) -> rquickjs::Error {
+    match Exception::from_message(ctx.clone(), message) {
+        Ok(error) => {
+            let _ = error.as_object().set("code", code);
+            ctx.throw(error.into_value())
+        }
+        Err(err) => err,
+    }
+}
+
+pub(crate) fn build<'js>(
+    ctx: &Ctx<'js>,
+    state: &Rc<HostState>,
+    args: &[String],
+) -> rquickjs::Result<Object<'js>> {
+    let native = Object::new(ctx.clone())?;
+
+    native.set(
+        "write",
+        Func::from(|fd: i32, text: String| write_stream(fd, &text)),
+    )?;
+
+    let timers = state.clone();
+    native.set(
+        "timerStart",
+        Func::from(move |id: u32, ms: f64| {
+            let delay = Duration::from_millis(if ms.is_finite() && ms > 0.0 {
+                ms as u64
+            } else {
+                0
+            });
+            timers.timers.borrow_mut().start(id, delay);
+        }),
+    )?;
+    let timers = state.clone();
+    native.set(
+        "timerClear",
+        Func::from(move |id: u32| timers.timers.borrow_mut().clear(id)),
+    )?;
+
+    let builtins = state.builtins.clone();
+    native.set(
+        "resolve",
+        Func::from(
+            move |ctx: Ctx<'js>, specifier: String, from: Opt<Value<'js>>| {
+                let from: Option<PathBuf> = from
+                    .0
+                    .and_then(|value| value.as_string().and_then(|s| s.to_string().ok()))
+                    .map(PathBuf::from);
+                match resolve(&specifier, from.as_deref(), &builtins.borrow()) {
+                    Ok(Resolved::File(path)) => Ok(path.to_string_lossy().into_owned()),
+                    Ok(Resolved::Builtin(name)) => Ok(name),
+                    Err(missing) => Err(throw_with_code(
+                        &ctx,
+                        &missing.to_string(),
+                        "MODULE_NOT_FOUND",
+                    )),
+                }
+            },
+        ),
+    )?;
+
+    native.set(
+        "readText",
+        Func::from(|ctx: Ctx<'js>, path: String| {
+            read_source(Path::new(&path)).map_err(|err| {
+                Exception::throw_message(&ctx, &format!("cannot read {path}: {err}"))
+            })
+        }),
+    )?;
+
+    native.set(
+        "compileCommonJs",
+        Func::from(
+            |ctx: Ctx<'js>, path: String| -> rquickjs::Result<Function<'js>> {
+                compile_common_js(&ctx, Path::new(&path))
+            },
+        ),
+    )?;
+
+    let errors = state.clone();
+    native.set(
+        "printError",
+        Func::from(move |text: String, _fatal: Opt<bool>| {
+            errors.errors.set(errors.errors.get() + 1);
+            write_stream(2, &format!("{text}\n"));
+        }),
+    )?;
+
+    let warnings = state.clone();
+    native.set(
+        "printWarning",
+        Func::from(move |code: String, message: String, site: String| {
+            warnings.record_warning(&code, &message, &site);
+        }),
+    )?;
+
+    let builtins = state.builtins.clone();
+    native.set(
+        "defineBuiltin",
+        Func::from(move |name: String| {
+            let mut names = builtins.borrow_mut();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }),
+    )?;
+
+    let exit = state.clone();
+    native.set(
+        "exit",
+        Func::from(
+            move |ctx: Ctx<'js>, code: Value<'js>| -> rquickjs::Result<()> {
+                let code = code
+                    .as_number()
+                    .filter(|n| n.is_finite())
+                    .map_or(1, |n| n as i32);
+                exit.watchdog.request_exit(code);
+                Err(throw_uncatchable(&ctx, "wxrun.exit() was called"))
+            },
+        ),
+    )?;
+
+    native.set("args", args.to_vec())?;
+    native.set("commonJsHeaderLength", COMMON_JS_HEADER.chars().count())?;
+    Ok(native)
+}
