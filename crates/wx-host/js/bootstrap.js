@@ -150,6 +150,27 @@
     timer.callback.apply(undefined, timer.args);
   }
 
+  // ---------------------------------------------------------------- macrotasks
+
+  // Functions queued from JavaScript to run later, each as its own macrotask, in order.
+  const macrotasks = [];
+  let macrotaskHead = 0;
+
+  function queueMacrotask(fn) {
+    macrotasks.push(fn);
+    native.postMacrotask();
+  }
+
+  function runNextMacrotask() {
+    const fn = macrotasks[macrotaskHead];
+    macrotasks[macrotaskHead++] = undefined;
+    if (macrotaskHead > 1024 && macrotaskHead * 2 > macrotasks.length) {
+      macrotasks.splice(0, macrotaskHead);
+      macrotaskHead = 0;
+    }
+    if (fn) fn();
+  }
+
   // ---------------------------------------------------------------- modules
 
   const builtins = new Map();
@@ -255,6 +276,8 @@
     reportCallbackError,
     warn,
     fireTimer,
+    queueMacrotask,
+    runNextMacrotask,
     defineBuiltin,
     builtin,
     runMain,

@@ -129,7 +129,7 @@ pub(crate) struct HostState {
     strict: bool,
     memory_limit: Option<usize>,
     pub(crate) watchdog: Arc<Watchdog>,
-    handle: LoopHandle,
+    pub(crate) handle: LoopHandle,
     receiver: RefCell<Option<mpsc::UnboundedReceiver<Macrotask>>>,
 }
 

@@ -149,6 +149,17 @@ pub(crate) fn build<'js>(
         ),
     )?;
 
+    let handle = state.handle.clone();
+    native.set(
+        "postMacrotask",
+        Func::from(move || {
+            handle.post(Box::new(|_ctx, internals| {
+                let run: Function = internals.object().get("runNextMacrotask")?;
+                run.call(())
+            }));
+        }),
+    )?;
+
     native.set("args", args.to_vec())?;
     native.set("commonJsHeaderLength", COMMON_JS_HEADER.chars().count())?;
     Ok(native)

@@ -1,41 +1,28 @@
-use std::{path::PathBuf, process::ExitCode, time::Duration};
+//! The `wxrun` command: wires the CLI to the host, the `wx` layer and the test runner.
+
+mod cli;
+mod config_cmd;
+mod run;
+mod setup;
+
+use std::process::ExitCode;
 
 use clap::Parser;
-use wx_host::{Host, HostOptions};
 
-#[derive(Parser)]
-struct Cli {
-    file: PathBuf,
-    args: Vec<String>,
-    #[arg(long)]
-    timeout: Option<u64>,
-    #[arg(long)]
-    max_memory: Option<usize>,
-}
+use cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    let path = std::fs::canonicalize(&cli.file).unwrap();
-    let code = rt.block_on(async {
-        let host = Host::new(HostOptions {
-            args: cli.args,
-            timeout: cli.timeout.map(Duration::from_millis),
-            max_memory: cli.max_memory.map(|m| m << 20),
-            strict: false,
-            handle_ctrl_c: true,
-        })
-        .unwrap();
-        let outcome = host.run_main(&path).await;
-        if outcome.ending != wx_host::Ending::Completed
-            && outcome.ending != wx_host::Ending::Uncaught
-        {
-            eprintln!("wxrun: {}", outcome.ending);
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Config(args) => config_cmd::show(args),
+    };
+    let code = match result {
+        Ok(code) => code,
+        Err(setup::UsageError(message)) => {
+            eprintln!("wxrun: {message}");
+            2
         }
-        outcome.exit_code()
-    });
-    ExitCode::from(code as u8)
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

@@ -1,0 +1,82 @@
+// Base APIs network code leans on: system information, env, base64, canIUse, network type,
+// and the app show/hide events with their `wxrun.app` controls.
+(function (core) {
+  'use strict';
+  const { native, internals, define, asyncCall, okResult, ListenerList } = core;
+
+  define('env', Object.freeze({ USER_DATA_PATH: 'wxfile://usr' }));
+
+  const systemInfo = () => native.systemInfo();
+  define('getSystemInfoSync', () => systemInfo());
+  define('getSystemInfo', (options) => asyncCall('getSystemInfo', options, (settle) => settle(true, okResult('getSystemInfo', systemInfo())), { promise: true }));
+  define('getSystemInfoAsync', (options) => asyncCall('getSystemInfoAsync', options, (settle) => settle(true, okResult('getSystemInfoAsync', systemInfo())), { promise: true }));
+  const pick = (keys) => () => {
+    const info = systemInfo();
+    const out = {};
+    for (const key of keys) if (key in info) out[key] = info[key];
+    return out;
+  };
+  define('getWindowInfo', pick(['pixelRatio', 'screenWidth', 'screenHeight', 'windowWidth', 'windowHeight', 'statusBarHeight', 'safeArea', 'screenTop']));
+  define('getDeviceInfo', pick(['abi', 'benchmarkLevel', 'brand', 'model', 'system', 'platform', 'memorySize']));
+  define('getAppBaseInfo', pick(['SDKVersion', 'enableDebug', 'host', 'language', 'version', 'theme', 'fontSizeSetting']));
+
+  define('arrayBufferToBase64', (buffer) => {
+    const bytes = ArrayBuffer.isView(buffer) ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) : new Uint8Array(buffer);
+    let binary = '';
+    const CHUNK = 0x8000;
+    for (let i = 0; i < bytes.length; i += CHUNK) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK));
+    return btoa(binary);
+  });
+  define('base64ToArrayBuffer', (base64) => {
+    const binary = atob(String(base64).replace(/[\s]/g, ''));
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes.buffer;
+  });
+
+  define('canIUse', (schema) => (typeof schema === 'string' ? native.canIUse(schema) : false));
+
+  define('getNetworkType', (options) =>
+    asyncCall(
+      'getNetworkType',
+      options,
+      (settle) => {
+        const networkType = native.networkType();
+        settle(true, okResult('getNetworkType', { networkType, signalStrength: networkType === 'none' ? 0 : 4, hasSystemProxy: false }));
+      },
+      { promise: true },
+    ),
+  );
+
+  // App lifecycle events. `require('wxrun').app.hide()` / `.show()` move the app between
+  // foreground and background as a phone does when the user switches apps.
+  const showListeners = new ListenerList('onAppShow');
+  const hideListeners = new ListenerList('onAppHide');
+  define('onAppShow', (fn) => showListeners.on(fn));
+  define('offAppShow', (fn) => showListeners.off(fn));
+  define('onAppHide', (fn) => hideListeners.on(fn));
+  define('offAppHide', (fn) => hideListeners.off(fn));
+
+  let foreground = true;
+  const launchOptions = { path: '', query: {}, scene: 1001, referrerInfo: {}, apiCategory: 'default' };
+  const app = {
+    get state() {
+      return foreground ? 'foreground' : 'background';
+    },
+    hide() {
+      if (!foreground) return;
+      foreground = false;
+      native.setForeground(false);
+      core.later(() => hideListeners.emit(undefined));
+    },
+    show(options) {
+      if (foreground) return;
+      foreground = true;
+      native.setForeground(true);
+      const shown = Object.assign({}, launchOptions, options || {});
+      core.later(() => showListeners.emit(shown));
+    },
+  };
+  internals.builtin('wxrun').app = app;
+  return { app, launchOptions };
+})

@@ -1,0 +1,192 @@
+// The calling conventions every `wx` API shares (spec section 0), written once: result objects
+// and errMsg forms, parameter type errors, success/fail/complete with the same object, delivery
+// as macrotasks, Promise style, listener registries, and assembling `wx` with version gating.
+(function (native, internals) {
+  'use strict';
+  const errnoEnabled = native.errnoEnabled;
+
+  // Object.prototype.toString names, as the platform's parameter errors use them.
+  function typeName(value) {
+    if (value === null) return 'Null';
+    if (value === undefined) return 'Undefined';
+    if (typeof value === 'function') return 'Function';
+    return Object.prototype.toString.call(value).slice(8, -1);
+  }
+
+  function isPlainObject(value) {
+    if (value === null || typeof value !== 'object') return false;
+    const proto = Object.getPrototypeOf(value);
+    return proto === Object.prototype || proto === null;
+  }
+
+  function okResult(api, fields) {
+    const result = Object.assign({}, fields);
+    result.errMsg = api + ':ok';
+    return result;
+  }
+
+  function failResult(api, reason, errno, fields) {
+    const result = Object.assign({}, fields);
+    result.errMsg = api + ':fail ' + reason;
+    if (errnoEnabled && typeof errno === 'number') result.errno = errno;
+    return result;
+  }
+
+  // `undefined` when the value has one of the expected types, else the fail result.
+  function checkParam(api, field, value, expected) {
+    const found = typeName(value);
+    if (expected.includes(found)) return undefined;
+    return failResult(api, 'parameter error: parameter.' + field + ' should be ' + expected.join(' or ') + ' instead of ' + found + ';', 1001);
+  }
+
+  // Calls a user callback; an exception is reported and does not stop what follows.
+  function invoke(api, fn, arg) {
+    if (typeof fn !== 'function') return;
+    try {
+      fn(arg);
+    } catch (error) {
+      internals.reportCallbackError(error, 'wx.' + api);
+    }
+  }
+
+  function isPromiseStyle(options) {
+    return !options || (typeof options.success !== 'function' && typeof options.fail !== 'function' && typeof options.complete !== 'function');
+  }
+
+  // Runs success or fail, then complete, with the same object, now.
+  function settleNow(api, options, ok, result) {
+    const opts = options || {};
+    invoke(api, ok ? opts.success : opts.fail, result);
+    invoke(api, opts.complete, result);
+  }
+
+  function later(fn) {
+    internals.queueMacrotask(fn);
+  }
+
+  // The usual shape of an asynchronous API: `run(settle)` does the work and calls
+  // `settle(ok, result)` once; callbacks arrive as a macrotask. With `promise: true` and no
+  // callback given, a Promise is returned that resolves with the success result and rejects
+  // with the plain fail object.
+  function asyncCall(api, options, run, { promise = false } = {}) {
+    let deferred = null;
+    let returned;
+    if (promise && isPromiseStyle(options)) {
+      returned = new Promise((resolve, reject) => {
+        deferred = { resolve, reject };
+      });
+    }
+    let settled = false;
+    const settle = (ok, result) => {
+      if (settled) return;
+      settled = true;
+      later(() => {
+        if (deferred) (ok ? deferred.resolve : deferred.reject)(result);
+        else settleNow(api, options, ok, result);
+      });
+    };
+    run(settle);
+    return returned;
+  }
+
+  // A synchronous validation failure: fail then complete, now, and the call returns undefined.
+  function failNow(api, options, result) {
+    settleNow(api, options, false, result);
+    return undefined;
+  }
+
+  // on/off pairs (app events, mDNS, UDPSocket): `on(fn)` adds, even twice; `off(fn)` removes
+  // every registration of fn; `off()` removes all.
+  class ListenerList {
+    constructor(onName) {
+      this.onName = onName;
+      this.listeners = [];
+    }
+    on(fn) {
+      if (typeof fn !== 'function') {
+        console.warn(this.onName + ' should accept a function instead of ' + typeof fn);
+        return;
+      }
+      this.listeners.push(fn);
+    }
+    off(fn) {
+      if (fn === undefined) this.listeners = [];
+      else this.listeners = this.listeners.filter((known) => known !== fn);
+    }
+    get size() {
+      return this.listeners.length;
+    }
+    emit(payload) {
+      for (const fn of this.listeners.slice()) invoke(this.onName, fn, payload);
+    }
+  }
+
+  // Task listeners (RequestTask, UploadTask, DownloadTask): a set, so the same function is kept
+  // once; `off()` clears.
+  class ListenerSet {
+    constructor(onName) {
+      this.onName = onName;
+      this.listeners = new Set();
+    }
+    on(fn) {
+      if (typeof fn === 'function') this.listeners.add(fn);
+    }
+    off(fn) {
+      if (fn === undefined) this.listeners.clear();
+      else this.listeners.delete(fn);
+    }
+    get size() {
+      return this.listeners.size;
+    }
+    emit(payload) {
+      for (const fn of Array.from(this.listeners)) invoke(this.onName, fn, payload);
+    }
+  }
+
+  // The members of `wx`, registered by each API family.
+  const members = new Map();
+  function define(name, value) {
+    members.set(name, value);
+  }
+
+  // Builds `wx`: documented members above the configured base library are left undefined,
+  // documented members wxrun does not implement throw a clear TypeError when called.
+  function assemble() {
+    const wx = {};
+    const availability = native.availability;
+    for (const [name, value] of members) {
+      if (availability[name] === false) continue;
+      wx[name] = value;
+    }
+    for (const name of Object.keys(availability)) {
+      if (!availability[name] || members.has(name)) continue;
+      const unsupported = function () {
+        throw new TypeError('wx.' + name + ' is not supported by wxrun');
+      };
+      Object.defineProperty(unsupported, 'name', { value: name });
+      wx[name] = unsupported;
+    }
+    Object.defineProperty(globalThis, 'wx', { value: wx, writable: true, configurable: true, enumerable: false });
+    return wx;
+  }
+
+  return {
+    native,
+    internals,
+    typeName,
+    isPlainObject,
+    okResult,
+    failResult,
+    checkParam,
+    invoke,
+    isPromiseStyle,
+    settleNow,
+    later,
+    asyncCall,
+    failNow,
+    ListenerList,
+    ListenerSet,
+    define,
+    assemble,
+  };
+})

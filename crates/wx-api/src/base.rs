@@ -1,0 +1,151 @@
+//! Base APIs answered from configuration: system information from the device profile,
+//! `canIUse` against the base-library version, the network type.
+
+use rquickjs::{Ctx, Object};
+use wx_policy::{Config, LibVersion, inventory};
+
+/// Base-library versions of options and task methods of the network APIs, for
+/// `wx.canIUse('request.object.timeout')` and similar. Other sub-paths answer as their API.
+const OPTION_VERSIONS: &[(&str, LibVersion)] = &[
+    ("request.object.timeout", LibVersion::new(2, 10, 0)),
+    ("request.object.enableHttp2", LibVersion::new(2, 10, 4)),
+    ("request.object.enableQuic", LibVersion::new(2, 10, 4)),
+    ("request.object.enableCache", LibVersion::new(2, 10, 4)),
+    ("request.object.enableHttpDNS", LibVersion::new(2, 19, 1)),
+    ("request.object.enableChunked", LibVersion::new(2, 20, 2)),
+    (
+        "request.object.forceCellularNetwork",
+        LibVersion::new(2, 21, 0),
+    ),
+    ("request.object.redirect", LibVersion::new(3, 2, 2)),
+    ("uploadFile.object.timeout", LibVersion::new(2, 10, 0)),
+    ("downloadFile.object.timeout", LibVersion::new(2, 10, 0)),
+    ("downloadFile.object.filePath", LibVersion::new(1, 8, 0)),
+    ("connectSocket.object.timeout", LibVersion::new(2, 10, 0)),
+    ("connectSocket.object.tcpNoDelay", LibVersion::new(2, 4, 0)),
+    (
+        "connectSocket.object.perMessageDeflate",
+        LibVersion::new(2, 8, 0),
+    ),
+    ("RequestTask", LibVersion::new(1, 4, 0)),
+    ("RequestTask.abort", LibVersion::new(1, 4, 0)),
+    ("RequestTask.onHeadersReceived", LibVersion::new(2, 1, 0)),
+    ("RequestTask.offHeadersReceived", LibVersion::new(2, 1, 0)),
+    ("RequestTask.onChunkReceived", LibVersion::new(2, 20, 2)),
+    ("RequestTask.offChunkReceived", LibVersion::new(2, 20, 2)),
+    ("UploadTask", LibVersion::new(1, 4, 0)),
+    ("UploadTask.onProgressUpdate", LibVersion::new(1, 4, 0)),
+    ("UploadTask.onHeadersReceived", LibVersion::new(2, 1, 0)),
+    ("DownloadTask", LibVersion::new(1, 4, 0)),
+    ("DownloadTask.onProgressUpdate", LibVersion::new(1, 4, 0)),
+    ("DownloadTask.onHeadersReceived", LibVersion::new(2, 1, 0)),
+    ("SocketTask", LibVersion::new(1, 7, 0)),
+    ("UDPSocket", LibVersion::new(2, 7, 0)),
+    ("UDPSocket.connect", LibVersion::new(2, 15, 0)),
+    ("UDPSocket.write", LibVersion::new(2, 15, 0)),
+    ("UDPSocket.setTTL", LibVersion::new(2, 18, 0)),
+];
+
+/// Members wxrun provides that the typings inventory does not list; present in every version.
+pub(crate) const UNLISTED_MEMBERS: &[&str] = &[
+    "env",
+    "saveFile",
+    "getSavedFileList",
+    "removeSavedFile",
+    "getFileInfo",
+    "getSystemInfoAsync",
+];
+
+/// `wx.canIUse(schema)`: `api`, `api.object.option`, `api.return.field`, `Class.method`.
+pub(crate) fn can_i_use(schema: &str, lib: LibVersion) -> bool {
+    let schema = schema.trim();
+    let api = schema.split('.').next().unwrap_or_default();
+    // The most specific known entry decides: a full path, then each shorter prefix.
+    let mut path = schema;
+    loop {
+        if let Some((_, min)) = OPTION_VERSIONS.iter().find(|(known, _)| *known == path) {
+            return lib >= *min;
+        }
+        match path.rsplit_once('.') {
+            Some((parent, _)) => path = parent,
+            None => break,
+        }
+    }
+    match inventory::lookup(api) {
+        Some(entry) => entry.available_in(lib),
+        None => UNLISTED_MEMBERS.contains(&api),
+    }
+}
+
+/// The object `wx.getSystemInfoSync()` returns, from the device profile.
+pub(crate) fn system_info<'js>(ctx: &Ctx<'js>, config: &Config) -> rquickjs::Result<Object<'js>> {
+    let device = &config.device.value;
+    let info = Object::new(ctx.clone())?;
+    info.set("brand", device.brand.as_str())?;
+    info.set("model", device.model.as_str())?;
+    info.set("system", device.system.as_str())?;
+    info.set("platform", device.platform.as_str())?;
+    info.set("version", device.version.as_str())?;
+    info.set("language", device.language.as_str())?;
+    info.set("SDKVersion", config.lib_version.value.to_string())?;
+    info.set("pixelRatio", device.pixel_ratio)?;
+    info.set("screenWidth", device.screen_width)?;
+    info.set("screenHeight", device.screen_height)?;
+    info.set("windowWidth", device.window_width)?;
+    info.set("windowHeight", device.window_height)?;
+    info.set("statusBarHeight", device.status_bar_height)?;
+    info.set("screenTop", device.screen_height - device.window_height)?;
+    let safe_area = Object::new(ctx.clone())?;
+    safe_area.set("left", 0)?;
+    safe_area.set("right", device.screen_width)?;
+    safe_area.set("top", device.status_bar_height)?;
+    safe_area.set("bottom", device.screen_height)?;
+    safe_area.set("width", device.screen_width)?;
+    safe_area.set("height", device.screen_height - device.status_bar_height)?;
+    info.set("safeArea", safe_area)?;
+    info.set("fontSizeSetting", 16)?;
+    info.set("benchmarkLevel", 1)?;
+    info.set("theme", "light")?;
+    info.set("enableDebug", false)?;
+    info.set("deviceOrientation", "portrait")?;
+    let host = Object::new(ctx.clone())?;
+    host.set("env", "WeChat")?;
+    info.set("host", host)?;
+    for flag in [
+        "wifiEnabled",
+        "locationEnabled",
+        "bluetoothEnabled",
+        "albumAuthorized",
+        "cameraAuthorized",
+        "locationAuthorized",
+        "microphoneAuthorized",
+        "notificationAuthorized",
+    ] {
+        info.set(flag, true)?;
+    }
+    Ok(info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn can_i_use_follows_the_base_library() {
+        let old = LibVersion::new(2, 9, 0);
+        let new = LibVersion::new(3, 5, 0);
+        assert!(can_i_use("request", old));
+        assert!(!can_i_use("request.object.timeout", old));
+        assert!(can_i_use("request.object.timeout", new));
+        assert!(can_i_use("request.object.header", old));
+        assert!(!can_i_use("createUDPSocket", LibVersion::new(2, 6, 0)));
+        assert!(can_i_use("createUDPSocket", LibVersion::new(2, 7, 0)));
+        assert!(!can_i_use(
+            "RequestTask.onChunkReceived",
+            LibVersion::new(2, 20, 1)
+        ));
+        assert!(can_i_use("env", old));
+        assert!(!can_i_use("button.open-type.contact", new));
+        assert!(!can_i_use("", new));
+    }
+}

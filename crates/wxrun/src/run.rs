@@ -1,0 +1,34 @@
+//! `wxrun run FILE [ARGS...]`.
+
+use wx_host::Ending;
+
+use crate::{
+    cli::RunArgs,
+    setup::{UsageError, js_thread_runtime, load_config, make_host},
+};
+
+pub fn run(args: RunArgs) -> Result<i32, UsageError> {
+    let path = std::fs::canonicalize(&args.file)
+        .map_err(|err| UsageError(format!("cannot open {}: {err}", args.file.display())))?;
+    if !path.is_file() {
+        return Err(UsageError(format!("{} is not a file", args.file.display())));
+    }
+    let config = load_config(&path, &args.config)?;
+    let runtime = js_thread_runtime()?;
+    let outcome = runtime.block_on(async {
+        let host = make_host(config, &args.limits, args.args)?;
+        Ok::<_, UsageError>(host.run_main(&path).await)
+    })?;
+    match outcome.ending {
+        Ending::Completed | Ending::Exit(_) | Ending::Uncaught => {}
+        other => eprintln!("wxrun: {other}"),
+    }
+    if outcome.ending == Ending::Completed && outcome.errors > 0 {
+        eprintln!(
+            "wxrun: {} error{} reported during the run (exit code 1)",
+            outcome.errors,
+            if outcome.errors == 1 { "" } else { "s" }
+        );
+    }
+    Ok(outcome.exit_code())
+}
