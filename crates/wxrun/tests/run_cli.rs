@@ -1,0 +1,229 @@
+//! `wxrun run`: modules, console, timers, exit codes, stacks and limits, through the binary.
+
+mod common;
+
+use std::{
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use common::{Run, fixtures, run_in, wxrun};
+
+fn run(args: &[&str]) -> Run {
+    run_in(&fixtures("run"), args)
+}
+
+#[test]
+fn every_require_form_resolves() {
+    let out = run(&["run", "modules/main.js"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout.trim(),
+        "sibling sibling lib-index lib-index helper-up json json dep-package cached function filename dirname"
+    );
+}
+
+#[test]
+fn require_cycles_see_partial_exports_as_in_node() {
+    let out = run(&["run", "cycle/main.js"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "in a, b.loaded = true b saw a.loaded = false\nmain: true true\n"
+    );
+}
+
+#[test]
+fn es_modules_import_modules_commonjs_json_and_builtins() {
+    let out = run(&["run", "esm/main.mjs", "p", "q"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "42 commonjs commonjs true function p,q\n");
+}
+
+#[test]
+fn a_missing_module_names_the_paths_tried_and_the_requester() {
+    let out = run(&["run", "missing.js"]);
+    assert_eq!(out.code, 1);
+    let root = fixtures("run");
+    assert!(
+        out.stderr.contains("Cannot find module './not-there'"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "required from {}",
+            root.join("missing.js").display()
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains(&root.join("not-there.js").display().to_string()),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("missing.js:1:1"), "{}", out.stderr);
+}
+
+#[test]
+fn timers_fire_in_deadline_order_after_microtasks() {
+    let out = run(&["run", "timers.js"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout.trim(),
+        "sync micro promise t0 i1 i2 t10 args:xy i3 t30"
+    );
+}
+
+#[test]
+fn console_streams_are_separate() {
+    let out = run(&["run", "streams.js"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(out.stdout, "ok\n");
+    assert_eq!(out.stderr, "warned\nerrored\n");
+}
+
+#[test]
+fn uncaught_exception_prints_stack_with_user_locations_and_exits_1() {
+    let out = run(&["run", "uncaught.js"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "before\n");
+    let path = fixtures("run").join("uncaught.js");
+    let expected = format!(
+        "Uncaught TypeError: bad thing\n    at inner ({p}:2:13)\n    at outer ({p}:5:3)\n",
+        p = path.display()
+    );
+    assert!(out.stderr.starts_with(&expected), "{}", out.stderr);
+    assert!(!out.stderr.contains("wxrun:internal"), "{}", out.stderr);
+}
+
+#[test]
+fn uncaught_exception_in_a_timer_exits_1() {
+    let out = run(&["run", "uncaught-timer.js"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("Uncaught Error: from a timer"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("uncaught-timer.js:2:"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn unhandled_rejection_prints_and_exits_1_without_waiting() {
+    let out = run(&["run", "rejection.js"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("Uncaught (in promise) Error: rejected"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("rejection.js:2:"), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn syntax_errors_name_the_file() {
+    let out = run(&["run", "syntax.js"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("SyntaxError"), "{}", out.stderr);
+    assert!(out.stderr.contains("syntax.js:1"), "{}", out.stderr);
+}
+
+#[test]
+fn timeout_stops_a_busy_loop() {
+    let started = Instant::now();
+    let out = run(&["run", "--timeout", "300", "forever.js"]);
+    assert_eq!(out.code, 124, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("still running after 300 ms (--timeout)"),
+        "{}",
+        out.stderr
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn timeout_stops_an_idle_script_too() {
+    let out = run(&["run", "--timeout", "200", "idle-forever.js"]);
+    assert_eq!(out.code, 124, "{}", out.stderr);
+}
+
+#[test]
+fn memory_limit_is_a_clean_error() {
+    let out = run(&["run", "--max-memory", "16", "memory.js"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("out of memory: the JavaScript heap reached the 16 MiB limit"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn stack_overflow_is_a_range_error() {
+    let out = run(&["run", "recursion.js"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .starts_with("Uncaught RangeError: Maximum call stack size exceeded"),
+        "{}",
+        out.stderr
+    );
+    let caught = run(&["run", "recursion-caught.js"]);
+    assert_eq!(caught.code, 0);
+    assert_eq!(caught.stdout, "true Maximum call stack size exceeded\n");
+}
+
+#[test]
+fn exit_stops_at_once_with_its_code() {
+    let out = run(&["run", "exit.js", "7"]);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert_eq!(out.stdout, "args [\"7\"]\n");
+    assert_eq!(out.stderr, "");
+    assert_eq!(run(&["run", "exit.js"]).code, 0);
+}
+
+#[test]
+fn ctrl_c_ends_the_run_with_130() {
+    let mut child = wxrun()
+        .args(["run", "forever.js"])
+        .current_dir(fixtures("run"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = child.id().to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out: Run = child.wait_with_output().unwrap().into();
+    assert_eq!(out.code, 130);
+    assert!(
+        out.stderr.contains("interrupted by Ctrl-C"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_missing_script_is_a_usage_error() {
+    let out = run(&["run", "no-such-file.js"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.starts_with("wxrun: cannot open no-such-file.js"),
+        "{}",
+        out.stderr
+    );
+}
