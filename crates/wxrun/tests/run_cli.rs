@@ -194,7 +194,7 @@ fn exit_stops_at_once_with_its_code() {
 
 #[test]
 fn ctrl_c_ends_the_run_with_130() {
-    let mut child = wxrun()
+    let child = wxrun()
         .args(["run", "forever.js"])
         .current_dir(fixtures("run"))
         .stdout(Stdio::piped())

@@ -1,0 +1,165 @@
+//! wx-testkit: real servers for wxrun's tests, on loopback with random ports. HTTPS (HTTP/1.1
+//! and HTTP/2 by ALPN) and WSS use leaf certificates from a CA generated per run; plain HTTP,
+//! WS and UDP echo listen on 127.0.0.2, a LAN peer when the device is 127.0.0.1/8. Tests reach
+//! the TLS servers by name (`api.wxrun.test` and friends) through wxrun's `connectTo`, so the
+//! real TLS and policy path is exercised. Nothing listens beyond 127.0.0.0/8.
+
+mod http;
+pub mod pki;
+pub mod routes;
+mod udp;
+mod ws;
+
+use std::{
+    io::Write,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+use serde_json::{Value, json};
+use tokio::net::{TcpListener, UdpSocket};
+
+use pki::{Pki, Validity, server_config};
+
+/// Names the HTTPS server answers for, one per interface's domain list.
+pub const API_HOST: &str = "api.wxrun.test";
+pub const UPLOAD_HOST: &str = "upload.wxrun.test";
+pub const DOWNLOAD_HOST: &str = "download.wxrun.test";
+pub const OTHER_HOST: &str = "other.wxrun.test";
+pub const WS_HOST: &str = "ws.wxrun.test";
+/// The device address of the tests' LAN, and the peer the plain servers listen on.
+pub const DEVICE_LAN: &str = "127.0.0.1/8";
+pub const LAN_PEER: &str = "127.0.0.2";
+
+/// The running servers. Dropping this stops them.
+pub struct TestServers {
+    pub https: SocketAddr,
+    pub http: SocketAddr,
+    pub wss: SocketAddr,
+    pub ws: SocketAddr,
+    pub udp: SocketAddr,
+    ca_file: tempfile::NamedTempFile,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for TestServers {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl TestServers {
+    /// Starts every server on its own small runtime.
+    pub fn start() -> std::io::Result<TestServers> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .thread_name("wx-testkit")
+            .build()?;
+        let pki = Pki::new();
+        let tls_names = [API_HOST, UPLOAD_HOST, DOWNLOAD_HOST, OTHER_HOST];
+        let https_tls = server_config(
+            pki.leaf(&tls_names, Validity::Current),
+            &[b"h2", b"http/1.1"],
+        );
+        let wss_tls = server_config(pki.leaf(&[WS_HOST], Validity::Current), &[b"http/1.1"]);
+        // Bound here, served on the runtime: `start` may be called from inside another
+        // runtime (an async test), where blocking on this one is not allowed.
+        let tcp = |addr: &str| -> std::io::Result<std::net::TcpListener> {
+            let listener = std::net::TcpListener::bind(addr)?;
+            listener.set_nonblocking(true)?;
+            Ok(listener)
+        };
+        let https = tcp("127.0.0.1:0")?;
+        let http = tcp(&format!("{LAN_PEER}:0"))?;
+        let wss = tcp("127.0.0.1:0")?;
+        let ws = tcp(&format!("{LAN_PEER}:0"))?;
+        let udp = std::net::UdpSocket::bind((LAN_PEER, 0))?;
+        udp.set_nonblocking(true)?;
+        let (https_addr, http_addr, wss_addr, ws_addr, udp_addr) = (
+            https.local_addr()?,
+            http.local_addr()?,
+            wss.local_addr()?,
+            ws.local_addr()?,
+            udp.local_addr()?,
+        );
+        runtime.spawn(async move {
+            let listen = |l| TcpListener::from_std(l).expect("inside the runtime");
+            tokio::spawn(http::run(listen(https), Some(https_tls)));
+            tokio::spawn(http::run(listen(http), None));
+            tokio::spawn(ws::run(listen(wss), Some(wss_tls)));
+            tokio::spawn(ws::run(listen(ws), None));
+            tokio::spawn(udp::run(
+                UdpSocket::from_std(udp).expect("inside the runtime"),
+            ));
+        });
+        let mut ca_file = tempfile::Builder::new()
+            .prefix("wxrun-test-ca-")
+            .suffix(".pem")
+            .tempfile()?;
+        ca_file.write_all(pki.ca_pem().as_bytes())?;
+        Ok(TestServers {
+            https: https_addr,
+            http: http_addr,
+            wss: wss_addr,
+            ws: ws_addr,
+            udp: udp_addr,
+            ca_file,
+            runtime: Some(runtime),
+        })
+    }
+
+    /// The CA certificate file clients must trust.
+    pub fn ca_file(&self) -> &Path {
+        self.ca_file.path()
+    }
+
+    /// A `wxrun.json` that lists the test hosts, routes them to the servers and trusts the CA.
+    pub fn wxrun_config(&self) -> Value {
+        let https = self.https.to_string();
+        let wss = self.wss.to_string();
+        let mut connect_to = serde_json::Map::new();
+        for host in [API_HOST, UPLOAD_HOST, DOWNLOAD_HOST, OTHER_HOST] {
+            for port in [443, 8443] {
+                connect_to.insert(format!("{host}:{port}"), Value::String(https.clone()));
+            }
+        }
+        for port in [443, 8443] {
+            connect_to.insert(format!("{WS_HOST}:{port}"), Value::String(wss.clone()));
+        }
+        json!({
+            "requestdomain": [format!("https://{API_HOST}"), format!("{API_HOST}:8443")],
+            "uploaddomain": [format!("https://{UPLOAD_HOST}")],
+            "downloaddomain": [format!("https://{DOWNLOAD_HOST}")],
+            "wsrequestdomain": [format!("wss://{WS_HOST}")],
+            "lan": DEVICE_LAN,
+            "connectTo": connect_to,
+            "ca": [self.ca_file().to_string_lossy()],
+        })
+    }
+
+    /// Writes [`TestServers::wxrun_config`] to `dir/wxrun.json`.
+    pub fn write_config(&self, dir: &Path) -> std::io::Result<PathBuf> {
+        let path = dir.join("wxrun.json");
+        let text =
+            serde_json::to_string_pretty(&self.wxrun_config()).map_err(std::io::Error::other)?;
+        std::fs::write(&path, text)?;
+        Ok(path)
+    }
+
+    /// Environment variables that tell scripts where the plain servers are
+    /// (`require('wxrun').env`).
+    pub fn env(&self) -> Vec<(String, String)> {
+        vec![
+            ("WXRUN_TESTKIT_HTTP".into(), format!("http://{}", self.http)),
+            ("WXRUN_TESTKIT_WS".into(), format!("ws://{}", self.ws)),
+            ("WXRUN_TESTKIT_UDP".into(), self.udp.to_string()),
+            (
+                "WXRUN_TESTKIT_HTTPS_PORT".into(),
+                self.https.port().to_string(),
+            ),
+        ]
+    }
+}
