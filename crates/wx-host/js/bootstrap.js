@@ -243,6 +243,16 @@
     return loadCommonJs(path, null);
   }
 
+  // Settles when the entry script has loaded: at once for CommonJS, after the evaluation
+  // (top-level await included) of an ES module.
+  let mainPromise = null;
+  function setMainPromise(promise) {
+    mainPromise = promise;
+  }
+  function mainLoaded() {
+    return mainPromise ? mainPromise.then(() => undefined, () => undefined) : Promise.resolve();
+  }
+
   // ES modules importing CommonJS files and built-ins reach them through this bridge.
   Object.defineProperty(globalThis, Symbol.for('wxrun.esm'), {
     value: Object.freeze({ requireCommonJs: (path) => loadCommonJs(path, null), builtin }),
@@ -281,6 +291,8 @@
     defineBuiltin,
     builtin,
     runMain,
+    setMainPromise,
+    mainLoaded,
     emit,
   };
 })

@@ -362,6 +362,10 @@ impl Host {
             let name = path.to_string_lossy().into_owned();
             let promise: Promise = Module::evaluate(ctx.clone(), name, source)
                 .map_err(|err| to_exception(ctx, err))?;
+            internals
+                .object()
+                .get::<_, Function>("setMainPromise")?
+                .call::<_, ()>((promise.clone(),))?;
             watch_module_promise(state, ctx, promise)
         })
     }

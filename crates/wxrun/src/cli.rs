@@ -21,8 +21,13 @@ pub struct Cli {
 pub enum Command {
     /// Run a script (CommonJS .js, or an ES module .mjs) until nothing is pending.
     Run(RunArgs),
+    /// Run test files (`**/*.test.{js,mjs}` by default), each in a fresh runtime.
+    Test(TestArgs),
     /// Print the effective configuration and where each value came from.
     Config(ConfigArgs),
+    /// Internal: run one test file for `wxrun test`.
+    #[command(name = "__test-worker", hide = true)]
+    TestWorker(WorkerArgs),
 }
 
 /// Flags that set configuration; they win over every file (see docs/configuration.md).
@@ -64,6 +69,49 @@ pub struct ConfigFlags {
 }
 
 impl ConfigFlags {
+    /// The same flags as command-line arguments, for worker processes.
+    pub fn to_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        let mut push = |flag: &str, value: String| {
+            args.push(flag.to_string());
+            args.push(value);
+        };
+        if let Some(config) = &self.config {
+            push("--config", config.display().to_string());
+        }
+        if let Some(appid) = &self.appid {
+            push("--appid", appid.clone());
+        }
+        if let Some(version) = &self.lib_version {
+            push("--lib-version", version.clone());
+        }
+        for rule in &self.connect_to {
+            push("--connect-to", rule.clone());
+        }
+        for file in &self.ca_file {
+            push("--ca-file", file.display().to_string());
+        }
+        if let Some(lan) = &self.lan {
+            push("--lan", lan.clone());
+        }
+        if let Some(agent) = &self.user_agent {
+            push("--user-agent", agent.clone());
+        }
+        if let Some(label) = &self.release_label {
+            push("--release-label", label.clone());
+        }
+        for (set, flag) in [
+            (self.no_url_check, "--no-url-check"),
+            (self.insecure, "--insecure"),
+            (self.strict, "--strict"),
+        ] {
+            if set {
+                args.push(flag.to_string());
+            }
+        }
+        args
+    }
+
     pub fn overrides(&self) -> Overrides {
         Overrides {
             config_file: self.config.clone(),
@@ -109,6 +157,48 @@ pub struct RunArgs {
 pub struct ConfigArgs {
     /// The folder (or a script in it) whose configuration to show; default: the current folder.
     pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub config: ConfigFlags,
+}
+
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    /// Test files, folders or glob patterns (default: **/*.test.{js,mjs} under the current folder).
+    pub paths: Vec<String>,
+    /// Run only tests whose full name ("describe > test") contains TEXT, or matches /REGEX/.
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// List the tests that would run, without running them.
+    #[arg(long)]
+    pub list: bool,
+    /// Stop after N failed tests (1 when given without a value).
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1")]
+    pub bail: Option<usize>,
+    /// Run tests in a random order; the seed is printed and can be given to repeat an order.
+    #[arg(long, value_name = "SEED", num_args = 0..=1, default_missing_value = "")]
+    pub shuffle: Option<String>,
+    /// How many files run at once (default: the number of cores).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub jobs: Option<u64>,
+    /// Run the I-th of N disjoint parts of the suite (files sorted by path), for CI machines.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Time allowed for each test and hook, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 5000)]
+    pub test_timeout: u64,
+    /// Time allowed for each file as a whole, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 120_000)]
+    pub file_timeout: u64,
+    /// Limit each file's JavaScript heap to this many MiB.
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=1048576))]
+    pub max_memory: Option<u64>,
+    #[command(flatten)]
+    pub config: ConfigFlags,
+}
+
+#[derive(Args, Debug)]
+pub struct WorkerArgs {
+    pub file: PathBuf,
     #[command(flatten)]
     pub config: ConfigFlags,
 }

@@ -4,6 +4,7 @@ mod cli;
 mod config_cmd;
 mod run;
 mod setup;
+mod test_cmd;
 
 use std::process::ExitCode;
 
@@ -15,6 +16,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::Test(args) => test_cmd::run(args),
+        Command::TestWorker(args) => test_cmd::worker(args),
         Command::Config(args) => config_cmd::show(args),
     };
     let code = match result {

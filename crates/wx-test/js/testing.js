@@ -1,0 +1,333 @@
+// The test API of `wxrun test`: describe/test/it with skip, only, todo and each; the four
+// hooks; per-test timeouts; and the run of one file, reported to the parent as events.
+(function (internals, native, expectLib) {
+  'use strict';
+  const { inspect } = internals;
+  const options = native.options;
+  const DEFAULT_TIMEOUT = options.testTimeout;
+
+  const state = { expectSite: null, assertionCalls: 0, expectedAssertions: null, current: null };
+  const { expect, AssertionError } = expectLib(internals, state);
+
+  function newBlock(name, parent, mode) {
+    return { kind: 'describe', name, parent, mode, children: [], beforeAll: [], afterAll: [], beforeEach: [], afterEach: [] };
+  }
+  const root = newBlock('', null, 'normal');
+  let currentBlock = root;
+  let collecting = true;
+  let hasOnly = false;
+  let nextId = 1;
+
+  function site() {
+    return internals.callSite();
+  }
+
+  function checkName(kind, name) {
+    if (typeof name !== 'string' && typeof name !== 'number') {
+      throw new TypeError(kind + '() needs a name (a string) as its first argument, received ' + inspect(name));
+    }
+    return String(name);
+  }
+
+  function addDescribe(name, fn, mode) {
+    if (!collecting) throw new Error('describe() cannot be called while tests run; call it at the top level of the file');
+    if (typeof fn !== 'function') throw new TypeError('describe("' + name + '") needs a function');
+    const block = newBlock(checkName('describe', name), currentBlock, mode);
+    if (mode === 'only') hasOnly = true;
+    currentBlock.children.push(block);
+    const saved = currentBlock;
+    currentBlock = block;
+    try {
+      const result = fn();
+      if (result && typeof result.then === 'function') {
+        throw new Error('describe("' + name + '") returned a Promise; register tests synchronously and put async work in the tests or hooks');
+      }
+    } finally {
+      currentBlock = saved;
+    }
+  }
+
+  function addTest(name, fn, timeout, mode) {
+    if (!collecting) throw new Error('test() cannot be called inside another test; call it at the top level or inside describe()');
+    name = checkName('test', name);
+    if (mode !== 'todo' && typeof fn !== 'function') throw new TypeError('test("' + name + '") needs a function; use test.todo("' + name + '") for a placeholder');
+    if (mode === 'only') hasOnly = true;
+    currentBlock.children.push({ kind: 'test', id: nextId++, name, fn, timeout: typeof timeout === 'number' ? timeout : null, mode, parent: currentBlock, location: site() });
+  }
+
+  // test.each([[a, b], ...])('name %s %s', fn) and the table form with objects.
+  function eachOf(register) {
+    return (table) => (name, fn, timeout) => {
+      const rows = Array.from(table);
+      rows.forEach((row, index) => {
+        const args = Array.isArray(row) ? row : [row];
+        let title = String(name);
+        let used = 0;
+        title = title.replace(/%([sdifjop#%])/g, (all, spec) => {
+          if (spec === '%') return '%';
+          if (spec === '#') return String(index);
+          const value = args[used++];
+          if (spec === 'd' || spec === 'i') return String(spec === 'i' ? Math.trunc(Number(value)) : Number(value));
+          if (spec === 'f') return String(Number(value));
+          if (spec === 'j') return JSON.stringify(value);
+          if (spec === 's') return typeof value === 'string' ? value : inspect(value);
+          return inspect(value);
+        });
+        if (!Array.isArray(row) && row && typeof row === 'object') {
+          title = title.replace(/\$([A-Za-z_][\w.]*)/g, (all, key) => {
+            const value = key.split('.').reduce((o, k) => (o == null ? o : o[k]), row);
+            return typeof value === 'string' ? value : inspect(value);
+          });
+        }
+        register(title, typeof fn === 'function' ? () => fn(...args) : fn, timeout);
+      });
+    };
+  }
+
+  function describe(name, fn) {
+    addDescribe(name, fn, 'normal');
+  }
+  describe.skip = (name, fn) => addDescribe(name, fn, 'skip');
+  describe.only = (name, fn) => addDescribe(name, fn, 'only');
+  describe.each = eachOf((name, fn) => describe(name, fn));
+
+  function test(name, fn, timeout) {
+    addTest(name, fn, timeout, 'normal');
+  }
+  test.skip = (name, fn, timeout) => addTest(name, fn, timeout, 'skip');
+  test.only = (name, fn, timeout) => addTest(name, fn, timeout, 'only');
+  test.todo = (name) => addTest(name, undefined, undefined, 'todo');
+  test.each = eachOf((name, fn, timeout) => test(name, fn, timeout));
+  test.skip.each = eachOf((name, fn, timeout) => test.skip(name, fn, timeout));
+  test.only.each = eachOf((name, fn, timeout) => test.only(name, fn, timeout));
+
+  const hook = (kind) => (fn, timeout) => {
+    if (typeof fn !== 'function') throw new TypeError(kind + '() needs a function');
+    currentBlock[kind].push({ fn, timeout: typeof timeout === 'number' ? timeout : null, location: site() });
+  };
+  const beforeAll = hook('beforeAll');
+  const afterAll = hook('afterAll');
+  const beforeEach = hook('beforeEach');
+  const afterEach = hook('afterEach');
+
+  // ---------------------------------------------------------------- running
+
+  function fullName(node) {
+    const names = [];
+    for (let n = node; n && n.parent; n = n.parent) names.unshift(n.name);
+    return names;
+  }
+
+  function filterMatches(names) {
+    if (!options.filter) return true;
+    const text = names.join(' > ');
+    const regex = /^\/(.*)\/([a-z]*)$/.exec(options.filter);
+    if (regex) {
+      try {
+        return new RegExp(regex[1], regex[2]).test(text);
+      } catch (e) {
+        return text.includes(options.filter);
+      }
+    }
+    return text.includes(options.filter);
+  }
+
+  function inOnly(node) {
+    for (let n = node; n; n = n.parent) if (n.mode === 'only') return true;
+    return false;
+  }
+
+  function isSkipped(node) {
+    for (let n = node; n; n = n.parent) if (n.mode === 'skip') return true;
+    return false;
+  }
+
+  // The deterministic shuffle of --shuffle=SEED (a small PRNG, mulberry32).
+  function shuffled(items, seedText) {
+    let seed = 0;
+    for (const c of String(seedText)) seed = (Math.imul(seed, 31) + c.charCodeAt(0)) | 0;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const out = items.slice();
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  }
+
+  function errorRecord(error) {
+    if (error instanceof AssertionError) {
+      return Object.assign({ message: error.message, kind: 'assertion', stack: internals.userStack(error.stack) }, error.details);
+    }
+    if (error instanceof Error) {
+      return { message: String(error.name || 'Error') + ': ' + error.message, kind: 'error', stack: internals.userStack(error.stack), location: firstLocation(error.stack) };
+    }
+    return { message: 'thrown: ' + inspect(error), kind: 'thrown' };
+  }
+
+  function firstLocation(stack) {
+    const match = /\(([^()]+:\d+:\d+)\)/.exec(internals.userStack(stack)) || /at (\S+:\d+:\d+)/.exec(internals.userStack(stack));
+    return match ? match[1] : undefined;
+  }
+
+  // Runs fn (sync or async) with a timeout; resolves to an error record or null.
+  function runWithTimeout(fn, timeout, what) {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (error) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(error);
+      };
+      const timer = setTimeout(() => finish({ message: what + ' timed out after ' + timeout + ' ms (pass a timeout as the last argument, or --test-timeout, to allow longer)', kind: 'timeout' }), timeout);
+      try {
+        const result = fn.length > 0 ? new Promise((ok, bad) => fn((err) => (err ? bad(err) : ok()))) : fn();
+        if (result && typeof result.then === 'function') {
+          result.then(() => finish(null), (error) => finish(errorRecord(error)));
+        } else {
+          finish(null);
+        }
+      } catch (error) {
+        finish(errorRecord(error));
+      }
+    });
+  }
+
+  let current = null;
+  const fileRecord = { errors: [], warnings: [], output: [] };
+
+  function emit(event) {
+    native.event(JSON.stringify(event));
+  }
+
+  // Uncaught errors, callback exceptions, warnings and console output belong to the running
+  // test, else to the file.
+  internals.hooks.uncaught = (error, origin, api) => {
+    const record = errorRecord(error);
+    record.origin = origin === 'callback' ? 'exception in a callback of ' + api : origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception';
+    (current ? current.errors : fileRecord.errors).push(record);
+    return true;
+  };
+  internals.hooks.warning = (warning) => {
+    const target = current || fileRecord;
+    target.warnings.push(warning);
+    if (options.strict) target.errors.push({ message: 'conformance warning under --strict: [' + warning.code + '] ' + warning.message, kind: 'strict', location: warning.site });
+    return true;
+  };
+  internals.hooks.console = (stream, text) => {
+    (current || fileRecord).output.push({ stream, text });
+    return true;
+  };
+
+  async function runHooks(list, what) {
+    for (const h of list) {
+      const error = await runWithTimeout(h.fn, h.timeout || DEFAULT_TIMEOUT, what);
+      if (error) return error;
+    }
+    return null;
+  }
+
+  function eachHooks(block, kind) {
+    const chain = [];
+    for (let b = block; b; b = b.parent) chain.push(b[kind]);
+    return kind === 'beforeEach' ? chain.reverse().flat() : chain.flat();
+  }
+
+  function selected(node) {
+    return filterMatches(fullName(node)) && (!hasOnly || inOnly(node));
+  }
+
+  function hasRunnable(block) {
+    return block.children.some((c) => (c.kind === 'test' ? selected(c) && c.mode !== 'todo' && !isSkipped(c) : hasRunnable(c)));
+  }
+
+  let failures = 0;
+  async function runTest(t, inherited) {
+    const names = fullName(t);
+    if (!selected(t)) return;
+    const base = { type: 'test', id: t.id, name: t.name, path: names.slice(0, -1), location: t.location };
+    if (t.mode === 'todo' || isSkipped(t) || inherited) {
+      emit(Object.assign(base, { status: t.mode === 'todo' ? 'todo' : 'skipped', duration: 0, errors: inherited ? [inherited] : [], warnings: [], output: [] }));
+      if (inherited) failures++;
+      return;
+    }
+    if (options.bail && failures >= options.bail) {
+      emit(Object.assign(base, { status: 'skipped', reason: 'bail', duration: 0, errors: [], warnings: [], output: [] }));
+      return;
+    }
+    current = { errors: [], warnings: [], output: [] };
+    state.assertionCalls = 0;
+    state.expectedAssertions = null;
+    const started = performance.now();
+    let error = await runHooks(eachHooks(t.parent, 'beforeEach'), 'beforeEach hook');
+    if (!error) error = await runWithTimeout(t.fn, t.timeout || DEFAULT_TIMEOUT, 'test');
+    const afterError = await runHooks(eachHooks(t.parent, 'afterEach'), 'afterEach hook');
+    if (!error) error = afterError;
+    // Give callbacks already due (a rejection, a late exception) their chance to be counted.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (!error && state.expectedAssertions !== null) {
+      const n = state.expectedAssertions;
+      if ((n === -1 && state.assertionCalls === 0) || (n >= 0 && state.assertionCalls !== n)) {
+        error = { message: n === -1 ? 'expected at least one assertion to be called, but none was' : 'expected ' + n + ' assertion' + (n === 1 ? '' : 's') + ' to be called, but ' + state.assertionCalls + ' were', kind: 'assertion', location: t.location };
+      }
+    }
+    const record = current;
+    current = null;
+    const errors = (error ? [error] : []).concat(record.errors);
+    if (errors.length) failures++;
+    emit(Object.assign(base, { status: errors.length ? 'failed' : 'passed', duration: Math.round((performance.now() - started) * 1000) / 1000, errors, warnings: record.warnings, output: record.output }));
+  }
+
+  async function runBlock(block, inherited) {
+    if (!hasRunnable(block) && !inherited) {
+      for (const child of block.children) {
+        if (child.kind === 'test') await runTest(child, null);
+        else await runBlock(child, null);
+      }
+      return;
+    }
+    let setupError = inherited;
+    if (!setupError) setupError = await runHooks(block.beforeAll, 'beforeAll hook');
+    const children = options.shuffle ? shuffled(block.children, options.shuffle + ':' + fullName(block).join('>')) : block.children;
+    for (const child of children) {
+      if (child.kind === 'test') await runTest(child, setupError);
+      else await runBlock(child, setupError);
+    }
+    if (!inherited) {
+      const error = await runHooks(block.afterAll, 'afterAll hook');
+      if (error) fileRecord.errors.push(Object.assign(error, { origin: 'afterAll hook' }));
+    }
+  }
+
+  function listTests(block, out) {
+    for (const child of block.children) {
+      if (child.kind === 'test') {
+        if (selected(child)) out.push({ name: child.name, path: fullName(child).slice(0, -1), mode: isSkipped(child) ? 'skip' : child.mode, location: child.location });
+      } else listTests(child, out);
+    }
+    return out;
+  }
+
+  async function run() {
+    collecting = false;
+    if (options.list) {
+      emit({ type: 'list', tests: listTests(root, []) });
+    } else {
+      await runBlock(root, null);
+    }
+    emit({ type: 'file', errors: fileRecord.errors, warnings: fileRecord.warnings, output: fileRecord.output });
+  }
+
+  const api = { describe, test, it: test, expect, beforeAll, afterAll, beforeEach, afterEach };
+  for (const [name, value] of Object.entries(api)) {
+    Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+  Object.assign(internals.builtin('wxrun'), api);
+  return { run, fileRecord };
+})

@@ -1,0 +1,145 @@
+//! `wxrun test` and the worker it starts for each file.
+
+use std::{collections::BTreeSet, io::IsTerminal, path::PathBuf};
+
+use wx_test::{
+    RunPlan, WORKER_OPTIONS_ENV, WorkerOptions,
+    discover::{discover, shard},
+    report::{Pretty, Reporter},
+    report_style,
+};
+
+use crate::{
+    cli::{LimitFlags, TestArgs, WorkerArgs},
+    setup::{UsageError, js_thread_runtime, load_config, make_host, start_dir},
+};
+
+fn parse_shard(text: &str) -> Result<(usize, usize), UsageError> {
+    let bad = || {
+        UsageError(format!(
+            "--shard {text:?}: expected I/N with 1 <= I <= N, such as 2/3"
+        ))
+    };
+    let (index, count) = text.split_once('/').ok_or_else(bad)?;
+    let index: usize = index.trim().parse().map_err(|_| bad())?;
+    let count: usize = count.trim().parse().map_err(|_| bad())?;
+    if index == 0 || count == 0 || index > count {
+        return Err(bad());
+    }
+    Ok((index, count))
+}
+
+fn random_seed() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!("{:08x}", nanos ^ std::process::id())
+}
+
+pub fn run(args: TestArgs) -> Result<i32, UsageError> {
+    let cwd =
+        std::env::current_dir().map_err(|err| UsageError(format!("no working folder: {err}")))?;
+    let mut files = discover(&cwd, &args.paths).map_err(|err| UsageError(err.0))?;
+    if let Some(text) = &args.shard {
+        let (index, count) = parse_shard(text)?;
+        files = shard(files, index, count);
+    }
+    // Configuration errors are reported once, before any worker starts.
+    let dirs: BTreeSet<PathBuf> = files.iter().map(|f| start_dir(f)).collect();
+    let mut strict = args.config.strict;
+    for dir in &dirs {
+        strict |= load_config(dir, &args.config)?.strict.value;
+    }
+    let shuffle = args.shuffle.as_ref().map(|seed| {
+        let seed = if seed.is_empty() {
+            random_seed()
+        } else {
+            seed.clone()
+        };
+        eprintln!("wxrun: shuffling tests with seed {seed} (--shuffle={seed} repeats this order)");
+        seed
+    });
+    let exe = std::env::current_exe()
+        .map_err(|err| UsageError(format!("cannot find the wxrun executable: {err}")))?;
+    let jobs = args
+        .jobs
+        .map(|j| j as usize)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let plan = RunPlan {
+        cwd,
+        files,
+        jobs,
+        exe,
+        worker_args: args.config.to_args(),
+        worker: WorkerOptions {
+            filter: args.filter.clone(),
+            test_timeout: args.test_timeout,
+            bail: args.bail,
+            shuffle,
+            list: args.list,
+            strict,
+            file_timeout: args.file_timeout,
+            max_memory: args.max_memory,
+        },
+        bail: args.bail,
+    };
+    if plan.files.is_empty() {
+        eprintln!(
+            "wxrun: no test files found (looked for {})",
+            wx_test::discover::DEFAULT_PATTERN
+        );
+        return Ok(4);
+    }
+    if args.list {
+        let (results, _) = wx_test::runner::run(&plan, &mut []);
+        let mut count = 0;
+        for file in &results {
+            for test in &file.listed {
+                let mut name = test.path.clone();
+                name.push(test.name.clone());
+                let mode = if test.mode == "normal" {
+                    String::new()
+                } else {
+                    format!(" [{}]", test.mode)
+                };
+                println!("{} › {}{mode}", file.display, name.join(" › "));
+                count += 1;
+            }
+        }
+        return Ok(if count == 0 { 4 } else { 0 });
+    }
+    let style = report_style(std::io::stdout().is_terminal());
+    let progress = std::io::stderr().is_terminal();
+    let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(Pretty::new(
+        Box::new(std::io::stdout()),
+        style,
+        progress,
+        plan.files.len(),
+    ))];
+    let (_, summary) = wx_test::runner::run(&plan, &mut reporters);
+    Ok(summary.exit_code())
+}
+
+/// One file, in this process: the worker side of `wxrun test`.
+pub fn worker(args: WorkerArgs) -> Result<i32, UsageError> {
+    let options: WorkerOptions = std::env::var(WORKER_OPTIONS_ENV)
+        .ok()
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .ok_or_else(|| {
+            UsageError(format!(
+                "{WORKER_OPTIONS_ENV} is missing: this command is started by `wxrun test`"
+            ))
+        })?;
+    let file = std::fs::canonicalize(&args.file)
+        .map_err(|err| UsageError(format!("cannot open {}: {err}", args.file.display())))?;
+    let config = load_config(&file, &args.config)?;
+    let limits = LimitFlags {
+        timeout: Some(options.file_timeout),
+        max_memory: options.max_memory,
+    };
+    let runtime = js_thread_runtime()?;
+    runtime.block_on(async {
+        let host = make_host(config, &limits, Vec::new())?;
+        Ok(wx_test::worker::run(&host, &file, &options).await)
+    })
+}
