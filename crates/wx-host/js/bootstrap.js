@@ -269,6 +269,9 @@
 
   defineBuiltin('wxrun', {
     args: native.args.slice(),
+    env: Object.freeze(Object.assign({}, native.env)),
+    inspect,
+    format: (...args) => formatArgs(args),
     exit(code) {
       native.exit(code === undefined ? 0 : code);
     },

@@ -161,6 +161,11 @@ pub(crate) fn build<'js>(
     )?;
 
     native.set("args", args.to_vec())?;
+    let env = Object::new(ctx.clone())?;
+    for (key, value) in std::env::vars() {
+        env.set(key, value)?;
+    }
+    native.set("env", env)?;
     native.set("commonJsHeaderLength", COMMON_JS_HEADER.chars().count())?;
     Ok(native)
 }
