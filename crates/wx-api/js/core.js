@@ -152,6 +152,9 @@
   // Builds `wx`: documented members above the configured base library are left undefined,
   // documented members wxrun does not implement throw a clear TypeError when called.
   function assemble() {
+    const listed = new Set(native.implemented);
+    const drift = Array.from(members.keys()).filter((name) => !listed.has(name)).concat(native.implemented.filter((name) => !members.has(name)));
+    if (drift.length) throw new Error('wx-api: IMPLEMENTED and the JS layers disagree about: ' + drift.join(', '));
     const wx = {};
     const availability = native.availability;
     for (const [name, value] of members) {

@@ -46,16 +46,6 @@ const OPTION_VERSIONS: &[(&str, LibVersion)] = &[
     ("UDPSocket.setTTL", LibVersion::new(2, 18, 0)),
 ];
 
-/// Members wxrun provides that the typings inventory does not list; present in every version.
-pub(crate) const UNLISTED_MEMBERS: &[&str] = &[
-    "env",
-    "saveFile",
-    "getSavedFileList",
-    "removeSavedFile",
-    "getFileInfo",
-    "getSystemInfoAsync",
-];
-
 /// `wx.canIUse(schema)`: `api`, `api.object.option`, `api.return.field`, `Class.method`.
 pub(crate) fn can_i_use(schema: &str, lib: LibVersion) -> bool {
     let schema = schema.trim();
@@ -73,7 +63,8 @@ pub(crate) fn can_i_use(schema: &str, lib: LibVersion) -> bool {
     }
     match inventory::lookup(api) {
         Some(entry) => entry.available_in(lib),
-        None => UNLISTED_MEMBERS.contains(&api),
+        // Members the typings do not list (such as `env`) exist in every version.
+        None => crate::IMPLEMENTED.contains(&api),
     }
 }
 

@@ -5,6 +5,26 @@
 
 mod base;
 
+/// Every `wx` member wxrun implements. `wx` is checked against this list when it is
+/// assembled, so the list (and docs/api-support.md, generated from it) cannot drift.
+pub const IMPLEMENTED: &[&str] = &[
+    "arrayBufferToBase64",
+    "base64ToArrayBuffer",
+    "canIUse",
+    "env",
+    "getAppBaseInfo",
+    "getDeviceInfo",
+    "getNetworkType",
+    "getSystemInfo",
+    "getSystemInfoAsync",
+    "getSystemInfoSync",
+    "getWindowInfo",
+    "offAppHide",
+    "offAppShow",
+    "onAppHide",
+    "onAppShow",
+];
+
 use std::{
     rc::Rc,
     sync::{
@@ -72,6 +92,7 @@ fn build_native<'js>(
         availability.set(entry.name, entry.available_in(lib))?;
     }
     native.set("availability", availability)?;
+    native.set("implemented", IMPLEMENTED.to_vec())?;
 
     let info_config = config.clone();
     native.set(

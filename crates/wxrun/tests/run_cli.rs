@@ -227,3 +227,61 @@ fn a_missing_script_is_a_usage_error() {
         out.stderr
     );
 }
+
+#[test]
+fn configuration_errors_exit_2_naming_file_key_and_value() {
+    let out = run(&["run", "bad-config/main.js"]);
+    assert_eq!(out.code, 2);
+    let file = fixtures("run").join("bad-config/wxrun.json");
+    assert_eq!(
+        out.stderr.trim(),
+        format!(
+            "wxrun: configuration error: {}: key `requestdomain[1]`: \"localhost\" is localhost; it cannot be configured (LAN addresses are reached through the `lan` setting)",
+            file.display()
+        )
+    );
+    assert_eq!(out.stdout, "");
+    let flag = run(&["run", "--lib-version", "two", "timers.js"]);
+    assert_eq!(flag.code, 2);
+    assert!(flag.stderr.contains("command line: --lib-version: \"two\" is not a base-library version"), "{}", flag.stderr);
+}
+
+#[test]
+fn callback_exceptions_are_reported_complete_still_runs_and_exit_is_1() {
+    let out = run(&["run", "callback-error.js"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.stdout, "complete ran with getNetworkType:ok\nstill running\n");
+    assert!(
+        out.stderr.starts_with("Uncaught exception in a callback of wx.getNetworkType: Error: thrown by success\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("callback-error.js:5:"), "{}", out.stderr);
+    assert!(out.stderr.contains("1 error reported during the run"), "{}", out.stderr);
+}
+
+#[test]
+fn project_configuration_applies_and_config_shows_sources() {
+    let out = run(&["run", "project/main.js"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "2.20.0\n");
+    let root = fixtures("run").join("project");
+    let shown = run_in(&root, &["config", "--appid", "wxflag"]);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    let line = |key: &str| {
+        shown
+            .stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(key))
+            .unwrap_or_else(|| panic!("no {key} line in\n{}", shown.stdout))
+            .to_string()
+    };
+    assert!(line("appid").contains("wxflag") && line("appid").ends_with("(flag --appid)"));
+    assert!(line("libVersion").ends_with(&format!("({})", root.join("project.config.json").display())));
+    assert!(line("urlCheck").contains("false"));
+    assert!(line("requestdomain").contains("[api.example.com]"));
+    assert!(line("requestdomain").ends_with(&format!("({})", root.join("wxrun.json").display())));
+    assert!(line("lan").contains("10.1.2.3/16"));
+    assert!(line("networkTimeout.request").contains("8000"));
+    assert!(line("networkTimeout.uploadFile").ends_with("(default)"));
+}
