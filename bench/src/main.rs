@@ -24,7 +24,10 @@ impl Env {
             .context("repository root")?;
         let wxrun = root.join("target/release/wxrun");
         if !wxrun.is_file() {
-            bail!("{} is missing: build it with `cargo build --release -p wxrun` (bench/run does)", wxrun.display());
+            bail!(
+                "{} is missing: build it with `cargo build --release -p wxrun` (bench/run does)",
+                wxrun.display()
+            );
         }
         Ok(Env {
             root,

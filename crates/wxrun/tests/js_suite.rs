@@ -23,7 +23,11 @@ fn js_suite_passes_against_the_test_servers() {
     let out: Run = command.output().expect("wxrun starts").into();
     println!("{}", out.stdout);
     eprintln!("{}", out.stderr);
-    assert_eq!(out.code, 0, "the JS suite failed:\n{}\n{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.code, 0,
+        "the JS suite failed:\n{}\n{}",
+        out.stdout, out.stderr
+    );
     let last = out.stdout.trim_end().lines().last().unwrap_or_default();
     assert!(last.ends_with("0 failed, 0 skipped"), "{last}");
 }

@@ -243,21 +243,39 @@ fn configuration_errors_exit_2_naming_file_key_and_value() {
     assert_eq!(out.stdout, "");
     let flag = run(&["run", "--lib-version", "two", "timers.js"]);
     assert_eq!(flag.code, 2);
-    assert!(flag.stderr.contains("command line: --lib-version: \"two\" is not a base-library version"), "{}", flag.stderr);
+    assert!(
+        flag.stderr
+            .contains("command line: --lib-version: \"two\" is not a base-library version"),
+        "{}",
+        flag.stderr
+    );
 }
 
 #[test]
 fn callback_exceptions_are_reported_complete_still_runs_and_exit_is_1() {
     let out = run(&["run", "callback-error.js"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert_eq!(out.stdout, "complete ran with getNetworkType:ok\nstill running\n");
+    assert_eq!(
+        out.stdout,
+        "complete ran with getNetworkType:ok\nstill running\n"
+    );
     assert!(
-        out.stderr.starts_with("Uncaught exception in a callback of wx.getNetworkType: Error: thrown by success\n"),
+        out.stderr.starts_with(
+            "Uncaught exception in a callback of wx.getNetworkType: Error: thrown by success\n"
+        ),
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("callback-error.js:5:"), "{}", out.stderr);
-    assert!(out.stderr.contains("1 error reported during the run"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("callback-error.js:5:"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("1 error reported during the run"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -277,7 +295,9 @@ fn project_configuration_applies_and_config_shows_sources() {
             .to_string()
     };
     assert!(line("appid").contains("wxflag") && line("appid").ends_with("(flag --appid)"));
-    assert!(line("libVersion").ends_with(&format!("({})", root.join("project.config.json").display())));
+    assert!(
+        line("libVersion").ends_with(&format!("({})", root.join("project.config.json").display()))
+    );
     assert!(line("urlCheck").contains("false"));
     assert!(line("requestdomain").contains("[api.example.com]"));
     assert!(line("requestdomain").ends_with(&format!("({})", root.join("wxrun.json").display())));
