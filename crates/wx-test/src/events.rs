@@ -114,7 +114,6 @@ impl Event {
     }
 
     pub fn from_line(line: &str) -> Option<Result<Event, serde_json::Error>> {
-        line.strip_prefix(EVENT_PREFIX)
-            .map(|json| serde_json::from_str(json))
+        line.strip_prefix(EVENT_PREFIX).map(serde_json::from_str)
     }
 }
