@@ -4,6 +4,7 @@
 
 mod report;
 mod startup;
+mod test_runner;
 
 use std::path::PathBuf;
 
@@ -39,7 +40,8 @@ impl Env {
 
 type Bench = fn(&Env) -> Result<String>;
 
-const BENCHMARKS: &[(&str, Bench)] = &[("startup", startup::run)];
+const BENCHMARKS: &[(&str, Bench)] =
+    &[("startup", startup::run), ("test-runner", test_runner::run)];
 
 fn main() -> Result<()> {
     let env = Env::discover()?;

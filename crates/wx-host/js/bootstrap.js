@@ -239,6 +239,11 @@
     return module.exports;
   }
 
+  // Every file this run loaded as a module, for `wxrun test --watch`.
+  function loadedModules() {
+    return Array.from(new Set(Array.from(moduleCache.keys()).concat(Array.from(commonJsFiles), native.esModules())));
+  }
+
   function runMain(path) {
     return loadCommonJs(path, null);
   }
@@ -295,6 +300,7 @@
     builtin,
     runMain,
     setMainPromise,
+    loadedModules,
     mainLoaded,
     emit,
   };

@@ -123,6 +123,7 @@ pub(crate) struct HostState {
     pub(crate) timers: RefCell<Timers>,
     rejections: RefCell<Vec<PendingRejection>>,
     pub(crate) builtins: BuiltinNames,
+    pub(crate) es_modules: Rc<RefCell<Vec<String>>>,
     pub(crate) errors: Cell<usize>,
     warnings: Cell<usize>,
     stop: Cell<Option<Ending>>,
@@ -243,6 +244,7 @@ impl Host {
             timers: RefCell::new(Timers::default()),
             rejections: RefCell::new(Vec::new()),
             builtins: Rc::new(RefCell::new(Vec::new())),
+            es_modules: Rc::new(RefCell::new(Vec::new())),
             errors: Cell::new(0),
             warnings: Cell::new(0),
             stop: Cell::new(None),
@@ -280,7 +282,9 @@ impl Host {
             EsmResolver {
                 builtins: state.builtins.clone(),
             },
-            EsmLoader,
+            EsmLoader {
+                loaded: state.es_modules.clone(),
+            },
         );
         let context = Context::full(&runtime).map_err(|err| HostError(err.to_string()))?;
         let host = Host {

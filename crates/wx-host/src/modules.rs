@@ -214,7 +214,10 @@ impl Resolver for EsmResolver {
     }
 }
 
-pub(crate) struct EsmLoader;
+/// Loads ES modules and records the files it loaded.
+pub(crate) struct EsmLoader {
+    pub loaded: Rc<RefCell<Vec<String>>>,
+}
 
 fn js_string_literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -277,6 +280,7 @@ impl Loader for EsmLoader {
             return Module::declare(ctx.clone(), name, reexport_source(&getter, &exports));
         }
         let path = Path::new(name);
+        self.loaded.borrow_mut().push(name.to_string());
         match path.extension().and_then(|ext| ext.to_str()) {
             Some("mjs") => {
                 let source = read_source(path).map_err(|err| {

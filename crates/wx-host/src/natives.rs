@@ -123,6 +123,9 @@ pub(crate) fn build<'js>(
         }),
     )?;
 
+    let es_modules = state.es_modules.clone();
+    native.set("esModules", Func::from(move || es_modules.borrow().clone()))?;
+
     let builtins = state.builtins.clone();
     native.set(
         "defineBuiltin",

@@ -321,7 +321,7 @@
     } else {
       await runBlock(root, null);
     }
-    emit({ type: 'file', errors: fileRecord.errors, warnings: fileRecord.warnings, output: fileRecord.output });
+    emit({ type: 'file', errors: fileRecord.errors, warnings: fileRecord.warnings, output: fileRecord.output, modules: internals.loadedModules() });
   }
 
   const api = { describe, test, it: test, expect, beforeAll, afterAll, beforeEach, afterEach };

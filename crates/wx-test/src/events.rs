@@ -86,6 +86,8 @@ pub struct FileRecord {
     pub errors: Vec<ErrorRecord>,
     pub warnings: Vec<Warning>,
     pub output: Vec<Output>,
+    /// Every file the test file loaded as a module (for `--watch`).
+    pub modules: Vec<String>,
 }
 
 /// One event of a worker.

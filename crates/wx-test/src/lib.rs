@@ -8,6 +8,7 @@ pub mod discover;
 pub mod events;
 pub mod report;
 pub mod runner;
+pub mod watch;
 pub mod worker;
 
 pub use runner::{FileOutcome, FileResult, RunPlan, Summary, WORKER_COMMAND, WORKER_OPTIONS_ENV};

@@ -183,6 +183,12 @@ pub struct TestArgs {
     /// Run the I-th of N disjoint parts of the suite (files sorted by path), for CI machines.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+    /// A reporter (pretty, dot, tap, junit, json, github), to stdout or to FILE; may repeat.
+    #[arg(long, value_name = "NAME[=FILE]")]
+    pub reporter: Vec<String>,
+    /// Re-run affected files when files change (ignored when CI is set).
+    #[arg(long)]
+    pub watch: bool,
     /// Time allowed for each test and hook, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 5000)]
     pub test_timeout: u64,

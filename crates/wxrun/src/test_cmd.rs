@@ -5,7 +5,7 @@ use std::{collections::BTreeSet, io::IsTerminal, path::PathBuf};
 use wx_test::{
     RunPlan, WORKER_OPTIONS_ENV, WorkerOptions,
     discover::{discover, shard},
-    report::{Pretty, Reporter},
+    report::{Dot, Github, Json, Junit, Pretty, Reporter, Tap},
     report_style,
 };
 
@@ -108,16 +108,86 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
         }
         return Ok(if count == 0 { 4 } else { 0 });
     }
-    let style = report_style(std::io::stdout().is_terminal());
-    let progress = std::io::stderr().is_terminal();
-    let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(Pretty::new(
-        Box::new(std::io::stdout()),
-        style,
-        progress,
-        plan.files.len(),
-    ))];
+    if args.watch {
+        if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+            eprintln!("wxrun: --watch is off because CI is set; running once");
+        } else {
+            reporters(&args.reporter, &plan)?;
+            let cwd = plan.cwd.clone();
+            let paths = args.paths.clone();
+            let specs = args.reporter.clone();
+            wx_test::watch::watch(
+                plan,
+                move || discover(&cwd, &paths).unwrap_or_default(),
+                move |plan| reporters(&specs, plan).unwrap_or_default(),
+            )
+            .map_err(UsageError)?;
+            return Ok(0);
+        }
+    }
+    let mut reporters = reporters(&args.reporter, &plan)?;
     let (_, summary) = wx_test::runner::run(&plan, &mut reporters);
     Ok(summary.exit_code())
+}
+
+const REPORTERS: &[&str] = &["pretty", "dot", "tap", "junit", "json", "github"];
+
+/// The reporters of `--reporter NAME[=FILE]`. Without any, `pretty`; when every reporter
+/// named writes to a file, `pretty` still shows progress on stdout; with `GITHUB_ACTIONS` set,
+/// `github` annotations are added.
+fn reporters(specs: &[String], plan: &RunPlan) -> Result<Vec<Box<dyn Reporter>>, UsageError> {
+    let mut parsed = Vec::new();
+    for spec in specs {
+        let (name, file) = match spec.split_once('=') {
+            Some((name, file)) => (name, Some(PathBuf::from(file))),
+            None => (spec.as_str(), None),
+        };
+        if !REPORTERS.contains(&name) {
+            return Err(UsageError(format!(
+                "--reporter {spec:?}: unknown reporter {name:?}; choose from {}",
+                REPORTERS.join(", ")
+            )));
+        }
+        parsed.push((name.to_string(), file));
+    }
+    if parsed.iter().all(|(_, file)| file.is_some()) {
+        parsed.push(("pretty".into(), None));
+    }
+    if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true")
+        && !parsed.iter().any(|(name, _)| name == "github")
+    {
+        parsed.push(("github".into(), None));
+    }
+    let mut out: Vec<Box<dyn Reporter>> = Vec::new();
+    for (name, file) in parsed {
+        let (writer, terminal): (Box<dyn std::io::Write>, bool) = match &file {
+            Some(path) => {
+                let created = std::fs::File::create(path).map_err(|err| {
+                    UsageError(format!(
+                        "--reporter {name}={}: cannot create the file: {err}",
+                        path.display()
+                    ))
+                })?;
+                (Box::new(std::io::BufWriter::new(created)), false)
+            }
+            None => (Box::new(std::io::stdout()), std::io::stdout().is_terminal()),
+        };
+        let style = report_style(terminal);
+        out.push(match name.as_str() {
+            "pretty" => Box::new(Pretty::new(
+                writer,
+                style,
+                terminal && std::io::stderr().is_terminal(),
+                plan.files.len(),
+            )),
+            "dot" => Box::new(Dot::new(writer, style)),
+            "tap" => Box::new(Tap::new(writer)),
+            "junit" => Box::new(Junit::new(writer)),
+            "json" => Box::new(Json::new(writer)),
+            _ => Box::new(Github::new(writer, plan.cwd.clone())),
+        });
+    }
+    Ok(out)
 }
 
 /// One file, in this process: the worker side of `wxrun test`.

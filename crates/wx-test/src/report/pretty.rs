@@ -3,8 +3,9 @@
 
 use std::io::Write;
 
+use super::render_error;
 use crate::{
-    events::{ErrorRecord, Output, Status, TestResult, Warning},
+    events::{Output, Status, TestResult, Warning},
     runner::{FileOutcome, FileResult, Summary},
 };
 
@@ -53,12 +54,7 @@ pub struct Pretty {
     failed: usize,
 }
 
-fn indent(text: &str, by: &str) -> String {
-    text.lines()
-        .map(|line| format!("{by}{line}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+use super::indent;
 
 impl Pretty {
     pub fn new(out: Box<dyn Write>, style: Style, progress: bool, total_files: usize) -> Pretty {
@@ -90,47 +86,6 @@ impl Pretty {
                 self.failed
             );
         }
-    }
-
-    fn error_block(&self, error: &ErrorRecord) -> String {
-        let style = self.style;
-        let mut lines = Vec::new();
-        if let Some(origin) = &error.origin {
-            lines.push(style.yellow(&format!("({origin})")));
-        }
-        if let Some(matcher) = &error.matcher {
-            lines.push(style.dim(matcher));
-        }
-        lines.push(style.red(&error.message));
-        match &error.diff {
-            Some(diff) => {
-                lines.push(String::new());
-                for line in diff.lines() {
-                    lines.push(if line.starts_with("- ") {
-                        style.green(line)
-                    } else if line.starts_with("+ ") {
-                        style.red(line)
-                    } else {
-                        line.to_string()
-                    });
-                }
-            }
-            None => {
-                if let Some(expected) = &error.expected {
-                    lines.push(format!("Expected: {}", style.green(expected)));
-                }
-                if let Some(received) = &error.received {
-                    lines.push(format!("Received: {}", style.red(received)));
-                }
-            }
-        }
-        if let Some(location) = &error.location {
-            lines.push(String::new());
-            lines.push(style.dim(&format!("at {location}")));
-        } else if let Some(stack) = error.stack.as_deref().filter(|s| !s.is_empty()) {
-            lines.push(style.dim(stack));
-        }
-        lines.join("\n")
     }
 
     fn warnings_block(&self, warnings: &[Warning]) -> Vec<String> {
@@ -167,7 +122,7 @@ impl Pretty {
             Status::Failed => {
                 lines.push(style.red(&format!("✕ {name} ({:.0} ms)", test.duration)));
                 for error in &test.errors {
-                    lines.push(indent(&self.error_block(error), "    "));
+                    lines.push(indent(&render_error(self.style, error), "    "));
                     lines.push(String::new());
                 }
                 for line in self.output_block(&test.output) {
@@ -177,7 +132,7 @@ impl Pretty {
             Status::Skipped if !test.errors.is_empty() => {
                 lines.push(style.red(&format!("✕ {name} (not run: its beforeAll hook failed)")));
                 for error in &test.errors {
-                    lines.push(indent(&self.error_block(error), "    "));
+                    lines.push(indent(&render_error(self.style, error), "    "));
                 }
             }
             _ => {}
@@ -227,7 +182,7 @@ impl super::Reporter for Pretty {
         }
         for error in &result.record.errors {
             lines.push(indent(&style.red("● error outside any test"), "  "));
-            lines.push(indent(&self.error_block(error), "    "));
+            lines.push(indent(&render_error(self.style, error), "    "));
         }
         for warning in self.warnings_block(&result.record.warnings) {
             lines.push(indent(&warning, "  "));
