@@ -143,6 +143,24 @@
     }
   }
 
+  // Tasks in flight (requests, transfers, sockets): the Rust side posts their events, which
+  // reach the task's handler as (type, payload), one macrotask each.
+  const taskHandlers = new Map();
+  let nextTaskId = 1;
+  function newTaskId() {
+    return nextTaskId++;
+  }
+  function setTaskHandler(id, handler) {
+    taskHandlers.set(id, handler);
+  }
+  function forgetTask(id) {
+    taskHandlers.delete(id);
+  }
+  internals.wxDispatch = (id, type, payload) => {
+    const handler = taskHandlers.get(id);
+    if (handler) handler(type, payload);
+  };
+
   // The members of `wx`, registered by each API family.
   const members = new Map();
   function define(name, value) {
@@ -191,5 +209,8 @@
     ListenerSet,
     define,
     assemble,
+    newTaskId,
+    setTaskHandler,
+    forgetTask,
   };
 })

@@ -4,6 +4,7 @@
 //! Rust natives it needs, and reaches the network through wx-net.
 
 mod base;
+mod request;
 
 /// Every `wx` member wxrun implements. `wx` is checked against this list when it is
 /// assembled, so the list (and docs/api-support.md, generated from it) cannot drift.
@@ -23,63 +24,33 @@ pub const IMPLEMENTED: &[&str] = &[
     "offAppShow",
     "onAppHide",
     "onAppShow",
+    "request",
 ];
 
-use std::{
-    rc::Rc,
-    sync::{
-        Arc,
-        atomic::{AtomicBool, Ordering},
-    },
-};
+use std::sync::Arc;
 
 use rquickjs::{Function, Object, Value, prelude::Func};
 use wx_host::{Host, Internals};
+use wx_net::Network;
 use wx_policy::{Config, LibVersion, inventory};
 
 const CORE_JS: &str = include_str!("../js/core.js");
 const BASE_JS: &str = include_str!("../js/base.js");
-
-/// Whether the app is in the foreground, shared with the network layer.
-#[derive(Clone, Debug)]
-pub struct AppState {
-    foreground: Arc<AtomicBool>,
-}
-
-impl Default for AppState {
-    fn default() -> Self {
-        AppState {
-            foreground: Arc::new(AtomicBool::new(true)),
-        }
-    }
-}
-
-impl AppState {
-    pub fn is_foreground(&self) -> bool {
-        self.foreground.load(Ordering::Acquire)
-    }
-
-    fn set_foreground(&self, foreground: bool) {
-        self.foreground.store(foreground, Ordering::Release);
-    }
-}
+const REQUEST_JS: &str = include_str!("../js/request.js");
 
 /// Why `wx` could not be installed.
-#[derive(Debug)]
-pub struct InstallError;
-
-impl std::fmt::Display for InstallError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the wx layer failed to install (see the error above)")
-    }
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    #[error("{0}")]
+    Tls(#[from] wx_net::tls::TlsSetupError),
+    #[error("the wx layer failed to install (see the error above)")]
+    Layer,
 }
-
-impl std::error::Error for InstallError {}
 
 fn build_native<'js>(
     internals: &Internals<'js>,
-    config: &Rc<Config>,
-    app: &AppState,
+    config: &Arc<Config>,
+    network: &Network,
 ) -> rquickjs::Result<Object<'js>> {
     let ctx = internals.object().ctx().clone();
     let native = Object::new(ctx.clone())?;
@@ -108,26 +79,29 @@ fn build_native<'js>(
         "networkType",
         Func::from(move || network_config.device.value.network_type.clone()),
     )?;
-    let app = app.clone();
+    let app = network.clone();
     native.set(
         "setForeground",
         Func::from(move |foreground: bool| app.set_foreground(foreground)),
     )?;
+    request::install(&native, network, config, internals.loop_handle())?;
     Ok(native)
 }
 
 /// Installs the global `wx` for `config` into `host`.
-pub fn install(host: &Host, config: Config, app: AppState) -> Result<(), InstallError> {
-    let config = Rc::new(config);
+pub fn install(host: &Host, config: Config) -> Result<(), InstallError> {
+    let network = Network::new(&config)?;
+    let config = Arc::new(config);
     host.with(|_ctx, internals| {
-        let native = build_native(internals, &config, &app)?;
+        let native = build_native(internals, &config, &network)?;
         let core: Object =
             layer(internals, "wx/core.js", CORE_JS)?.call((native, internals.object().clone()))?;
         layer(internals, "wx/base.js", BASE_JS)?.call::<_, Value>((core.clone(),))?;
+        layer(internals, "wx/request.js", REQUEST_JS)?.call::<_, Value>((core.clone(),))?;
         core.get::<_, Function>("assemble")?.call::<_, Value>(())?;
         Ok(())
     })
-    .ok_or(InstallError)
+    .ok_or(InstallError::Layer)
 }
 
 fn layer<'js>(

@@ -1,6 +1,18 @@
 //! wx-net: the network backend of wxrun. It knows nothing of JavaScript: callers hand it
-//! requests decided by wx-policy and receive events over channels.
+//! requests already shaped by wx-api, it enforces the rules of wx-policy on every hop, runs
+//! the tasks on tokio in per-interface pools, and reports events through a sink.
 
+pub mod connect;
+pub mod decode;
+pub mod http;
 mod lan;
+mod network;
+pub mod pool;
+pub mod tls;
 
+pub use http::{
+    EventSink, HttpRequest, HttpResponse, Profile, ResponseBody, ResponseKind, TaskEvent,
+};
 pub use lan::detect_lan;
+pub use network::{Aborted, Network, Submitted, default_user_agent};
+pub use pool::TaskId;

@@ -215,11 +215,21 @@
     return true;
   };
   internals.hooks.warning = (warning) => {
-    const target = current || fileRecord;
-    target.warnings.push(warning);
-    if (options.strict) target.errors.push({ message: 'conformance warning under --strict: [' + warning.code + '] ' + warning.message, kind: 'strict', location: warning.site });
+    (current || fileRecord).warnings.push(warning);
     return true;
   };
+
+  // Under --strict, the warnings left when a test (or the file) ends are errors.
+  function strictErrors(warnings) {
+    if (!options.strict) return [];
+    return warnings.map((w) => ({ message: 'conformance warning under --strict: [' + w.code + '] ' + w.message, kind: 'strict', location: w.site }));
+  }
+
+  // Lets a test assert on the conformance warnings it caused; taken warnings are not reported.
+  function takeWarnings() {
+    const target = current || fileRecord;
+    return target.warnings.splice(0);
+  }
   internals.hooks.console = (stream, text) => {
     (current || fileRecord).output.push({ stream, text });
     return true;
@@ -279,7 +289,7 @@
     }
     const record = current;
     current = null;
-    const errors = (error ? [error] : []).concat(record.errors);
+    const errors = (error ? [error] : []).concat(record.errors, strictErrors(record.warnings));
     if (errors.length) failures++;
     emit(Object.assign(base, { status: errors.length ? 'failed' : 'passed', duration: Math.round((performance.now() - started) * 1000) / 1000, errors, warnings: record.warnings, output: record.output }));
   }
@@ -321,6 +331,7 @@
     } else {
       await runBlock(root, null);
     }
+    fileRecord.errors.push(...strictErrors(fileRecord.warnings));
     emit({ type: 'file', errors: fileRecord.errors, warnings: fileRecord.warnings, output: fileRecord.output, modules: internals.loadedModules() });
   }
 
@@ -328,6 +339,6 @@
   for (const [name, value] of Object.entries(api)) {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
-  Object.assign(internals.builtin('wxrun'), api);
+  Object.assign(internals.builtin('wxrun'), api, { takeWarnings });
   return { run, fileRecord };
 })

@@ -57,7 +57,10 @@ where
     let service = service_fn(move |request: hyper::Request<Incoming>| {
         routes::handle(request, route_connection.clone())
     });
-    let builder = auto::Builder::new(TokioExecutor::new());
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    // Header names in the common Title-Case on HTTP/1, as most servers send them, so that
+    // clients can be checked to keep the spelling (HTTP/2 names are lower case by protocol).
+    builder.http1().title_case_headers(true);
     let serving = builder.serve_connection_with_upgrades(TokioIo::new(io), service);
     tokio::select! {
         _ = serving => {}

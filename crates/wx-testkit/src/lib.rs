@@ -7,6 +7,7 @@
 mod http;
 pub mod pki;
 pub mod routes;
+mod tls_faults;
 mod udp;
 mod ws;
 
@@ -27,6 +28,13 @@ pub const UPLOAD_HOST: &str = "upload.wxrun.test";
 pub const DOWNLOAD_HOST: &str = "download.wxrun.test";
 pub const OTHER_HOST: &str = "other.wxrun.test";
 pub const WS_HOST: &str = "ws.wxrun.test";
+/// Hosts whose TLS is broken in one way each (all listed in requestdomain).
+pub const UNTRUSTED_HOST: &str = "untrusted.wxrun.test";
+pub const WRONG_NAME_HOST: &str = "wrongname.wxrun.test";
+pub const EXPIRED_HOST: &str = "expired.wxrun.test";
+pub const TLS11_HOST: &str = "tls11.wxrun.test";
+/// A listed host whose port refuses connections.
+pub const REFUSED_HOST: &str = "refused.wxrun.test";
 /// The device address of the tests' LAN, and the peer the plain servers listen on.
 pub const DEVICE_LAN: &str = "127.0.0.1/8";
 pub const LAN_PEER: &str = "127.0.0.2";
@@ -38,6 +46,8 @@ pub struct TestServers {
     pub wss: SocketAddr,
     pub ws: SocketAddr,
     pub udp: SocketAddr,
+    /// The TLS fault servers and the refused port, by host name.
+    pub faults: Vec<(&'static str, SocketAddr)>,
     ca_file: tempfile::NamedTempFile,
     runtime: Option<tokio::runtime::Runtime>,
 }
@@ -77,6 +87,26 @@ impl TestServers {
         let wss = tcp("127.0.0.1:0")?;
         let ws = tcp(&format!("{LAN_PEER}:0"))?;
         let udp = std::net::UdpSocket::bind((LAN_PEER, 0))?;
+        let untrusted = tcp("127.0.0.1:0")?;
+        let wrong_name = tcp("127.0.0.1:0")?;
+        let expired = tcp("127.0.0.1:0")?;
+        let tls11 = tcp("127.0.0.1:0")?;
+        // A port that was just free: nothing listens there once this listener is dropped.
+        let refused = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+        let faults = vec![
+            (UNTRUSTED_HOST, untrusted.local_addr()?),
+            (WRONG_NAME_HOST, wrong_name.local_addr()?),
+            (EXPIRED_HOST, expired.local_addr()?),
+            (TLS11_HOST, tls11.local_addr()?),
+            (REFUSED_HOST, refused),
+        ];
+        let untrusted_tls = server_config(Pki::self_signed(&[UNTRUSTED_HOST]), &[b"http/1.1"]);
+        let wrong_name_tls = server_config(
+            pki.leaf(&["somewhere-else.example"], Validity::Current),
+            &[b"http/1.1"],
+        );
+        let expired_tls =
+            server_config(pki.leaf(&[EXPIRED_HOST], Validity::Expired), &[b"http/1.1"]);
         udp.set_nonblocking(true)?;
         let (https_addr, http_addr, wss_addr, ws_addr, udp_addr) = (
             https.local_addr()?,
@@ -94,6 +124,16 @@ impl TestServers {
             tokio::spawn(udp::run(
                 UdpSocket::from_std(udp).expect("inside the runtime"),
             ));
+            tokio::spawn(tls_faults::with_certificate(
+                listen(untrusted),
+                untrusted_tls,
+            ));
+            tokio::spawn(tls_faults::with_certificate(
+                listen(wrong_name),
+                wrong_name_tls,
+            ));
+            tokio::spawn(tls_faults::with_certificate(listen(expired), expired_tls));
+            tokio::spawn(tls_faults::tls11_only(listen(tls11)));
         });
         let mut ca_file = tempfile::Builder::new()
             .prefix("wxrun-test-ca-")
@@ -106,6 +146,7 @@ impl TestServers {
             wss: wss_addr,
             ws: ws_addr,
             udp: udp_addr,
+            faults,
             ca_file,
             runtime: Some(runtime),
         })
@@ -129,8 +170,13 @@ impl TestServers {
         for port in [443, 8443] {
             connect_to.insert(format!("{WS_HOST}:{port}"), Value::String(wss.clone()));
         }
+        let mut request_domains = vec![format!("https://{API_HOST}"), format!("{API_HOST}:8443")];
+        for (host, addr) in &self.faults {
+            connect_to.insert(format!("{host}:443"), Value::String(addr.to_string()));
+            request_domains.push(format!("https://{host}"));
+        }
         json!({
-            "requestdomain": [format!("https://{API_HOST}"), format!("{API_HOST}:8443")],
+            "requestdomain": request_domains,
             "uploaddomain": [format!("https://{UPLOAD_HOST}")],
             "downloaddomain": [format!("https://{DOWNLOAD_HOST}")],
             "wsrequestdomain": [format!("wss://{WS_HOST}")],

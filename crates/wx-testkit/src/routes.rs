@@ -117,6 +117,44 @@ async fn echo(request: hyper::Request<Incoming>, connection: &Connection) -> Res
 
 const HELLO: &str = "你好，世界";
 
+/// A JSON body compressed with `coding`, announced in Content-Encoding.
+fn compressed(coding: &str) -> Response<Body> {
+    use std::io::Write;
+    let plain = format!(
+        "{{\"coding\":\"{coding}\",\"text\":\"{}\"}}",
+        "compressible ".repeat(200)
+    );
+    let bytes = match coding {
+        "gzip" => {
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            let _ = encoder.write_all(plain.as_bytes());
+            encoder.finish().unwrap_or_default()
+        }
+        "deflate" => {
+            let mut encoder =
+                flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            let _ = encoder.write_all(plain.as_bytes());
+            encoder.finish().unwrap_or_default()
+        }
+        _ => {
+            let mut out = Vec::new();
+            {
+                let mut encoder = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                let _ = encoder.write_all(plain.as_bytes());
+            }
+            out
+        }
+    };
+    let mut response = respond(200, "application/json; charset=utf-8", bytes);
+    if let Ok(value) = HeaderValue::from_str(coding) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, value);
+    }
+    response
+}
+
 fn charset(name: &str, as_json: bool) -> Response<Body> {
     let text = if as_json {
         format!("{{\"text\":\"{HELLO}\"}}")
@@ -287,6 +325,7 @@ pub async fn handle(
             }
             response
         }
+        "gzip" | "deflate" | "br" => compressed(segments[0]),
         "json" => {
             let count = number(1).unwrap_or(1);
             let items: Vec<Value> = (0..count)

@@ -64,8 +64,7 @@ pub fn make_host(
         );
     }
     let host = Host::new(options).map_err(|err| UsageError(err.to_string()))?;
-    wx_api::install(&host, config, wx_api::AppState::default())
-        .map_err(|err| UsageError(err.to_string()))?;
+    wx_api::install(&host, config).map_err(|err| UsageError(err.to_string()))?;
     Ok(host)
 }
 

@@ -21,7 +21,7 @@ const PRIVATE_CONFIG: &str = "project.private.config.json";
 /// Values given on the command line; they win over every file.
 #[derive(Clone, Debug, Default)]
 pub struct Overrides {
-    /// `--config FILE`: read this instead of looking for `wxrun.json`.
+    /// `--config FILE`: read after the project's `wxrun.json`; its keys win.
     pub config_file: Option<PathBuf>,
     pub appid: Option<String>,
     pub lib_version: Option<String>,
@@ -113,22 +113,24 @@ pub fn load(start: &Path, overrides: &Overrides) -> Result<Config, ConfigError> 
         }
     }
     config.miniprogram_root = miniprogram_root;
-    let wxrun_json = match &overrides.config_file {
-        Some(explicit) => {
-            if !explicit.is_file() {
-                return Err(ConfigError::on_command_line(
-                    "--config",
-                    format!("{} does not exist or is not a file", explicit.display()),
-                ));
-            }
-            Some(explicit.clone())
+    // The project's wxrun.json, then the file given with --config on top of it (its keys win).
+    if let Some(file) = &files.wxrun_json {
+        let json = read_json(file)?;
+        apply_wxrun_json(&mut config, file, &json)?;
+        config.files.push(file.clone());
+    }
+    if let Some(explicit) = &overrides.config_file {
+        if !explicit.is_file() {
+            return Err(ConfigError::on_command_line(
+                "--config",
+                format!("{} does not exist or is not a file", explicit.display()),
+            ));
         }
-        None => files.wxrun_json.clone(),
-    };
-    if let Some(file) = wxrun_json {
-        let json = read_json(&file)?;
-        apply_wxrun_json(&mut config, &file, &json)?;
-        config.files.push(file);
+        if files.wxrun_json.as_deref() != Some(explicit.as_path()) {
+            let json = read_json(explicit)?;
+            apply_wxrun_json(&mut config, explicit, &json)?;
+            config.files.push(explicit.clone());
+        }
     }
     apply_overrides(&mut config, overrides)?;
     Ok(config)

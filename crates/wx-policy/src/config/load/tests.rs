@@ -292,3 +292,33 @@ fn flags_win_and_are_checked() {
         "--config"
     );
 }
+
+#[test]
+fn config_flag_is_layered_over_the_project_file() {
+    let project = Project::new();
+    project
+        .file(
+            "wxrun.json",
+            r#"{"limits": {"maxRequestConcurrent": 2}, "appid": "wxproject"}"#,
+        )
+        .file(
+            "ci.json",
+            r#"{"appid": "wxci", "requestdomain": ["api.example.com"]}"#,
+        );
+    let overrides = Overrides {
+        config_file: Some(project.path("ci.json")),
+        ..Overrides::default()
+    };
+    let config = load(project.dir.path(), &overrides).unwrap();
+    assert_eq!(
+        config.limits.pool_size(Interface::Request),
+        2,
+        "kept from the project file"
+    );
+    assert_eq!(config.appid.value, "wxci", "the --config file wins");
+    assert_eq!(config.domains(Interface::Request).entries().len(), 1);
+    assert_eq!(
+        config.files,
+        vec![project.path("wxrun.json"), project.path("ci.json")]
+    );
+}

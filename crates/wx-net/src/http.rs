@@ -1,0 +1,375 @@
+//! One HTTP task: the policy check of every hop, redirects, the fixed headers, the response
+//! head and body as events, decompression, and the mapping of every transport failure.
+
+use std::{sync::Arc, time::Duration};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, Request, header};
+use http_body_util::{BodyExt, Full, combinators::BoxBody};
+use hyper_util::client::legacy::Client;
+use wx_policy::{Access, Failure, Interface, Target, UrlPolicy, limits::MAX_REDIRECTS};
+
+use crate::{
+    connect::{ConnInfo, ConnectError, HttpConnector, io_failure, now_ms},
+    decode::{ContentDecoder, Text, decode_text},
+};
+
+pub type RequestBody = BoxBody<Bytes, std::io::Error>;
+pub type HttpClient = Client<HttpConnector, RequestBody>;
+
+/// How the response body is handed over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseKind {
+    /// Decoded to a string in the response's charset, one BOM removed.
+    Text,
+    /// The (decompressed) bytes.
+    Bytes,
+}
+
+/// A request as wx-api prepared it.
+pub struct HttpRequest {
+    pub interface: Interface,
+    pub method: Method,
+    pub url: String,
+    /// Header names and values as the script gave them (Referer already removed).
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+    pub timeout: Duration,
+    pub follow_redirects: bool,
+    pub http2: bool,
+    /// Report each body chunk as it arrives (`enableChunked`).
+    pub chunked: bool,
+    pub response: ResponseKind,
+}
+
+/// `profile` of a request: the timings wxrun really has (ms since the epoch; 0 where it has
+/// none) and facts about the connection.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Profile {
+    pub fetch_start: f64,
+    pub queue_start: f64,
+    pub queue_end: f64,
+    pub domain_lookup_start: f64,
+    pub domain_lookup_end: f64,
+    pub connect_start: f64,
+    pub connect_end: f64,
+    pub ssl_connection_start: f64,
+    pub ssl_connection_end: f64,
+    pub request_start: f64,
+    pub request_end: f64,
+    pub response_start: f64,
+    pub response_end: f64,
+    pub peer_ip: String,
+    pub port: u16,
+    pub socket_reused: bool,
+    pub protocol: &'static str,
+    pub send_bytes_count: u64,
+    pub received_bytes_count: u64,
+}
+
+/// The response body in the form asked for.
+#[derive(Debug)]
+pub enum ResponseBody {
+    Text(Text),
+    Bytes(Vec<u8>),
+}
+
+#[derive(Debug)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: ResponseBody,
+    pub profile: Profile,
+}
+
+/// What a task reports, in order: headers, chunks, then done or failed. Warnings may come at
+/// any point before the end.
+#[derive(Debug)]
+pub enum TaskEvent {
+    Headers {
+        status: u16,
+        headers: Vec<(String, String)>,
+    },
+    Chunk(Vec<u8>),
+    Warning {
+        code: &'static str,
+        message: String,
+    },
+    Done(HttpResponse),
+    Failed(Failure),
+}
+
+impl TaskEvent {
+    pub fn is_final(&self) -> bool {
+        matches!(self, TaskEvent::Done(_) | TaskEvent::Failed(_))
+    }
+}
+
+/// Where a task's events go. Called on the runtime's thread; must not block.
+pub type EventSink = Arc<dyn Fn(TaskEvent) + Send + Sync>;
+
+/// The headers every request carries, whatever the script set.
+#[derive(Clone, Debug)]
+pub struct FixedHeaders {
+    pub referer: String,
+    pub user_agent: String,
+}
+
+fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// The platform's failure for an error of hyper-util's client before a response arrived.
+fn request_failure(error: &hyper_util::client::legacy::Error) -> Failure {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = source {
+        if let Some(connect) = current.downcast_ref::<ConnectError>() {
+            return connect.failure();
+        }
+        if let Some(hyper) = current.downcast_ref::<hyper::Error>()
+            && (hyper.is_incomplete_message() || hyper.is_canceled())
+        {
+            return Failure::EmptyResponse;
+        }
+        if let Some(hyper) = current.downcast_ref::<hyper::Error>()
+            && hyper.is_parse()
+        {
+            return Failure::InvalidHttpResponse;
+        }
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            // The connection ended before any response: nothing came back at all.
+            return match io_failure(io) {
+                Failure::ConnectionClosed => Failure::EmptyResponse,
+                other => other,
+            };
+        }
+        source = current.source();
+    }
+    Failure::NetworkFailed
+}
+
+/// The platform's failure for an error while the body streamed.
+fn body_failure(error: &hyper::Error, chunked: bool) -> Failure {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = source {
+        if let Some(io) = current.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionReset
+        {
+            return Failure::ConnectionReset;
+        }
+        source = current.source();
+    }
+    if chunked {
+        Failure::IncompleteChunkedEncoding
+    } else {
+        Failure::ConnectionClosed
+    }
+}
+
+fn header_pairs(headers: &HeaderMap, info: Option<&ConnInfo>) -> Vec<(String, String)> {
+    let original = info.map(ConnInfo::original_names).unwrap_or_default();
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let spelled = original
+                .iter()
+                .find(|o| o.eq_ignore_ascii_case(name.as_str()))
+                .cloned()
+                .unwrap_or_else(|| name.as_str().to_string());
+            (
+                spelled,
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+fn build_request(
+    request: &HttpRequest,
+    method: &Method,
+    target: &Target,
+    body: &Bytes,
+    fixed: &FixedHeaders,
+) -> Result<Request<RequestBody>, Failure> {
+    let invalid = || Failure::InvalidUrl(request.url.clone());
+    let uri: http::Uri = target.url().as_str().parse().map_err(|_| invalid())?;
+    let mut builder = Request::builder().method(method.clone()).uri(uri);
+    let mut has_encoding = false;
+    for (name, value) in &request.headers {
+        let lower = name.to_ascii_lowercase();
+        if lower == "referer"
+            || lower == "user-agent"
+            || lower == "host"
+            || lower == "content-length"
+        {
+            continue;
+        }
+        has_encoding |= lower == "accept-encoding";
+        let (Ok(name), Ok(value)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) else {
+            // A header the protocol cannot carry is left out, as phones' network stacks do.
+            continue;
+        };
+        builder = builder.header(name, value);
+    }
+    builder = builder
+        .header(header::REFERER, fixed.referer.as_str())
+        .header(header::USER_AGENT, fixed.user_agent.as_str());
+    if !has_encoding {
+        builder = builder.header(header::ACCEPT_ENCODING, "gzip, deflate, br");
+    }
+    let body: RequestBody = Full::new(body.clone())
+        .map_err(|never| match never {})
+        .boxed();
+    builder.body(body).map_err(|_| invalid())
+}
+
+/// Runs `request` to its end, reporting through `emit`. The caller handles timeouts and
+/// cancellation around this future.
+pub async fn perform(
+    request: HttpRequest,
+    policy: &UrlPolicy,
+    clients: &(HttpClient, HttpClient),
+    fixed: &FixedHeaders,
+    profile: &mut Profile,
+    emit: &(dyn Fn(TaskEvent) + Send + Sync),
+) -> Result<HttpResponse, Failure> {
+    let mut target =
+        Target::parse(&request.url).map_err(|_| Failure::InvalidUrl(request.url.clone()))?;
+    let mut method = request.method.clone();
+    let mut body = request.body.clone();
+    let mut hops = 0;
+    let client = if request.http2 {
+        &clients.1
+    } else {
+        &clients.0
+    };
+    loop {
+        if let Access::Unchecked {
+            insecure_outside_lan: true,
+        } = policy.check(request.interface, &target)?
+        {
+            emit(TaskEvent::Warning {
+                code: "insecure-url",
+                message: format!(
+                    "{} uses plain {} outside the LAN; it works only because urlCheck is off, phones refuse it",
+                    target.url(),
+                    target.url().scheme()
+                ),
+            });
+        }
+        let http_request = build_request(&request, &method, &target, &body, fixed)?;
+        profile.request_start = now_ms();
+        profile.send_bytes_count = body.len() as u64;
+        let response = client
+            .request(http_request)
+            .await
+            .map_err(|e| request_failure(&e))?;
+        profile.request_end = profile.request_start;
+        profile.response_start = now_ms();
+        let info = response.extensions().get::<ConnInfo>().cloned();
+        if let Some(info) = &info {
+            profile.socket_reused = info.take_use();
+            profile.peer_ip = info.peer.ip().to_string();
+            profile.port = info.peer.port();
+            let t = info.timings;
+            if !profile.socket_reused {
+                profile.domain_lookup_start = t.dns_start;
+                profile.domain_lookup_end = t.dns_end;
+                profile.connect_start = t.connect_start;
+                profile.connect_end = t.connect_end;
+                profile.ssl_connection_start = t.tls_start;
+                profile.ssl_connection_end = t.tls_end;
+            }
+        }
+        profile.protocol = if response.version() == http::Version::HTTP_2 {
+            "h2"
+        } else {
+            "http1.1"
+        };
+        let status = response.status().as_u16();
+        if request.follow_redirects
+            && is_redirect(status)
+            && let Some(location) = response.headers().get(header::LOCATION)
+        {
+            hops += 1;
+            if hops > MAX_REDIRECTS {
+                return Err(Failure::TooManyRedirects);
+            }
+            let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
+            target = target
+                .redirect(&location)
+                .map_err(|_| Failure::InvalidUrl(location.clone()))?;
+            if status == 303 || ((status == 301 || status == 302) && method == Method::POST) {
+                method = Method::GET;
+                body = Bytes::new();
+            }
+            continue;
+        }
+        let headers = header_pairs(response.headers(), info.as_ref());
+        emit(TaskEvent::Headers {
+            status,
+            headers: headers.clone(),
+        });
+        let chunked_transfer = response
+            .headers()
+            .get(header::TRANSFER_ENCODING)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"chunked"))
+            || response.headers().get(header::CONTENT_LENGTH).is_none();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let mut decoder = ContentDecoder::for_encoding(
+            response
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .and_then(|v| v.to_str().ok()),
+        );
+        let mut collected = Vec::new();
+        let mut incoming = response.into_body();
+        while let Some(frame) = incoming.frame().await {
+            let frame = frame.map_err(|e| body_failure(&e, chunked_transfer))?;
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
+            profile.received_bytes_count += data.len() as u64;
+            let decoded = decoder
+                .push(&data)
+                .map_err(|_| Failure::ContentDecodingFailed)?;
+            if request.chunked && !decoded.is_empty() {
+                emit(TaskEvent::Chunk(decoded.clone()));
+            }
+            collected.extend_from_slice(&decoded);
+        }
+        let rest = decoder
+            .finish()
+            .map_err(|_| Failure::ContentDecodingFailed)?;
+        if request.chunked && !rest.is_empty() {
+            emit(TaskEvent::Chunk(rest.clone()));
+        }
+        collected.extend_from_slice(&rest);
+        profile.response_end = now_ms();
+        let body = match request.response {
+            ResponseKind::Bytes => ResponseBody::Bytes(collected),
+            ResponseKind::Text => {
+                let text = decode_text(&collected, content_type.as_deref());
+                if text.replaced {
+                    emit(TaskEvent::Warning {
+                        code: "invalid-text",
+                        message: "the response text has byte sequences that are not valid in its charset; they became U+FFFD (some phones fail with errno 602302 instead)".into(),
+                    });
+                }
+                ResponseBody::Text(text)
+            }
+        };
+        return Ok(HttpResponse {
+            status,
+            headers,
+            body,
+            profile: std::mem::take(profile),
+        });
+    }
+}

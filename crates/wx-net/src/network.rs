@@ -1,0 +1,288 @@
+//! The network of one run: the HTTP clients, the pools, the policy, and the app's foreground
+//! state. wx-api talks to this; everything it starts runs as tokio tasks that report through
+//! an [`EventSink`].
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+};
+
+use hyper_util::{client::legacy::Client, rt::TokioExecutor};
+use wx_policy::{Config, Failure, Interface, UrlPolicy, limits, referer};
+
+use crate::{
+    connect::{HttpConnector, Router, now_ms},
+    http::{EventSink, FixedHeaders, HttpClient, HttpRequest, Profile, TaskEvent, perform},
+    pool::{Admission, Cancel, TaskId, TaskPool},
+    tls::{Alpn, TlsSettings, TlsSetupError},
+};
+
+/// A queued HTTP task.
+pub struct HttpJob {
+    request: HttpRequest,
+    sink: EventSink,
+    profile: Profile,
+}
+
+/// What happened to a submitted task.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Submitted {
+    Started,
+    Queued,
+    /// Failed at once; the failure is also sent to the sink.
+    Rejected,
+}
+
+/// What `abort` found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Aborted {
+    /// It was waiting in the queue and is gone; nothing is sent to its sink.
+    WasQueued,
+    /// It is running and will report `abort`.
+    Cancelling,
+    /// It already finished.
+    NotRunning,
+}
+
+struct Inner {
+    policy: UrlPolicy,
+    clients: (HttpClient, HttpClient),
+    fixed: FixedHeaders,
+    pools: [TaskPool<HttpJob>; 3],
+    running: Mutex<HashMap<TaskId, Arc<Cancel>>>,
+    interface_of: Mutex<HashMap<TaskId, Interface>>,
+    foreground: AtomicBool,
+    /// Counts moves to the background, so that a late grace timer of an earlier move does
+    /// nothing.
+    background_epoch: AtomicU64,
+    tls: TlsSettings,
+    router: Arc<Router>,
+}
+
+/// The network of a run. Cheap to clone.
+#[derive(Clone)]
+pub struct Network {
+    inner: Arc<Inner>,
+}
+
+/// The User-Agent wxrun sends unless configured: WeChat-like, naming wxrun.
+pub fn default_user_agent(config: &Config) -> String {
+    let device = &config.device.value;
+    format!(
+        "Mozilla/5.0 ({}; {}) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/{} NetType/{} Language/{} miniProgram wxrun/{}",
+        device.model,
+        device.system,
+        device.version,
+        device.network_type.to_uppercase(),
+        device.language,
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn pool_index(interface: Interface) -> usize {
+    match interface {
+        Interface::UploadFile => 1,
+        Interface::DownloadFile => 2,
+        _ => 0,
+    }
+}
+
+impl Network {
+    pub fn new(config: &Config) -> Result<Network, TlsSetupError> {
+        let ca_files: Vec<_> = config.ca_files.iter().map(|ca| ca.value.clone()).collect();
+        let tls = TlsSettings::new(&ca_files, config.insecure.value)?;
+        let router = Arc::new(Router::new(
+            config
+                .connect_to
+                .iter()
+                .map(|rule| rule.value.clone())
+                .collect(),
+        ));
+        let client = |alpn: Alpn| -> HttpClient {
+            let connector = HttpConnector {
+                router: router.clone(),
+                tls: tls.config(alpn),
+            };
+            Client::builder(TokioExecutor::new())
+                .pool_idle_timeout(std::time::Duration::from_secs(60))
+                .build(connector)
+        };
+        let lib = config.lib_version.value;
+        let queueing = limits::tasks_queue(lib);
+        let pool = |interface| TaskPool::new(config.limits.pool_size(interface), queueing);
+        let inner = Inner {
+            policy: config.url_policy(),
+            clients: (client(Alpn::Http1), client(Alpn::Http2)),
+            fixed: FixedHeaders {
+                referer: referer(&config.appid.value, &config.release.value),
+                user_agent: config
+                    .user_agent
+                    .value
+                    .clone()
+                    .unwrap_or_else(|| default_user_agent(config)),
+            },
+            pools: [
+                pool(Interface::Request),
+                pool(Interface::UploadFile),
+                pool(Interface::DownloadFile),
+            ],
+            running: Mutex::new(HashMap::new()),
+            interface_of: Mutex::new(HashMap::new()),
+            foreground: AtomicBool::new(true),
+            background_epoch: AtomicU64::new(0),
+            tls,
+            router,
+        };
+        Ok(Network {
+            inner: Arc::new(inner),
+        })
+    }
+
+    pub fn policy(&self) -> &UrlPolicy {
+        &self.inner.policy
+    }
+
+    pub fn fixed_headers(&self) -> &FixedHeaders {
+        &self.inner.fixed
+    }
+
+    pub fn tls(&self) -> &TlsSettings {
+        &self.inner.tls
+    }
+
+    pub fn router(&self) -> &Arc<Router> {
+        &self.inner.router
+    }
+
+    pub fn is_foreground(&self) -> bool {
+        self.inner.foreground.load(Ordering::Acquire)
+    }
+
+    /// Submits an HTTP task; its events go to `sink`.
+    pub fn submit(&self, id: TaskId, request: HttpRequest, sink: EventSink) -> Submitted {
+        let interface = request.interface;
+        let now = now_ms();
+        let job = HttpJob {
+            request,
+            sink,
+            profile: Profile {
+                fetch_start: now,
+                queue_start: now,
+                ..Profile::default()
+            },
+        };
+        lock(&self.inner.interface_of).insert(id, interface);
+        match self.inner.pools[pool_index(interface)].submit(id, job) {
+            Admission::Run(job) => {
+                self.start(id, job);
+                Submitted::Started
+            }
+            Admission::Queued => Submitted::Queued,
+            Admission::Rejected(job) => {
+                lock(&self.inner.interface_of).remove(&id);
+                (job.sink)(TaskEvent::Failed(Failure::ExceedMaxTaskCount));
+                Submitted::Rejected
+            }
+        }
+    }
+
+    fn start(&self, id: TaskId, mut job: HttpJob) {
+        let cancel = Arc::new(Cancel::default());
+        lock(&self.inner.running).insert(id, cancel.clone());
+        job.profile.queue_end = now_ms();
+        let network = self.clone();
+        tokio::spawn(async move {
+            let HttpJob {
+                request,
+                sink,
+                mut profile,
+            } = job;
+            let interface = request.interface;
+            let timeout = request.timeout;
+            let inner = &network.inner;
+            let outcome = if !network.is_foreground() {
+                Err(Failure::Interrupted)
+            } else {
+                let emit = |event: TaskEvent| sink(event);
+                let work = perform(
+                    request,
+                    &inner.policy,
+                    &inner.clients,
+                    &inner.fixed,
+                    &mut profile,
+                    &emit,
+                );
+                tokio::select! {
+                    result = tokio::time::timeout(timeout, work) => result.unwrap_or(Err(Failure::Timeout)),
+                    failure = cancel.cancelled() => Err(failure),
+                }
+            };
+            sink(match outcome {
+                Ok(response) => TaskEvent::Done(response),
+                Err(failure) => TaskEvent::Failed(failure),
+            });
+            network.finished(id, interface);
+        });
+    }
+
+    fn finished(&self, id: TaskId, interface: Interface) {
+        lock(&self.inner.running).remove(&id);
+        lock(&self.inner.interface_of).remove(&id);
+        if let Some((next_id, job)) = self.inner.pools[pool_index(interface)].finish() {
+            self.start(next_id, job);
+        }
+    }
+
+    /// Aborts a task: a queued one is removed at once, a running one is cancelled.
+    pub fn abort(&self, id: TaskId) -> Aborted {
+        let interface = lock(&self.inner.interface_of).get(&id).copied();
+        if let Some(interface) = interface
+            && self.inner.pools[pool_index(interface)]
+                .remove_queued(id)
+                .is_some()
+        {
+            lock(&self.inner.interface_of).remove(&id);
+            return Aborted::WasQueued;
+        }
+        match lock(&self.inner.running).get(&id) {
+            Some(cancel) => {
+                cancel.abort();
+                Aborted::Cancelling
+            }
+            None => Aborted::NotRunning,
+        }
+    }
+
+    /// Moves the app between foreground and background. In the background, tasks that start
+    /// fail with `interrupted`, and tasks still running after the grace period are interrupted.
+    pub fn set_foreground(&self, foreground: bool) {
+        let was = self.inner.foreground.swap(foreground, Ordering::AcqRel);
+        if foreground || !was {
+            return;
+        }
+        let epoch = self.inner.background_epoch.fetch_add(1, Ordering::AcqRel) + 1;
+        let network = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(limits::BACKGROUND_GRACE).await;
+            let inner = &network.inner;
+            if inner.foreground.load(Ordering::Acquire)
+                || inner.background_epoch.load(Ordering::Acquire) != epoch
+            {
+                return;
+            }
+            for cancel in lock(&inner.running).values() {
+                cancel.interrupt();
+            }
+        });
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Nothing can panic while these maps are held, so a poisoned lock is still consistent.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
