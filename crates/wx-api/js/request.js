@@ -70,9 +70,7 @@
     for (const key of Object.keys(data)) {
       let value = data[key];
       if (value !== null && typeof value === 'object') value = JSON.stringify(value);
-      const encodedKey = encodeURIComponent(key);
-      pairs.delete(encodedKey);
-      pairs.set(encodedKey, encodeURIComponent(value));
+      pairs.set(encodeURIComponent(key), encodeURIComponent(value));
     }
     const text = Array.from(pairs, ([k, v]) => k + '=' + (v === undefined ? 'undefined' : v)).join('&');
     return text ? base + '?' + text : base;

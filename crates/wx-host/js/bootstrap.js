@@ -46,15 +46,20 @@
     native.printError('Uncaught exception in a callback of ' + api + ': ' + describeError(error), false);
   }
 
-  const warned = new Set();
-  // A conformance warning: printed once per code and call site.
+  let warned = new Set();
+  // A conformance warning: reported once per call site (and text).
   function warn(code, message, site) {
     const where = site || callSite();
-    const key = code + '\u0000' + where;
+    const key = code + '\u0000' + where + '\u0000' + message;
     if (warned.has(key)) return;
     warned.add(key);
     if (hooks.warning && hooks.warning({ code, message, site: where }) === true) return;
     native.printWarning(code, message, where);
+  }
+
+  // A new scope for "once per call site" (each test is a scenario of its own).
+  function resetWarnings() {
+    warned = new Set();
   }
 
   // ---------------------------------------------------------------- console
@@ -293,6 +298,7 @@
     onUncaught,
     reportCallbackError,
     warn,
+    resetWarnings,
     fireTimer,
     queueMacrotask,
     runNextMacrotask,

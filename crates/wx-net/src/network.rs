@@ -25,6 +25,8 @@ pub struct HttpJob {
     request: HttpRequest,
     sink: EventSink,
     profile: Profile,
+    /// Called while the app was in the background.
+    in_background: bool,
 }
 
 /// What happened to a submitted task.
@@ -58,6 +60,8 @@ struct Inner {
     /// Counts moves to the background, so that a late grace timer of an earlier move does
     /// nothing.
     background_epoch: AtomicU64,
+    /// The grace period after the latest move to the background has passed.
+    grace_over: AtomicBool,
     tls: TlsSettings,
     router: Arc<Router>,
 }
@@ -133,6 +137,7 @@ impl Network {
             interface_of: Mutex::new(HashMap::new()),
             foreground: AtomicBool::new(true),
             background_epoch: AtomicU64::new(0),
+            grace_over: AtomicBool::new(false),
             tls,
             router,
         };
@@ -173,6 +178,7 @@ impl Network {
                 queue_start: now,
                 ..Profile::default()
             },
+            in_background: !self.is_foreground(),
         };
         lock(&self.inner.interface_of).insert(id, interface);
         match self.inner.pools[pool_index(interface)].submit(id, job) {
@@ -199,11 +205,15 @@ impl Network {
                 request,
                 sink,
                 mut profile,
+                in_background,
             } = job;
             let interface = request.interface;
             let timeout = request.timeout;
             let inner = &network.inner;
-            let outcome = if !network.is_foreground() {
+            // Called in the background, or leaving the queue after the grace period.
+            let interrupted = in_background
+                || (!network.is_foreground() && inner.grace_over.load(Ordering::Acquire));
+            let outcome = if interrupted {
                 Err(Failure::Interrupted)
             } else {
                 let emit = |event: TaskEvent| sink(event);
@@ -260,7 +270,11 @@ impl Network {
     /// fail with `interrupted`, and tasks still running after the grace period are interrupted.
     pub fn set_foreground(&self, foreground: bool) {
         let was = self.inner.foreground.swap(foreground, Ordering::AcqRel);
-        if foreground || !was {
+        if foreground {
+            self.inner.grace_over.store(false, Ordering::Release);
+            return;
+        }
+        if !was {
             return;
         }
         let epoch = self.inner.background_epoch.fetch_add(1, Ordering::AcqRel) + 1;
@@ -273,6 +287,7 @@ impl Network {
             {
                 return;
             }
+            inner.grace_over.store(true, Ordering::Release);
             for cancel in lock(&inner.running).values() {
                 cancel.interrupt();
             }

@@ -272,6 +272,7 @@
       return;
     }
     current = { errors: [], warnings: [], output: [] };
+    internals.resetWarnings();
     state.assertionCalls = 0;
     state.expectedAssertions = null;
     const started = performance.now();

@@ -33,6 +33,8 @@ pub const UNTRUSTED_HOST: &str = "untrusted.wxrun.test";
 pub const WRONG_NAME_HOST: &str = "wrongname.wxrun.test";
 pub const EXPIRED_HOST: &str = "expired.wxrun.test";
 pub const TLS11_HOST: &str = "tls11.wxrun.test";
+/// A name for the plain HTTP server outside the LAN rule (reachable only with urlCheck off).
+pub const PLAIN_HOST: &str = "plain.wxrun.test";
 /// A listed host whose port refuses connections.
 pub const REFUSED_HOST: &str = "refused.wxrun.test";
 /// The device address of the tests' LAN, and the peer the plain servers listen on.
@@ -170,6 +172,10 @@ impl TestServers {
         for port in [443, 8443] {
             connect_to.insert(format!("{WS_HOST}:{port}"), Value::String(wss.clone()));
         }
+        connect_to.insert(
+            format!("{PLAIN_HOST}:80"),
+            Value::String(self.http.to_string()),
+        );
         let mut request_domains = vec![format!("https://{API_HOST}"), format!("{API_HOST}:8443")];
         for (host, addr) in &self.faults {
             connect_to.insert(format!("{host}:443"), Value::String(addr.to_string()));
