@@ -2,7 +2,9 @@
 //! sections of docs/performance.md. Every benchmark measures wxrun and its comparison points
 //! in the same run, interleaved, on this machine; nothing here is a pass/fail test.
 
+mod child;
 mod report;
+mod request;
 mod startup;
 mod test_runner;
 
@@ -40,8 +42,11 @@ impl Env {
 
 type Bench = fn(&Env) -> Result<String>;
 
-const BENCHMARKS: &[(&str, Bench)] =
-    &[("startup", startup::run), ("test-runner", test_runner::run)];
+const BENCHMARKS: &[(&str, Bench)] = &[
+    ("startup", startup::run),
+    ("test-runner", test_runner::run),
+    ("request", request::run),
+];
 
 fn main() -> Result<()> {
     let env = Env::discover()?;

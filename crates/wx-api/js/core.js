@@ -144,7 +144,7 @@
   }
 
   // Tasks in flight (requests, transfers, sockets): the Rust side posts their events, which
-  // reach the task's handler as (type, payload), one macrotask each.
+  // reach the task's handler as (type, a, b, c, d), one macrotask each.
   const taskHandlers = new Map();
   let nextTaskId = 1;
   function newTaskId() {
@@ -156,9 +156,9 @@
   function forgetTask(id) {
     taskHandlers.delete(id);
   }
-  internals.wxDispatch = (id, type, payload) => {
+  internals.wxDispatch = (id, type, a, b, c, d) => {
     const handler = taskHandlers.get(id);
-    if (handler) handler(type, payload);
+    if (handler) handler(type, a, b, c, d);
   };
 
   // The members of `wx`, registered by each API family.

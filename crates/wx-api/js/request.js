@@ -5,6 +5,13 @@
   'use strict';
   const { native, internals, define, checkParam, failResult, okResult, settleNow, failNow, ListenerSet, typeName, isPlainObject, newTaskId, setTaskHandler, forgetTask } = core;
 
+  // Flags of native.startHttp.
+  const FOLLOW = 1;
+  const HTTP2 = 2;
+  const CHUNKED = 4;
+  const ARRAYBUFFER = 8;
+  const INTERFACE = { request: 0, uploadFile: 16, downloadFile: 32 };
+
   const METHODS = ['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT'];
   const BODY_METHODS = ['POST', 'PUT', 'DELETE'];
 
@@ -85,27 +92,106 @@
     return JSON.stringify(data);
   }
 
-  class RequestTask {
+  // Listener sets are made on first use: most tasks never get a listener.
+  class HttpTask {
+    #id;
+    #listeners = null;
     constructor(id) {
-      Object.defineProperty(this, '_id', { value: id });
-      Object.defineProperty(this, '_headers', { value: new ListenerSet('onHeadersReceived') });
-      Object.defineProperty(this, '_chunks', { value: new ListenerSet('onChunkReceived') });
+      this.#id = id;
+    }
+    static idOf(task) {
+      return task.#id;
+    }
+    static listeners(task, kind) {
+      return task.#listeners && task.#listeners[kind];
+    }
+    #set(kind, onName) {
+      if (!this.#listeners) this.#listeners = {};
+      if (!this.#listeners[kind]) this.#listeners[kind] = new ListenerSet(onName);
+      return this.#listeners[kind];
     }
     abort() {
-      abortTask(this._id);
+      abortTask(this.#id);
     }
     onHeadersReceived(fn) {
-      this._headers.on(fn);
+      this.#set('headers', 'onHeadersReceived').on(fn);
+      native.wantHeaders(this.#id);
     }
     offHeadersReceived(fn) {
-      this._headers.off(fn);
+      if (HttpTask.listeners(this, 'headers')) this.#listeners.headers.off(fn);
     }
+    // Subclasses expose the listeners their API has.
+    _on(kind, onName, fn) {
+      this.#set(kind, onName).on(fn);
+    }
+    _off(kind, fn) {
+      const set = HttpTask.listeners(this, kind);
+      if (set) set.off(fn);
+    }
+  }
+
+  class RequestTask extends HttpTask {
     onChunkReceived(fn) {
-      this._chunks.on(fn);
+      this._on('chunk', 'onChunkReceived', fn);
     }
     offChunkReceived(fn) {
-      this._chunks.off(fn);
+      this._off('chunk', fn);
     }
+  }
+
+  // `header` (repeated names joined with ",") and `cookies` from [name, value, name, value...].
+  function headerObject(flat) {
+    const header = {};
+    const cookies = [];
+    const spelled = new Map();
+    for (let i = 0; i < flat.length; i += 2) {
+      const name = flat[i];
+      const value = flat[i + 1];
+      const lower = name.toLowerCase();
+      if (lower === 'set-cookie') cookies.push(value);
+      const known = spelled.get(lower);
+      if (known === undefined) {
+        spelled.set(lower, name);
+        header[name] = value;
+      } else {
+        header[known] = header[known] + ',' + value;
+      }
+    }
+    return { header, cookies };
+  }
+
+  // The profile from the numbers the Rust side sends, in its order.
+  function profileOf(p) {
+    return {
+      redirectStart: 0,
+      redirectEnd: 0,
+      fetchStart: p[0],
+      domainLookUpStart: p[1],
+      domainLookUpEnd: p[2],
+      connectStart: p[3],
+      connectEnd: p[4],
+      SSLconnectionStart: p[5],
+      SSLconnectionEnd: p[6],
+      requestStart: p[7],
+      requestEnd: p[8],
+      responseStart: p[9],
+      responseEnd: p[10],
+      queueStart: p[11],
+      queueEnd: p[12],
+      rtt: 0,
+      estimate_nettype: 0,
+      httpRttEstimate: 0,
+      transportRttEstimate: 0,
+      downstreamThroughputKbpsEstimate: 0,
+      throughputKbps: 0,
+      peerIP: p[13],
+      port: p[14],
+      socketReused: p[15],
+      protocol: p[16],
+      sendBytesCount: p[17],
+      receivedBytedCount: p[18],
+      usingHighPerformanceMode: false,
+    };
   }
 
   const live = new Map();
@@ -127,40 +213,47 @@
   }
 
   // Starts an HTTP task of any of the three HTTP interfaces once its options are valid.
-  // `spec` is what the Rust side needs; `onDone` turns the success payload into the result.
-  function startTask(api, options, spec, site, task, onDone) {
-    const id = task._id;
-    const state = { api, options, task, site };
+  // `args` are the positional arguments of native.startHttp after the id; `onDone(head,
+  // data, profile)` turns the success into the result's fields.
+  function startTask(api, options, args, site, task, onDone) {
+    const id = HttpTask.idOf(task);
+    const state = { api, options, site };
     live.set(id, state);
-    const handler = (type, payload) => {
+    setTaskHandler(id, (type, a, b, c, d) => {
       if (!live.has(id)) return;
       switch (type) {
-        case 'headers':
-          task._headers.emit(payload);
+        case 'headers': {
+          const listeners = HttpTask.listeners(task, 'headers');
+          if (listeners && listeners.size) {
+            const built = headerObject(b);
+            listeners.emit({ header: built.header, statusCode: a, cookies: built.cookies });
+          }
           break;
+        }
         case 'chunk':
-          if (task._chunks) task._chunks.emit(payload);
+        case 'progress': {
+          const listeners = HttpTask.listeners(task, type);
+          if (listeners) listeners.emit(a);
           break;
-        case 'progress':
-          if (task._progress) task._progress.emit(payload);
-          break;
+        }
         case 'warning':
-          internals.warn(payload.code, 'wx.' + api + ': ' + payload.message, site);
+          internals.warn(a, 'wx.' + api + ': ' + b, site);
           break;
-        case 'done':
+        case 'done': {
           finish(id);
-          settleNow(api, options, true, okResult(api, onDone(payload)));
+          settleNow(api, options, true, okResult(api, onDone(c, headerObject(d), a, b)));
           break;
+        }
         case 'fail':
           finish(id);
-          settleNow(api, options, false, failResult(api, payload.reason, payload.errno));
+          settleNow(api, options, false, failResult(api, a, b === null ? undefined : b));
           break;
       }
-    };
-    setTaskHandler(id, handler);
-    const started = native.startHttp(id, spec);
-    if (started.cappedFrom) {
-      internals.warn('timeout-cap', 'wx.' + api + ': timeout ' + started.cappedFrom + ' ms is above the 60000 ms phones allow; it was capped to 60000', site);
+    });
+    const [url, method, headerList, body, timeout, flags] = args;
+    const cappedFrom = native.startHttp(id, url, method, headerList, body, timeout, flags | INTERFACE[api]);
+    if (cappedFrom) {
+      internals.warn('timeout-cap', 'wx.' + api + ': timeout ' + cappedFrom + ' ms is above the 60000 ms phones allow; it was capped to 60000', site);
     }
     return task;
   }
@@ -168,11 +261,11 @@
   function request(options) {
     const api = 'request';
     const opts = options !== null && typeof options === 'object' ? options : {};
-    const site = internals.callSite();
+    const site = internals.captureSite();
     const url = opts.url;
-    const typeFailure = checkParam(api, 'url', url, ['String']);
-    if (typeFailure) return failNow(api, opts, typeFailure);
-    if (!/^https?:\/\//i.test(url)) return failNow(api, opts, failResult(api, 'invalid url "' + url + '"', 600009));
+    if (typeof url !== 'string') return failNow(api, opts, checkParam(api, 'url', url, ['String']));
+    const scheme = url.slice(0, 8).toLowerCase();
+    if (!scheme.startsWith('http://') && scheme !== 'https://') return failNow(api, opts, failResult(api, 'invalid url "' + url + '"', 600009));
     const data = opts.data;
     if (data !== null && typeof data === 'object' && !(data instanceof ArrayBuffer)) {
       try {
@@ -182,18 +275,19 @@
       }
     }
     if (typeof data === 'function') return failNow(api, opts, failResult(api, 'data should not be Function', 600010));
-    const hostCheck = native.checkHost(url);
-    if (hostCheck.invalid) return failNow(api, opts, failResult(api, 'invalid url "' + url + '"', 600009));
-    if (hostCheck.illegal) return failNow(api, opts, failResult(api, 'illegal host: ' + hostCheck.illegal, 101));
+    const illegal = native.checkHost(url);
+    if (illegal === true) return failNow(api, opts, failResult(api, 'invalid url "' + url + '"', 600009));
+    if (illegal) return failNow(api, opts, failResult(api, 'illegal host: ' + illegal, 101));
 
     const headers = scriptHeaders(api, opts.header, site, 'application/json');
     const method = opts.method === undefined ? 'GET' : String(opts.method).toUpperCase();
     const task = new RequestTask(newTaskId());
     if (!METHODS.includes(method)) {
-      live.set(task._id, { api, options: opts, task, site });
+      const id = HttpTask.idOf(task);
+      live.set(id, { api, options: opts, site });
       core.later(() => {
-        if (!live.has(task._id)) return;
-        finish(task._id);
+        if (!live.has(id)) return;
+        finish(id);
         settleNow(api, opts, false, failResult(api, 'method is invalid'));
       });
       return task;
@@ -214,38 +308,23 @@
     }
     const responseType = String(opts.responseType === undefined ? 'text' : opts.responseType).toLowerCase();
     const redirect = native.redirectOption ? opts.redirect : undefined;
-    return startTask(
-      api,
-      opts,
-      {
-        interface: api,
-        url: finalUrl,
-        method,
-        headers: headers.list,
-        body,
-        timeout: typeof opts.timeout === 'number' ? opts.timeout : undefined,
-        follow: redirect !== 'manual',
-        http2: !!opts.enableHttp2,
-        chunked: !!opts.enableChunked,
-        arraybuffer: responseType === 'arraybuffer',
-      },
-      site,
-      task,
-      (payload) => {
-        let data = payload.data;
-        const dataType = opts.dataType === undefined ? 'json' : opts.dataType;
-        if (dataType === 'json' && typeof data === 'string' && data !== '') {
-          try {
-            data = JSON.parse(data);
-          } catch (e) {
-            // The raw string stays, and the request still succeeds.
-          }
+    const flags = (redirect !== 'manual' ? FOLLOW : 0) | (opts.enableHttp2 ? HTTP2 : 0) | (opts.enableChunked ? CHUNKED : 0) | (responseType === 'arraybuffer' ? ARRAYBUFFER : 0);
+    const headerList = [];
+    for (const [name, value] of headers.list) headerList.push(name, value);
+    const timeout = typeof opts.timeout === 'number' ? opts.timeout : undefined;
+    return startTask(api, opts, [finalUrl, method, headerList, body, timeout, flags], site, task, (statusCode, built, data, profile) => {
+      const dataType = opts.dataType === undefined ? 'json' : opts.dataType;
+      if (dataType === 'json' && typeof data === 'string' && data !== '') {
+        try {
+          data = JSON.parse(data);
+        } catch (e) {
+          // The raw string stays, and the request still succeeds.
         }
-        return { data, statusCode: payload.statusCode, header: payload.header, cookies: payload.cookies, profile: payload.profile };
-      },
-    );
+      }
+      return { data, statusCode, header: built.header, cookies: built.cookies, profile: profileOf(profile) };
+    });
   }
 
   define('request', request);
-  return { scriptHeaders, startTask, abortTask, live };
+  return { scriptHeaders, startTask, HttpTask, headerObject, profileOf };
 })

@@ -2,29 +2,41 @@
 //! host checks, starting a task in wx-net, aborting, and turning task events into the objects
 //! scripts receive.
 
-use std::sync::{Arc, Mutex};
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
+};
 
-use rquickjs::{ArrayBuffer, Ctx, Exception, Function, Object, Value, prelude::Func};
+use rquickjs::{Array, ArrayBuffer, Ctx, Function, Object, Value, prelude::Func};
 use wx_host::{Internals, LoopHandle};
 use wx_net::{
     Aborted, EventSink, HttpRequest, Network, Profile, ResponseBody, ResponseKind, TaskEvent,
 };
 use wx_policy::{Config, Interface, LibVersion, Target, illegal_host, limits::resolve_timeout};
 
-fn interface_named(name: &str) -> Option<Interface> {
-    match name {
-        "request" => Some(Interface::Request),
-        "uploadFile" => Some(Interface::UploadFile),
-        "downloadFile" => Some(Interface::DownloadFile),
-        _ => None,
-    }
-}
+/// Flags of `startHttp`, as request.js sets them.
+const FOLLOW: u32 = 1;
+const HTTP2: u32 = 2;
+const CHUNKED: u32 = 4;
+const ARRAYBUFFER: u32 = 8;
+const INTERFACE_MASK: u32 = 48;
+const UPLOAD: u32 = 16;
+const DOWNLOAD: u32 = 32;
+
+/// The headers-listener flags of running tasks, by id.
+type HeaderFlags = Arc<Mutex<HashMap<u64, Arc<AtomicBool>>>>;
 
 /// Posts each event of task `id` to the JS thread; the run stays alive until the final one.
-pub(crate) fn event_sink(handle: LoopHandle, id: u64) -> EventSink {
+fn event_sink(handle: LoopHandle, id: u64, flags: HeaderFlags) -> EventSink {
     let keep_alive = Mutex::new(Some(handle.keep_alive()));
     Arc::new(move |event: TaskEvent| {
         let last = event.is_final();
+        if last && let Ok(mut flags) = flags.lock() {
+            flags.remove(&id);
+        }
         handle.post(Box::new(move |ctx, internals| {
             deliver(ctx, internals, id, event)
         }));
@@ -34,72 +46,42 @@ pub(crate) fn event_sink(handle: LoopHandle, id: u64) -> EventSink {
     })
 }
 
-/// `header` (repeated names joined with `,`, names as sent) and `cookies` (the Set-Cookie
-/// values).
-fn header_object<'js>(
-    ctx: &Ctx<'js>,
-    headers: &[(String, String)],
-) -> rquickjs::Result<(Object<'js>, Vec<String>)> {
-    let object = Object::new(ctx.clone())?;
-    let mut cookies = Vec::new();
-    let mut joined: Vec<(String, String)> = Vec::new();
-    for (name, value) in headers {
-        if name.eq_ignore_ascii_case("set-cookie") {
-            cookies.push(value.clone());
-        }
-        match joined
-            .iter_mut()
-            .find(|(known, _)| known.eq_ignore_ascii_case(name))
-        {
-            Some((_, existing)) => {
-                existing.push(',');
-                existing.push_str(value);
-            }
-            None => joined.push((name.clone(), value.clone())),
-        }
+/// The numbers and facts of `profile`, in the order `profileOf` in request.js reads them.
+fn profile_values<'js>(ctx: &Ctx<'js>, profile: &Profile) -> rquickjs::Result<Array<'js>> {
+    let array = Array::new(ctx.clone())?;
+    let times = [
+        profile.fetch_start,
+        profile.domain_lookup_start,
+        profile.domain_lookup_end,
+        profile.connect_start,
+        profile.connect_end,
+        profile.ssl_connection_start,
+        profile.ssl_connection_end,
+        profile.request_start,
+        profile.request_end,
+        profile.response_start,
+        profile.response_end,
+        profile.queue_start,
+        profile.queue_end,
+    ];
+    for (index, value) in times.into_iter().enumerate() {
+        array.set(index, value.round())?;
     }
-    for (name, value) in joined {
-        object.set(name, value)?;
-    }
-    Ok((object, cookies))
+    array.set(13, profile.peer_ip.as_str())?;
+    array.set(14, profile.port)?;
+    array.set(15, profile.socket_reused)?;
+    array.set(16, profile.protocol)?;
+    array.set(17, profile.send_bytes_count as f64)?;
+    array.set(18, profile.received_bytes_count as f64)?;
+    Ok(array)
 }
 
-fn profile_object<'js>(ctx: &Ctx<'js>, profile: &Profile) -> rquickjs::Result<Object<'js>> {
-    let object = Object::new(ctx.clone())?;
-    let times = [
-        ("redirectStart", 0.0),
-        ("redirectEnd", 0.0),
-        ("fetchStart", profile.fetch_start),
-        ("domainLookUpStart", profile.domain_lookup_start),
-        ("domainLookUpEnd", profile.domain_lookup_end),
-        ("connectStart", profile.connect_start),
-        ("connectEnd", profile.connect_end),
-        ("SSLconnectionStart", profile.ssl_connection_start),
-        ("SSLconnectionEnd", profile.ssl_connection_end),
-        ("requestStart", profile.request_start),
-        ("requestEnd", profile.request_end),
-        ("responseStart", profile.response_start),
-        ("responseEnd", profile.response_end),
-        ("queueStart", profile.queue_start),
-        ("queueEnd", profile.queue_end),
-        ("rtt", 0.0),
-        ("estimate_nettype", 0.0),
-        ("httpRttEstimate", 0.0),
-        ("transportRttEstimate", 0.0),
-        ("downstreamThroughputKbpsEstimate", 0.0),
-        ("throughputKbps", 0.0),
-    ];
-    for (key, value) in times {
-        object.set(key, value.round())?;
-    }
-    object.set("peerIP", profile.peer_ip.as_str())?;
-    object.set("port", profile.port)?;
-    object.set("socketReused", profile.socket_reused)?;
-    object.set("protocol", profile.protocol)?;
-    object.set("sendBytesCount", profile.send_bytes_count as f64)?;
-    object.set("receivedBytedCount", profile.received_bytes_count as f64)?;
-    object.set("usingHighPerformanceMode", false)?;
-    Ok(object)
+/// Header names and values as one flat array: name, value, name, value...
+fn flat_headers(headers: Vec<(String, String)>) -> Vec<String> {
+    headers
+        .into_iter()
+        .flat_map(|(name, value)| [name, value])
+        .collect()
 }
 
 fn deliver<'js>(
@@ -109,45 +91,32 @@ fn deliver<'js>(
     event: TaskEvent,
 ) -> rquickjs::Result<()> {
     let dispatch: Function = internals.object().get("wxDispatch")?;
-    let payload = Object::new(ctx.clone())?;
-    let kind = match event {
+    let id = id as f64;
+    match event {
         TaskEvent::Headers { status, headers } => {
-            let (header, cookies) = header_object(ctx, &headers)?;
-            payload.set("statusCode", status)?;
-            payload.set("header", header)?;
-            payload.set("cookies", cookies)?;
-            "headers"
+            dispatch.call((id, "headers", status, flat_headers(headers)))
         }
         TaskEvent::Chunk(bytes) => {
-            payload.set("data", ArrayBuffer::new(ctx.clone(), bytes)?)?;
-            "chunk"
+            let chunk = Object::new(ctx.clone())?;
+            chunk.set("data", ArrayBuffer::new(ctx.clone(), bytes)?)?;
+            dispatch.call((id, "chunk", chunk))
         }
-        TaskEvent::Warning { code, message } => {
-            payload.set("code", code)?;
-            payload.set("message", message)?;
-            "warning"
-        }
+        TaskEvent::Warning { code, message } => dispatch.call((id, "warning", code, message)),
         TaskEvent::Done(response) => {
-            let (header, cookies) = header_object(ctx, &response.headers)?;
-            payload.set("statusCode", response.status)?;
-            payload.set("header", header)?;
-            payload.set("cookies", cookies)?;
-            match response.body {
-                ResponseBody::Text(text) => payload.set("data", text.text)?,
-                ResponseBody::Bytes(bytes) => {
-                    payload.set("data", ArrayBuffer::new(ctx.clone(), bytes)?)?
+            let profile = profile_values(ctx, &response.profile)?;
+            let data: Value = match response.body {
+                ResponseBody::Text(text) => {
+                    rquickjs::String::from_str(ctx.clone(), &text.text)?.into_value()
                 }
-            }
-            payload.set("profile", profile_object(ctx, &response.profile)?)?;
-            "done"
+                ResponseBody::Bytes(bytes) => ArrayBuffer::new(ctx.clone(), bytes)?.into_value(),
+            };
+            let headers = flat_headers(response.headers);
+            dispatch.call((id, "done", data, profile, response.status, headers))
         }
         TaskEvent::Failed(failure) => {
-            payload.set("reason", failure.reason())?;
-            payload.set("errno", failure.errno())?;
-            "fail"
+            dispatch.call((id, "fail", failure.reason(), failure.errno()))
         }
-    };
-    dispatch.call((id as f64, kind, payload))
+    }
 }
 
 fn bytes_of(value: &Value<'_>) -> Vec<u8> {
@@ -170,24 +139,38 @@ pub(crate) fn install<'js>(
 ) -> rquickjs::Result<()> {
     let lib = config.lib_version.value;
     native.set("redirectOption", lib >= LibVersion::REDIRECT_OPTION)?;
+    // `true` for a URL that does not parse, the host for an illegal one, else undefined.
     native.set(
         "checkHost",
         Func::from(
-            |ctx: Ctx<'js>, url: String| -> rquickjs::Result<Object<'js>> {
-                let result = Object::new(ctx)?;
-                match Target::parse(&url) {
-                    Err(_) => result.set("invalid", true)?,
-                    Ok(target) => {
-                        if let Some(wx_policy::Failure::IllegalHost(host)) =
-                            illegal_host(target.url())
-                        {
-                            result.set("illegal", host)?;
+            |ctx: Ctx<'js>, url: String| -> rquickjs::Result<Value<'js>> {
+                Ok(match Target::parse(&url) {
+                    Err(_) => Value::new_bool(ctx, true),
+                    Ok(target) => match illegal_host(target.url()) {
+                        Some(wx_policy::Failure::IllegalHost(host)) => {
+                            rquickjs::String::from_str(ctx, &host)?.into_value()
                         }
-                    }
-                }
-                Ok(result)
+                        _ => Value::new_undefined(ctx),
+                    },
+                })
             },
         ),
+    )?;
+
+    // startHttp(id, url, method, [name, value...], body, timeout, flags): returns the asked
+    // timeout when it was capped at 60 s. The interface is in the flags.
+    // Whether each running task has a headers listener (see `wantHeaders`).
+    let header_flags: HeaderFlags = Arc::new(Mutex::new(HashMap::new()));
+    let wanted = header_flags.clone();
+    native.set(
+        "wantHeaders",
+        Func::from(move |id: f64| {
+            if let Ok(flags) = wanted.lock()
+                && let Some(flag) = flags.get(&(id as u64))
+            {
+                flag.store(true, Ordering::Release);
+            }
+        }),
     )?;
 
     let start_network = network.clone();
@@ -195,50 +178,58 @@ pub(crate) fn install<'js>(
     native.set(
         "startHttp",
         Func::from(
-            move |ctx: Ctx<'js>, id: f64, spec: Object<'js>| -> rquickjs::Result<Object<'js>> {
-                let interface_name: String = spec.get("interface")?;
-                let interface = interface_named(&interface_name)
-                    .ok_or_else(|| Exception::throw_type(&ctx, "unknown interface"))?;
-                let method: String = spec.get("method")?;
-                let headers: Vec<Vec<String>> = spec.get("headers")?;
-                let body: Value = spec.get("body")?;
-                let timeout_option: Option<f64> = spec.get("timeout")?;
+            move |id: f64,
+                  url: String,
+                  method: String,
+                  headers: Vec<String>,
+                  body: Value<'js>,
+                  timeout: Option<f64>,
+                  flags: u32|
+                  -> rquickjs::Result<Option<f64>> {
+                let interface = match flags & INTERFACE_MASK {
+                    UPLOAD => Interface::UploadFile,
+                    DOWNLOAD => Interface::DownloadFile,
+                    _ => Interface::Request,
+                };
                 let decision = resolve_timeout(
-                    timeout_option,
+                    timeout,
                     start_config.network_timeout.for_interface(interface),
                     start_config.lib_version.value,
                 );
+                let id = id as u64;
+                let report_headers = Arc::new(AtomicBool::new(false));
+                if let Ok(mut flags) = header_flags.lock() {
+                    flags.insert(id, report_headers.clone());
+                }
+                let sink = event_sink(handle.clone(), id, header_flags.clone());
+                // request.js lets only the platform's methods through; anything else is
+                // reported the way the platform reports it.
+                let Ok(method) = http::Method::from_bytes(method.as_bytes()) else {
+                    sink(TaskEvent::Failed(wx_policy::Failure::MethodInvalid));
+                    return Ok(None);
+                };
                 let request = HttpRequest {
                     interface,
-                    method: method
-                        .parse()
-                        .map_err(|_| Exception::throw_type(&ctx, "invalid method"))?,
-                    url: spec.get("url")?,
+                    method,
+                    url,
                     headers: headers
-                        .into_iter()
-                        .filter_map(|pair| match pair.as_slice() {
-                            [name, value] => Some((name.clone(), value.clone())),
-                            _ => None,
-                        })
+                        .chunks_exact(2)
+                        .map(|pair| (pair[0].clone(), pair[1].clone()))
                         .collect(),
                     body: bytes_of(&body).into(),
                     timeout: decision.duration,
-                    follow_redirects: spec.get::<_, Option<bool>>("follow")?.unwrap_or(true),
-                    http2: spec.get::<_, Option<bool>>("http2")?.unwrap_or(false),
-                    chunked: spec.get::<_, Option<bool>>("chunked")?.unwrap_or(false),
-                    response: if spec.get::<_, Option<bool>>("arraybuffer")?.unwrap_or(false) {
+                    follow_redirects: flags & FOLLOW != 0,
+                    http2: flags & HTTP2 != 0,
+                    chunked: flags & CHUNKED != 0,
+                    report_headers,
+                    response: if flags & ARRAYBUFFER != 0 {
                         ResponseKind::Bytes
                     } else {
                         ResponseKind::Text
                     },
                 };
-                let id = id as u64;
-                start_network.submit(id, request, event_sink(handle.clone(), id));
-                let result = Object::new(ctx)?;
-                if let Some(asked) = decision.capped_from_ms {
-                    result.set("cappedFrom", asked as f64)?;
-                }
-                Ok(result)
+                start_network.submit(id, request, sink);
+                Ok(decision.capped_from_ms.map(|ms| ms as f64))
             },
         ),
     )?;

@@ -26,7 +26,21 @@
 
   // The first frame of user code on the current stack, as "file:line:col".
   function callSite() {
-    const lines = userStack(new Error().stack).split('\n');
+    return siteOf(new Error().stack);
+  }
+
+  // Remembers where an API was called, cheaply: a shallow stack (this function, the API, its
+  // caller), read only if a warning needs it.
+  function captureSite() {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 3;
+    const error = new Error();
+    Error.stackTraceLimit = limit;
+    return error;
+  }
+
+  function siteOf(stack) {
+    const lines = userStack(stack).split('\n');
     for (const line of lines) {
       const match = /\(([^()]+:\d+:\d+)\)\s*$/.exec(line) || /at (\S+:\d+:\d+)\s*$/.exec(line);
       if (match) return match[1];
@@ -49,7 +63,7 @@
   let warned = new Set();
   // A conformance warning: reported once per call site (and text).
   function warn(code, message, site) {
-    const where = site || callSite();
+    const where = site instanceof Error ? siteOf(site.stack) : site || callSite();
     const key = code + '\u0000' + where + '\u0000' + message;
     if (warned.has(key)) return;
     warned.add(key);
@@ -295,6 +309,7 @@
     describeError,
     userStack,
     callSite,
+    captureSite,
     onUncaught,
     reportCallbackError,
     warn,

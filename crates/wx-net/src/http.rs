@@ -1,7 +1,13 @@
 //! One HTTP task: the policy check of every hop, redirects, the fixed headers, the response
 //! head and body as events, decompression, and the mapping of every transport failure.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Request, header};
@@ -39,6 +45,9 @@ pub struct HttpRequest {
     pub http2: bool,
     /// Report each body chunk as it arrives (`enableChunked`).
     pub chunked: bool,
+    /// Whether anyone listens for the response head; read when it arrives, so a listener
+    /// added after the call still counts.
+    pub report_headers: Arc<AtomicBool>,
     pub response: ResponseKind,
 }
 
@@ -82,8 +91,8 @@ pub struct HttpResponse {
     pub profile: Profile,
 }
 
-/// What a task reports, in order: headers, chunks, then done or failed. Warnings may come at
-/// any point before the end.
+/// What a task reports, in order: headers (when asked for), chunks, then done or failed.
+/// Warnings may come at any point before the end.
 #[derive(Debug)]
 pub enum TaskEvent {
     Headers {
@@ -309,10 +318,12 @@ pub async fn perform(
             continue;
         }
         let headers = header_pairs(response.headers(), info.as_ref());
-        emit(TaskEvent::Headers {
-            status,
-            headers: headers.clone(),
-        });
+        if request.report_headers.load(Ordering::Acquire) {
+            emit(TaskEvent::Headers {
+                status,
+                headers: headers.clone(),
+            });
+        }
         let chunked_transfer = response
             .headers()
             .get(header::TRANSFER_ENCODING)

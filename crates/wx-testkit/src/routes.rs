@@ -212,6 +212,34 @@ fn bytes_route(n: usize, pairs: &[(String, String)], fault: Option<&str>) -> Res
     response
 }
 
+/// A JSON array of small objects, about `size` bytes, generated as it streams.
+fn big_json(size: usize) -> Response<Body> {
+    let mut chunks = Vec::new();
+    let mut chunk = String::from("[");
+    let mut written = 1;
+    let mut id = 0usize;
+    while written < size {
+        let item = format!(
+            "{}{{\"id\":{id},\"name\":\"item {id}\",\"ok\":true}}",
+            if id == 0 { "" } else { "," }
+        );
+        written += item.len();
+        chunk.push_str(&item);
+        id += 1;
+        if chunk.len() >= 64 * 1024 {
+            chunks.push(Bytes::from(std::mem::take(&mut chunk)));
+        }
+    }
+    chunk.push(']');
+    chunks.push(Bytes::from(chunk));
+    let mut response = Response::new(streamed(chunks, Duration::ZERO, false));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
 /// Answers one request.
 pub async fn handle(
     request: hyper::Request<Incoming>,
@@ -326,6 +354,7 @@ pub async fn handle(
             response
         }
         "gzip" | "deflate" | "br" => compressed(segments[0]),
+        "big-json" => big_json(number(1).unwrap_or(0) as usize),
         "json" => {
             let count = number(1).unwrap_or(1);
             let items: Vec<Value> = (0..count)

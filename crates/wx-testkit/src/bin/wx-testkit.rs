@@ -18,6 +18,7 @@ fn main() -> std::io::Result<()> {
         println!("export {key}={value}");
     }
     println!("serving; press Ctrl-C to stop");
+    std::io::Write::flush(&mut std::io::stdout())?;
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?

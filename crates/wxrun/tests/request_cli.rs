@@ -1,0 +1,185 @@
+//! wx.request behaviour that needs the command line: name resolution failures (in a network
+//! namespace of the test's own, so no DNS query leaves the machine), `--insecure`, `--strict`.
+
+mod common;
+
+use std::{io::Write, path::Path, process::Command};
+
+use common::{Run, wxrun};
+
+struct Setup {
+    _servers: wx_testkit::TestServers,
+    dir: tempfile::TempDir,
+}
+
+fn setup() -> Setup {
+    let servers = wx_testkit::TestServers::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    servers.write_config(dir.path()).unwrap();
+    Setup {
+        _servers: servers,
+        dir,
+    }
+}
+
+fn script(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    path.display().to_string()
+}
+
+const PRINT_RESULT: &str = "
+const url = require('wxrun').args[0];
+wx.request({ url, complete: (r) => console.log(JSON.stringify(r.errMsg === 'request:ok' ? { status: r.statusCode } : r)) });
+";
+
+#[test]
+fn insecure_skips_certificate_checks_loudly() {
+    let setup = setup();
+    let file = script(setup.dir.path(), "get.js", PRINT_RESULT);
+    let checked: Run = wxrun()
+        .args(["run", &file, "https://untrusted.wxrun.test/echo"])
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(
+        checked.stdout.trim(),
+        r#"{"errMsg":"request:fail -202:net::ERR_CERT_AUTHORITY_INVALID","errno":600001}"#
+    );
+    let insecure: Run = wxrun()
+        .args([
+            "run",
+            "--insecure",
+            &file,
+            "https://untrusted.wxrun.test/echo",
+        ])
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(insecure.code, 0, "{}", insecure.stderr);
+    assert_eq!(insecure.stdout.trim(), r#"{"status":200}"#);
+    assert!(
+        insecure
+            .stderr
+            .contains("--insecure is on: TLS certificates are NOT verified"),
+        "{}",
+        insecure.stderr
+    );
+    let expired: Run = wxrun()
+        .args([
+            "run",
+            "--insecure",
+            &file,
+            "https://expired.wxrun.test/echo",
+        ])
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(expired.stdout.trim(), r#"{"status":200}"#);
+}
+
+#[test]
+fn strict_turns_warnings_into_errors_in_run_and_test() {
+    let setup = setup();
+    let file = script(
+        setup.dir.path(),
+        "referer.js",
+        "wx.request({ url: 'https://api.wxrun.test/echo', header: { Referer: 'x' }, complete: (r) => console.log(r.errMsg) });",
+    );
+    let lenient: Run = wxrun().args(["run", &file]).output().unwrap().into();
+    assert_eq!(lenient.code, 0, "{}", lenient.stderr);
+    assert!(
+        lenient.stderr.contains("wxrun warning: [referer]"),
+        "{}",
+        lenient.stderr
+    );
+    assert!(
+        lenient.stderr.contains("referer.js:1:3"),
+        "the call site: {}",
+        lenient.stderr
+    );
+    let strict: Run = wxrun()
+        .args(["run", "--strict", &file])
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(strict.code, 1);
+    assert_eq!(strict.stdout.trim(), "request:ok");
+    assert!(
+        strict.stderr.contains("wxrun error (--strict): [referer]"),
+        "{}",
+        strict.stderr
+    );
+
+    let test_file = script(
+        setup.dir.path(),
+        "warns.test.js",
+        "test('sets a Referer', async () => {\n  await new Promise((done) => wx.request({ url: 'https://api.wxrun.test/echo', header: { Referer: 'x' }, complete: done }));\n});\n",
+    );
+    let passes: Run = wxrun()
+        .args(["test", &test_file])
+        .current_dir(setup.dir.path())
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(passes.code, 0, "{}", passes.stdout);
+    assert!(
+        passes.stdout.contains("⚠ conformance warning [referer]"),
+        "{}",
+        passes.stdout
+    );
+    let fails: Run = wxrun()
+        .args(["test", "--strict", &test_file])
+        .current_dir(setup.dir.path())
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(fails.code, 1, "{}", fails.stdout);
+    assert!(
+        fails
+            .stdout
+            .contains("conformance warning under --strict: [referer]"),
+        "{}",
+        fails.stdout
+    );
+}
+
+#[test]
+fn unresolvable_names_fail_with_name_not_resolved() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("wxrun.json"),
+        r#"{"requestdomain": ["https://nowhere.wxrun.test"]}"#,
+    )
+    .unwrap();
+    let file = script(dir.path(), "dns.js", PRINT_RESULT);
+    // A network namespace with nothing but a loopback interface that is down: a resolver
+    // cannot reach any server, and no packet can leave the machine.
+    let probe = Command::new("unshare").args(["-n", "true"]).status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!(
+            "SKIP unresolvable_names_fail_with_name_not_resolved: cannot create a network namespace (unshare -n)"
+        );
+        return;
+    }
+    let out: Run = Command::new("unshare")
+        .args([
+            "-n",
+            env!("CARGO_BIN_EXE_wxrun"),
+            "run",
+            &file,
+            "https://nowhere.wxrun.test/",
+        ])
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(
+        out.stdout.trim(),
+        r#"{"errMsg":"request:fail -105:net::ERR_NAME_NOT_RESOLVED","errno":600001}"#,
+        "{}",
+        out.stderr
+    );
+}
