@@ -4,20 +4,17 @@
 use std::{
     io::Read,
     process::{Command, Stdio},
-    time::{Duration, Instant},
 };
 
 use anyhow::{Context, Result, bail};
 
 pub struct Finished {
     pub stdout: String,
-    pub wall: Duration,
     /// Peak resident set size in KiB.
     pub max_rss_kib: u64,
 }
 
 pub fn run(mut command: Command) -> Result<Finished> {
-    let started = Instant::now();
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -33,7 +30,6 @@ pub fn run(mut command: Command) -> Result<Finished> {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: `pid` is our own child, not yet waited for; the pointers are to live locals.
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = started.elapsed();
     if waited != pid {
         bail!("wait4 failed for {command:?}");
     }
@@ -42,7 +38,6 @@ pub fn run(mut command: Command) -> Result<Finished> {
     }
     Ok(Finished {
         stdout,
-        wall,
         max_rss_kib: usage.ru_maxrss as u64,
     })
 }
