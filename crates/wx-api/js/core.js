@@ -161,37 +161,71 @@
     if (handler) handler(type, a, b, c, d);
   };
 
-  // The members of `wx`, registered by each API family.
+  // The members of `wx`, registered by each API family. Families other than the base one
+  // load on first access of one of their members, so that start-up does not pay for parsing
+  // what a script never uses.
   const members = new Map();
+  let wx = null;
+
+  function install(name, value) {
+    Object.defineProperty(wx, name, { value, writable: true, enumerable: true, configurable: true });
+  }
+
   function define(name, value) {
     members.set(name, value);
+    if (wx && native.availability[name] !== false) install(name, value);
+  }
+
+  const loaded = new Set();
+  function loadLayer(layer, names) {
+    if (loaded.has(layer)) return;
+    loaded.add(layer);
+    native.compileLayer(layer)(core);
+    const missing = names.filter((name) => !members.has(name));
+    if (missing.length) throw new Error('wx-api: layer ' + layer + ' did not define ' + missing.join(', '));
   }
 
   // Builds `wx`: documented members above the configured base library are left undefined,
   // documented members wxrun does not implement throw a clear TypeError when called.
   function assemble() {
+    const lazy = new Map();
+    for (const [layer, names] of native.lazyLayers) for (const name of names) lazy.set(name, [layer, names]);
     const listed = new Set(native.implemented);
-    const drift = Array.from(members.keys()).filter((name) => !listed.has(name)).concat(native.implemented.filter((name) => !members.has(name)));
+    const known = new Set([...members.keys(), ...lazy.keys()]);
+    const drift = Array.from(known).filter((name) => !listed.has(name)).concat(native.implemented.filter((name) => !known.has(name)));
     if (drift.length) throw new Error('wx-api: IMPLEMENTED and the JS layers disagree about: ' + drift.join(', '));
-    const wx = {};
     const availability = native.availability;
+    wx = {};
     for (const [name, value] of members) {
+      if (availability[name] !== false) install(name, value);
+    }
+    for (const [name, [layer, names]] of lazy) {
       if (availability[name] === false) continue;
-      wx[name] = value;
+      Object.defineProperty(wx, name, {
+        get() {
+          loadLayer(layer, names);
+          return wx[name];
+        },
+        set(value) {
+          install(name, value);
+        },
+        enumerable: true,
+        configurable: true,
+      });
     }
     for (const name of Object.keys(availability)) {
-      if (!availability[name] || members.has(name)) continue;
+      if (!availability[name] || known.has(name)) continue;
       const unsupported = function () {
         throw new TypeError('wx.' + name + ' is not supported by wxrun');
       };
       Object.defineProperty(unsupported, 'name', { value: name });
-      wx[name] = unsupported;
+      install(name, unsupported);
     }
     Object.defineProperty(globalThis, 'wx', { value: wx, writable: true, configurable: true, enumerable: false });
     return wx;
   }
 
-  return {
+  const core = {
     native,
     internals,
     typeName,
@@ -213,4 +247,5 @@
     setTaskHandler,
     forgetTask,
   };
+  return core;
 })

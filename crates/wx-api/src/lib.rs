@@ -36,7 +36,18 @@ use wx_policy::{Config, LibVersion, inventory};
 
 const CORE_JS: &str = include_str!("../js/core.js");
 const BASE_JS: &str = include_str!("../js/base.js");
-const REQUEST_JS: &str = include_str!("../js/request.js");
+/// An API family whose JS layer loads on first access of one of its members.
+struct LazyLayer {
+    name: &'static str,
+    source: &'static str,
+    members: &'static [&'static str],
+}
+
+const LAZY_LAYERS: &[LazyLayer] = &[LazyLayer {
+    name: "request",
+    source: include_str!("../js/request.js"),
+    members: &["request"],
+}];
 
 /// Why `wx` could not be installed.
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +96,33 @@ fn build_native<'js>(
         Func::from(move |foreground: bool| app.set_foreground(foreground)),
     )?;
     request::install(&native, network, config, internals.loop_handle())?;
+
+    let lazy = LAZY_LAYERS
+        .iter()
+        .map(|layer| (layer.name, layer.members.to_vec()))
+        .collect::<Vec<_>>();
+    let lazy_array = rquickjs::Array::new(ctx.clone())?;
+    for (index, (name, members)) in lazy.into_iter().enumerate() {
+        let entry = rquickjs::Array::new(ctx.clone())?;
+        entry.set(0, name)?;
+        entry.set(1, members)?;
+        lazy_array.set(index, entry)?;
+    }
+    native.set("lazyLayers", lazy_array)?;
+    native.set(
+        "compileLayer",
+        Func::from(
+            |ctx: rquickjs::Ctx<'js>, name: String| -> rquickjs::Result<Function<'js>> {
+                let layer = LAZY_LAYERS
+                    .iter()
+                    .find(|layer| layer.name == name)
+                    .ok_or(rquickjs::Error::Unknown)?;
+                wx_host::eval_layer(&ctx, &format!("wx/{}.js", layer.name), layer.source)?
+                    .into_function()
+                    .ok_or(rquickjs::Error::Unknown)
+            },
+        ),
+    )?;
     Ok(native)
 }
 
@@ -97,7 +135,6 @@ pub fn install(host: &Host, config: Config) -> Result<(), InstallError> {
         let core: Object =
             layer(internals, "wx/core.js", CORE_JS)?.call((native, internals.object().clone()))?;
         layer(internals, "wx/base.js", BASE_JS)?.call::<_, Value>((core.clone(),))?;
-        layer(internals, "wx/request.js", REQUEST_JS)?.call::<_, Value>((core.clone(),))?;
         core.get::<_, Function>("assemble")?.call::<_, Value>(())?;
         Ok(())
     })

@@ -173,11 +173,7 @@ impl<'js> Internals<'js> {
 
     /// Evaluates an embedded JavaScript layer; its frames are hidden from user stacks.
     pub fn eval_layer(&self, name: &str, source: &str) -> rquickjs::Result<Value<'js>> {
-        let mut options = EvalOptions::default();
-        options.global = true;
-        options.strict = true;
-        options.filename = Some(format!("{INTERNAL_PREFIX}{name}"));
-        self.object.ctx().eval_with_options(source, options)
+        eval_layer(self.object.ctx(), name, source)
     }
 
     /// Reports a conformance warning (printed once per code and call site).
@@ -295,11 +291,11 @@ impl Host {
         host.context
             .with(|ctx| -> rquickjs::Result<()> {
                 let native = natives::build(&ctx, &host.state, &options.args)?;
-                let inspect = eval_internal(&ctx, "inspect.js", INSPECT_JS)?
+                let inspect = eval_layer(&ctx, "inspect.js", INSPECT_JS)?
                     .into_function()
                     .ok_or(Error::Unknown)?
                     .call::<_, Object>(())?;
-                let bootstrap = eval_internal(&ctx, "bootstrap.js", BOOTSTRAP_JS)?
+                let bootstrap = eval_layer(&ctx, "bootstrap.js", BOOTSTRAP_JS)?
                     .into_function()
                     .ok_or(Error::Unknown)?;
                 let internals: Object = bootstrap.call((native, inspect))?;
@@ -548,7 +544,9 @@ fn watch_module_promise<'js>(
     Ok(())
 }
 
-fn eval_internal<'js>(ctx: &Ctx<'js>, name: &str, source: &str) -> rquickjs::Result<Value<'js>> {
+/// Evaluates an embedded JavaScript layer named `name`; its frames are hidden from user stacks.
+/// For native functions that load layers later: they must not hold [`Internals`].
+pub fn eval_layer<'js>(ctx: &Ctx<'js>, name: &str, source: &str) -> rquickjs::Result<Value<'js>> {
     let mut options = EvalOptions::default();
     options.global = true;
     options.strict = true;

@@ -17,5 +17,7 @@ mod natives;
 mod watchdog;
 
 pub use event_loop::{KeepAlive, LoopHandle, Macrotask};
-pub use host::{Ending, Host, HostError, HostOptions, INTERNAL_PREFIX, Internals, RunOutcome};
+pub use host::{
+    Ending, Host, HostError, HostOptions, INTERNAL_PREFIX, Internals, RunOutcome, eval_layer,
+};
 pub use modules::{ModuleNotFound, Resolved, resolve};
