@@ -78,5 +78,11 @@
     },
   };
   internals.builtin('wxrun').app = app;
+  // Fixture files for tests: put(path, string | ArrayBuffer) writes into the sandbox
+  // (creating folders), hostPath(path) tells where a sandbox path lives on the host.
+  internals.builtin('wxrun').sandbox = Object.freeze({
+    put: (path, data) => native.fs.put(path, data),
+    hostPath: (path) => native.fs.hostPath(path),
+  });
   return { app, launchOptions };
 })

@@ -4,7 +4,8 @@
 //! Rust natives it needs, and reaches the network through wx-net.
 
 mod base;
-mod request;
+mod fs;
+mod http;
 
 /// Every `wx` member wxrun implements. `wx` is checked against this list when it is
 /// assembled, so the list (and docs/api-support.md, generated from it) cannot drift.
@@ -12,10 +13,14 @@ pub const IMPLEMENTED: &[&str] = &[
     "arrayBufferToBase64",
     "base64ToArrayBuffer",
     "canIUse",
+    "downloadFile",
     "env",
     "getAppBaseInfo",
     "getDeviceInfo",
+    "getFileInfo",
+    "getFileSystemManager",
     "getNetworkType",
+    "getSavedFileList",
     "getSystemInfo",
     "getSystemInfoAsync",
     "getSystemInfoSync",
@@ -24,7 +29,10 @@ pub const IMPLEMENTED: &[&str] = &[
     "offAppShow",
     "onAppHide",
     "onAppShow",
+    "removeSavedFile",
     "request",
+    "saveFile",
+    "uploadFile",
 ];
 
 use std::sync::Arc;
@@ -43,17 +51,30 @@ struct LazyLayer {
     members: &'static [&'static str],
 }
 
-const LAZY_LAYERS: &[LazyLayer] = &[LazyLayer {
-    name: "request",
-    source: include_str!("../js/request.js"),
-    members: &["request"],
-}];
+const LAZY_LAYERS: &[LazyLayer] = &[
+    LazyLayer {
+        name: "http",
+        source: include_str!("../js/http.js"),
+        members: &["request", "uploadFile", "downloadFile"],
+    },
+    LazyLayer {
+        name: "fs",
+        source: include_str!("../js/fs.js"),
+        members: &[
+            "getFileSystemManager",
+            "saveFile",
+            "getSavedFileList",
+            "removeSavedFile",
+            "getFileInfo",
+        ],
+    },
+];
 
 /// Why `wx` could not be installed.
 #[derive(Debug, thiserror::Error)]
 pub enum InstallError {
     #[error("{0}")]
-    Tls(#[from] wx_net::tls::TlsSetupError),
+    Network(#[from] wx_net::SetupError),
     #[error("the wx layer failed to install (see the error above)")]
     Layer,
 }
@@ -95,7 +116,8 @@ fn build_native<'js>(
         "setForeground",
         Func::from(move |foreground: bool| app.set_foreground(foreground)),
     )?;
-    request::install(&native, network, config, internals.loop_handle())?;
+    http::install(&native, network, config, internals.loop_handle())?;
+    fs::install(&native, network.sandbox())?;
 
     let lazy = LAZY_LAYERS
         .iter()

@@ -3,7 +3,7 @@
 
 use std::{
     sync::{
-        Arc,
+        Arc, Mutex,
         atomic::{AtomicBool, Ordering},
     },
     time::Duration,
@@ -18,18 +18,31 @@ use wx_policy::{Access, Failure, Interface, Target, UrlPolicy, limits::MAX_REDIR
 use crate::{
     connect::{ConnInfo, ConnectError, HttpConnector, io_failure, now_ms},
     decode::{ContentDecoder, Text, decode_text},
+    transfer::{
+        DownloadSink, DownloadTarget, Multipart, MultipartBody, ProgressGate, SentProgress,
+    },
 };
 
 pub type RequestBody = BoxBody<Bytes, std::io::Error>;
 pub type HttpClient = Client<HttpConnector, RequestBody>;
 
 /// How the response body is handed over.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub enum ResponseKind {
     /// Decoded to a string in the response's charset, one BOM removed.
     Text,
     /// The (decompressed) bytes.
     Bytes,
+    /// Streamed to a file (`downloadFile`).
+    File(DownloadTarget),
+}
+
+/// What the request sends.
+#[derive(Clone, Debug)]
+pub enum Payload {
+    Bytes(Bytes),
+    /// `uploadFile`: streamed from disk.
+    Multipart(Multipart),
 }
 
 /// A request as wx-api prepared it.
@@ -39,7 +52,7 @@ pub struct HttpRequest {
     pub url: String,
     /// Header names and values as the script gave them (Referer already removed).
     pub headers: Vec<(String, String)>,
-    pub body: Bytes,
+    pub body: Payload,
     pub timeout: Duration,
     pub follow_redirects: bool,
     pub http2: bool,
@@ -81,6 +94,8 @@ pub struct Profile {
 pub enum ResponseBody {
     Text(Text),
     Bytes(Vec<u8>),
+    /// The sandbox path of the downloaded file.
+    File(String),
 }
 
 #[derive(Debug)]
@@ -100,6 +115,13 @@ pub enum TaskEvent {
         headers: Vec<(String, String)>,
     },
     Chunk(Vec<u8>),
+    /// Bytes sent (upload) or written (download): an integer percent, the count and the
+    /// expected total (0 when unknown).
+    Progress {
+        percent: u8,
+        done: u64,
+        total: u64,
+    },
     Warning {
         code: &'static str,
         message: String,
@@ -126,6 +148,15 @@ pub struct FixedHeaders {
 
 fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// The body length the response announces.
+fn incoming_length(response: &http::Response<hyper::body::Incoming>) -> Option<u64> {
+    response
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
 }
 
 /// The platform's failure for an error of hyper-util's client before a response arrived.
@@ -197,12 +228,14 @@ fn build_request(
     request: &HttpRequest,
     method: &Method,
     target: &Target,
-    body: &Bytes,
+    payload: &Payload,
     fixed: &FixedHeaders,
+    emit: &EventSink,
 ) -> Result<Request<RequestBody>, Failure> {
     let invalid = || Failure::InvalidUrl(request.url.clone());
     let uri: http::Uri = target.url().as_str().parse().map_err(|_| invalid())?;
     let mut builder = Request::builder().method(method.clone()).uri(uri);
+    let multipart = matches!(payload, Payload::Multipart(_));
     let mut has_encoding = false;
     for (name, value) in &request.headers {
         let lower = name.to_ascii_lowercase();
@@ -210,6 +243,7 @@ fn build_request(
             || lower == "user-agent"
             || lower == "host"
             || lower == "content-length"
+            || (multipart && lower == "content-type")
         {
             continue;
         }
@@ -229,9 +263,32 @@ fn build_request(
     if !has_encoding {
         builder = builder.header(header::ACCEPT_ENCODING, "gzip, deflate, br");
     }
-    let body: RequestBody = Full::new(body.clone())
-        .map_err(|never| match never {})
-        .boxed();
+    let body: RequestBody = match payload {
+        Payload::Bytes(bytes) => Full::new(bytes.clone())
+            .map_err(|never| match never {})
+            .boxed(),
+        Payload::Multipart(multipart) => {
+            builder = builder
+                .header(header::CONTENT_TYPE, multipart.content_type())
+                .header(header::CONTENT_LENGTH, multipart.content_length());
+            let gate = Mutex::new(ProgressGate::new(multipart.content_length()));
+            let total = multipart.content_length();
+            let emit = emit.clone();
+            let progress: SentProgress = Arc::new(move |sent| {
+                let percent = gate.lock().ok().and_then(|mut g| g.update(sent));
+                if let Some(percent) = percent {
+                    emit(TaskEvent::Progress {
+                        percent,
+                        done: sent,
+                        total,
+                    });
+                }
+            });
+            MultipartBody::open(multipart.clone(), progress)
+                .map_err(|_| Failure::FileNotFound)?
+                .boxed()
+        }
+    };
     builder.body(body).map_err(|_| invalid())
 }
 
@@ -243,12 +300,12 @@ pub async fn perform(
     clients: &(HttpClient, HttpClient),
     fixed: &FixedHeaders,
     profile: &mut Profile,
-    emit: &(dyn Fn(TaskEvent) + Send + Sync),
+    emit: &EventSink,
 ) -> Result<HttpResponse, Failure> {
     let mut target =
         Target::parse(&request.url).map_err(|_| Failure::InvalidUrl(request.url.clone()))?;
     let mut method = request.method.clone();
-    let mut body = request.body.clone();
+    let mut payload = request.body.clone();
     let mut hops = 0;
     let client = if request.http2 {
         &clients.1
@@ -269,9 +326,12 @@ pub async fn perform(
                 ),
             });
         }
-        let http_request = build_request(&request, &method, &target, &body, fixed)?;
+        let http_request = build_request(&request, &method, &target, &payload, fixed, emit)?;
         profile.request_start = now_ms();
-        profile.send_bytes_count = body.len() as u64;
+        profile.send_bytes_count = match &payload {
+            Payload::Bytes(bytes) => bytes.len() as u64,
+            Payload::Multipart(multipart) => multipart.content_length(),
+        };
         let response = client
             .request(http_request)
             .await
@@ -313,7 +373,7 @@ pub async fn perform(
                 .map_err(|_| Failure::InvalidUrl(location.clone()))?;
             if status == 303 || ((status == 301 || status == 302) && method == Method::POST) {
                 method = Method::GET;
-                body = Bytes::new();
+                payload = Payload::Bytes(Bytes::new());
             }
             continue;
         }
@@ -339,43 +399,107 @@ pub async fn perform(
                 .get(header::CONTENT_ENCODING)
                 .and_then(|v| v.to_str().ok()),
         );
-        let mut collected = Vec::new();
-        let mut incoming = response.into_body();
-        while let Some(frame) = incoming.frame().await {
-            let frame = frame.map_err(|e| body_failure(&e, chunked_transfer))?;
-            let Ok(data) = frame.into_data() else {
-                continue;
-            };
-            profile.received_bytes_count += data.len() as u64;
-            let decoded = decoder
-                .push(&data)
-                .map_err(|_| Failure::ContentDecodingFailed)?;
-            if request.chunked && !decoded.is_empty() {
-                emit(TaskEvent::Chunk(decoded.clone()));
-            }
-            collected.extend_from_slice(&decoded);
-        }
-        let rest = decoder
-            .finish()
-            .map_err(|_| Failure::ContentDecodingFailed)?;
-        if request.chunked && !rest.is_empty() {
-            emit(TaskEvent::Chunk(rest.clone()));
-        }
-        collected.extend_from_slice(&rest);
-        profile.response_end = now_ms();
-        let body = match request.response {
-            ResponseKind::Bytes => ResponseBody::Bytes(collected),
-            ResponseKind::Text => {
-                let text = decode_text(&collected, content_type.as_deref());
-                if text.replaced {
-                    emit(TaskEvent::Warning {
-                        code: "invalid-text",
-                        message: "the response text has byte sequences that are not valid in its charset; they became U+FFFD (some phones fail with errno 602302 instead)".into(),
-                    });
+        let url_path = target.url().path().to_string();
+        let body = match &request.response {
+            ResponseKind::File(download) => {
+                let length = (decoder.is_identity() && !chunked_transfer)
+                    .then(|| incoming_length(&response))
+                    .flatten();
+                if length.is_some_and(|length| length > download.cap) {
+                    return Err(Failure::ExceedMaxFileSize);
                 }
-                ResponseBody::Text(text)
+                let mut sink =
+                    DownloadSink::create(download)
+                        .await
+                        .map_err(|e| Failure::Other {
+                            reason: format!("cannot create the file: {e}"),
+                            errno: Some(1300201),
+                        })?;
+                let mut gate = ProgressGate::new(length.unwrap_or(0));
+                let mut incoming = response.into_body();
+                let written = |sink: &DownloadSink, gate: &mut ProgressGate| {
+                    if let Some(percent) = gate.update(sink.written()) {
+                        emit(TaskEvent::Progress {
+                            percent,
+                            done: sink.written(),
+                            total: gate.total(),
+                        });
+                    }
+                };
+                while let Some(frame) = incoming.frame().await {
+                    let frame = frame.map_err(|e| body_failure(&e, chunked_transfer))?;
+                    let Ok(data) = frame.into_data() else {
+                        continue;
+                    };
+                    profile.received_bytes_count += data.len() as u64;
+                    let decoded = decoder
+                        .push(&data)
+                        .map_err(|_| Failure::ContentDecodingFailed)?;
+                    if sink.written() + decoded.len() as u64 > download.cap {
+                        return Err(Failure::ExceedMaxFileSize);
+                    }
+                    sink.write(&decoded).await.map_err(|e| Failure::Other {
+                        reason: format!("cannot write the file: {e}"),
+                        errno: Some(1300201),
+                    })?;
+                    written(&sink, &mut gate);
+                }
+                let rest = std::mem::replace(&mut decoder, ContentDecoder::Identity)
+                    .finish()
+                    .map_err(|_| Failure::ContentDecodingFailed)?;
+                sink.write(&rest).await.map_err(|e| Failure::Other {
+                    reason: format!("cannot write the file: {e}"),
+                    errno: Some(1300201),
+                })?;
+                written(&sink, &mut gate);
+                let path = sink
+                    .commit(download, &url_path, content_type.as_deref())
+                    .await
+                    .map_err(|e| Failure::Other {
+                        reason: format!("cannot save the file: {e}"),
+                        errno: Some(1300201),
+                    })?;
+                ResponseBody::File(path)
+            }
+            kind => {
+                let mut collected = Vec::new();
+                let mut incoming = response.into_body();
+                while let Some(frame) = incoming.frame().await {
+                    let frame = frame.map_err(|e| body_failure(&e, chunked_transfer))?;
+                    let Ok(data) = frame.into_data() else {
+                        continue;
+                    };
+                    profile.received_bytes_count += data.len() as u64;
+                    let decoded = decoder
+                        .push(&data)
+                        .map_err(|_| Failure::ContentDecodingFailed)?;
+                    if request.chunked && !decoded.is_empty() {
+                        emit(TaskEvent::Chunk(decoded.clone()));
+                    }
+                    collected.extend_from_slice(&decoded);
+                }
+                let rest = std::mem::replace(&mut decoder, ContentDecoder::Identity)
+                    .finish()
+                    .map_err(|_| Failure::ContentDecodingFailed)?;
+                if request.chunked && !rest.is_empty() {
+                    emit(TaskEvent::Chunk(rest.clone()));
+                }
+                collected.extend_from_slice(&rest);
+                if matches!(kind, ResponseKind::Bytes) {
+                    ResponseBody::Bytes(collected)
+                } else {
+                    let text = decode_text(&collected, content_type.as_deref());
+                    if text.replaced {
+                        emit(TaskEvent::Warning {
+                            code: "invalid-text",
+                            message: "the response text has byte sequences that are not valid in its charset; they became U+FFFD (some phones fail with errno 602302 instead)".into(),
+                        });
+                    }
+                    ResponseBody::Text(text)
+                }
             }
         };
+        profile.response_end = now_ms();
         return Ok(HttpResponse {
             status,
             headers,

@@ -4,15 +4,18 @@
 
 pub mod connect;
 pub mod decode;
+pub mod files;
 pub mod http;
 mod lan;
 mod network;
 pub mod pool;
+pub mod sandbox;
 pub mod tls;
+pub mod transfer;
 
 pub use http::{
-    EventSink, HttpRequest, HttpResponse, Profile, ResponseBody, ResponseKind, TaskEvent,
+    EventSink, HttpRequest, HttpResponse, Payload, Profile, ResponseBody, ResponseKind, TaskEvent,
 };
 pub use lan::detect_lan;
-pub use network::{Aborted, Network, Submitted, default_user_agent};
+pub use network::{Aborted, Network, SetupError, Submitted, default_user_agent};
 pub use pool::TaskId;

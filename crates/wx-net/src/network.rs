@@ -17,6 +17,7 @@ use crate::{
     connect::{HttpConnector, Router, now_ms},
     http::{EventSink, FixedHeaders, HttpClient, HttpRequest, Profile, TaskEvent, perform},
     pool::{Admission, Cancel, TaskId, TaskPool},
+    sandbox::Sandbox,
     tls::{Alpn, TlsSettings, TlsSetupError},
 };
 
@@ -64,6 +65,17 @@ struct Inner {
     grace_over: AtomicBool,
     tls: TlsSettings,
     router: Arc<Router>,
+    sandbox: Arc<Sandbox>,
+    max_download_bytes: u64,
+}
+
+/// Why the network of a run could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Tls(#[from] TlsSetupError),
+    #[error("cannot prepare the wxfile:// sandbox: {0}")]
+    Sandbox(std::io::Error),
 }
 
 /// The network of a run. Cheap to clone.
@@ -95,7 +107,10 @@ fn pool_index(interface: Interface) -> usize {
 }
 
 impl Network {
-    pub fn new(config: &Config) -> Result<Network, TlsSetupError> {
+    pub fn new(config: &Config) -> Result<Network, SetupError> {
+        let mounts: Vec<_> = config.mounts.iter().map(|m| m.value.clone()).collect();
+        let sandbox =
+            Sandbox::new(config.data_dir.value.as_deref(), &mounts).map_err(SetupError::Sandbox)?;
         let ca_files: Vec<_> = config.ca_files.iter().map(|ca| ca.value.clone()).collect();
         let tls = TlsSettings::new(&ca_files, config.insecure.value)?;
         let router = Arc::new(Router::new(
@@ -140,6 +155,8 @@ impl Network {
             grace_over: AtomicBool::new(false),
             tls,
             router,
+            sandbox: Arc::new(sandbox),
+            max_download_bytes: config.limits.max_download_file_size.value,
         };
         Ok(Network {
             inner: Arc::new(inner),
@@ -160,6 +177,15 @@ impl Network {
 
     pub fn router(&self) -> &Arc<Router> {
         &self.inner.router
+    }
+
+    pub fn sandbox(&self) -> &Arc<Sandbox> {
+        &self.inner.sandbox
+    }
+
+    /// The largest download kept (`limits.maxDownloadFileSize`).
+    pub fn max_download_bytes(&self) -> u64 {
+        self.inner.max_download_bytes
     }
 
     pub fn is_foreground(&self) -> bool {
@@ -216,14 +242,13 @@ impl Network {
             let outcome = if interrupted {
                 Err(Failure::Interrupted)
             } else {
-                let emit = |event: TaskEvent| sink(event);
                 let work = perform(
                     request,
                     &inner.policy,
                     &inner.clients,
                     &inner.fixed,
                     &mut profile,
-                    &emit,
+                    &sink,
                 );
                 tokio::select! {
                     result = tokio::time::timeout(timeout, work) => result.unwrap_or(Err(Failure::Timeout)),

@@ -9,6 +9,7 @@ use bytes::Bytes;
 use http::{HeaderValue, Response, StatusCode, header};
 use http_body_util::{BodyExt, Full, StreamBody, combinators::BoxBody};
 use hyper::body::{Frame, Incoming};
+
 use serde_json::{Map, Value, json};
 
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
@@ -240,6 +241,102 @@ fn big_json(size: usize) -> Response<Body> {
     response
 }
 
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of `pattern(n)`, computed in pieces.
+fn hex_sha256_of_pattern(n: usize) -> String {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    let block = pattern(251 * 4096);
+    let mut left = n;
+    while left > 0 {
+        let take = left.min(block.len());
+        hasher.update(&block[..take]);
+        left -= take;
+    }
+    hex(&hasher.finalize())
+}
+
+/// Receives a multipart/form-data upload as it streams and reports every part: fields with
+/// their values, files with size and SHA-256 (never held whole in memory), in order.
+async fn upload(request: hyper::Request<Incoming>) -> Response<Body> {
+    use sha2::Digest;
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let content_length = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let Ok(boundary) = multer::parse_boundary(&content_type) else {
+        return respond(
+            400,
+            "text/plain",
+            format!("not multipart: {content_type:?}"),
+        );
+    };
+    let stream = futures_util::StreamExt::filter_map(
+        http_body_util::BodyStream::new(request.into_body()),
+        |frame| async move {
+            frame
+                .ok()
+                .and_then(|f| f.into_data().ok())
+                .map(Ok::<_, std::io::Error>)
+        },
+    );
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut parts = Vec::new();
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) => return respond(400, "text/plain", format!("bad multipart body: {err}")),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let filename = field.file_name().map(str::to_string);
+        let part_type = field.content_type().map(|m| m.to_string());
+        let mut hasher = sha2::Sha256::new();
+        let mut size = 0usize;
+        let mut text = Vec::new();
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    size += chunk.len();
+                    hasher.update(&chunk);
+                    if filename.is_none() {
+                        text.extend_from_slice(&chunk);
+                    }
+                }
+                Ok(None) => break,
+                Err(err) => {
+                    return respond(400, "text/plain", format!("bad multipart body: {err}"));
+                }
+            }
+        }
+        parts.push(match filename {
+            Some(filename) => json!({
+                "name": name,
+                "filename": filename,
+                "contentType": part_type,
+                "size": size,
+                "sha256": hex(&hasher.finalize()),
+            }),
+            None => json!({ "name": name, "value": String::from_utf8_lossy(&text) }),
+        });
+    }
+    json_response(&json!({
+        "contentType": content_type,
+        "contentLength": content_length,
+        "parts": parts,
+    }))
+}
+
 /// Answers one request.
 pub async fn handle(
     request: hyper::Request<Incoming>,
@@ -261,9 +358,17 @@ pub async fn handle(
     }
     let path = request.uri().path().to_string();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    // Routes that do not look at the body still read it, as real servers do, so that a client
+    // still sending never meets a closed connection.
+    match segments[0] {
+        "" | "echo" => return Ok(echo(request, &connection).await),
+        "upload" => return Ok(upload(request).await),
+        _ => {
+            let _ = request.into_body().collect().await;
+        }
+    }
     let number = |index: usize| segments.get(index).and_then(|s| s.parse::<u64>().ok());
     let response = match segments[0] {
-        "" | "echo" => echo(request, &connection).await,
         "status" => {
             let code = number(1).unwrap_or(200) as u16;
             respond(code, "text/plain", format!("status {code}"))
@@ -355,6 +460,10 @@ pub async fn handle(
         }
         "gzip" | "deflate" | "br" => compressed(segments[0]),
         "big-json" => big_json(number(1).unwrap_or(0) as usize),
+        "sha256" => {
+            let n = number(1).unwrap_or(0) as usize;
+            json_response(&json!({ "sha256": hex_sha256_of_pattern(n) }))
+        }
         "json" => {
             let count = number(1).unwrap_or(1);
             let items: Vec<Value> = (0..count)

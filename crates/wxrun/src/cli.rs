@@ -66,6 +66,9 @@ pub struct ConfigFlags {
     /// The version part of the Referer: 0 (develop), devtools, or a release number.
     #[arg(long, value_name = "LABEL")]
     pub release_label: Option<String>,
+    /// Keep wxfile://usr and saved files in DIR between runs (default: a fresh folder).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 impl ConfigFlags {
@@ -100,6 +103,9 @@ impl ConfigFlags {
         if let Some(label) = &self.release_label {
             push("--release-label", label.clone());
         }
+        if let Some(dir) = &self.data_dir {
+            push("--data-dir", dir.display().to_string());
+        }
         for (set, flag) in [
             (self.no_url_check, "--no-url-check"),
             (self.insecure, "--insecure"),
@@ -125,6 +131,7 @@ impl ConfigFlags {
             lan: self.lan.clone(),
             user_agent: self.user_agent.clone(),
             release: self.release_label.clone(),
+            data_dir: self.data_dir.clone(),
         }
     }
 }

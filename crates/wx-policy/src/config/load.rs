@@ -36,6 +36,8 @@ pub struct Overrides {
     pub user_agent: Option<String>,
     /// `--release-label`: the `{version}` part of the Referer.
     pub release: Option<String>,
+    /// `--data-dir`: keep `wxfile://usr` and saved files here between runs.
+    pub data_dir: Option<PathBuf>,
 }
 
 /// The project files found for a starting folder.
@@ -276,6 +278,7 @@ const WXRUN_KEYS: &[&str] = &[
     "networkTimeout",
     "limits",
     "device",
+    "mount",
 ];
 
 fn domain_list(at: At<'_>, interface: Interface) -> Result<DomainList, ConfigError> {
@@ -495,6 +498,42 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
             "networkTimeout" => apply_network_timeout(config, file, value)?,
             "limits" => apply_limits(config, file, value)?,
             "device" => apply_device(config, file, value)?,
+            "mount" => {
+                for (name, dir) in at.object()? {
+                    let mount_key = format!("mount.{name}");
+                    let dir = At {
+                        file,
+                        key: &mount_key,
+                        value: dir,
+                    }
+                    .str()?;
+                    if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".."
+                    {
+                        return Err(ConfigError::in_file(
+                            file,
+                            mount_key,
+                            format!(
+                                "{name:?} is not a folder name; the mount appears as wxfile://usr/<name>"
+                            ),
+                        ));
+                    }
+                    let resolved = base.join(dir);
+                    if !resolved.is_dir() {
+                        return Err(ConfigError::in_file(
+                            file,
+                            mount_key,
+                            format!(
+                                "{} is not a folder (relative paths start at this file's folder)",
+                                resolved.display()
+                            ),
+                        ));
+                    }
+                    config.mounts.push(Sourced {
+                        value: (name.clone(), resolved),
+                        source: source(),
+                    });
+                }
+            }
             domain_key => {
                 let Some(interface) = Interface::ALL
                     .into_iter()
@@ -573,6 +612,17 @@ fn apply_overrides(config: &mut Config, overrides: &Overrides) -> Result<(), Con
             value: parsed,
             source: Source::Flag("--connect-to"),
         });
+    }
+    if let Some(dir) = &overrides.data_dir {
+        if dir.exists() && !dir.is_dir() {
+            return Err(ConfigError::on_command_line(
+                "--data-dir",
+                format!("{} exists and is not a folder", dir.display()),
+            ));
+        }
+        config
+            .data_dir
+            .set(Some(dir.clone()), Source::Flag("--data-dir"));
     }
     for path in &overrides.ca_files {
         if !path.is_file() {

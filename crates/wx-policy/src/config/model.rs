@@ -218,6 +218,10 @@ pub struct Config {
     pub network_timeout: NetworkTimeouts,
     pub limits: Limits,
     pub device: Sourced<DeviceProfile>,
+    /// `--data-dir`: where `wxfile://usr` and saved files live between runs.
+    pub data_dir: Sourced<Option<PathBuf>>,
+    /// `mount`: host folders shown read-only under `wxfile://usr/<name>`.
+    pub mounts: Vec<Sourced<(String, PathBuf)>>,
 }
 
 impl Default for Config {
@@ -240,6 +244,8 @@ impl Default for Config {
             network_timeout: NetworkTimeouts::default(),
             limits: Limits::default(),
             device: Sourced::default_value(DeviceProfile::default()),
+            data_dir: Sourced::default_value(None),
+            mounts: Vec::new(),
         }
     }
 }
@@ -363,6 +369,22 @@ impl Config {
             limits.local_service_discovery_timeout.value.to_string(),
             &limits.local_service_discovery_timeout.source,
         );
+        push(
+            "dataDir",
+            self.data_dir.value.as_ref().map_or_else(
+                || "(a fresh folder per run)".into(),
+                |d| d.display().to_string(),
+            ),
+            &self.data_dir.source,
+        );
+        for mount in &self.mounts {
+            let (name, dir) = &mount.value;
+            push(
+                "mount",
+                format!("wxfile://usr/{name} -> {} (read-only)", dir.display()),
+                &mount.source,
+            );
+        }
         let device = &self.device.value;
         push(
             "device",

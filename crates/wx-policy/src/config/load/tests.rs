@@ -322,3 +322,29 @@ fn config_flag_is_layered_over_the_project_file() {
         vec![project.path("wxrun.json"), project.path("ci.json")]
     );
 }
+
+#[test]
+fn mounts_and_data_dir() {
+    let project = Project::new();
+    project
+        .file("fixtures/a.txt", "a")
+        .file("wxrun.json", r#"{"mount": {"fixtures": "fixtures"}}"#);
+    let overrides = Overrides {
+        data_dir: Some(project.path("data")),
+        ..Overrides::default()
+    };
+    let config = load(project.dir.path(), &overrides).unwrap();
+    assert_eq!(
+        config.mounts[0].value,
+        ("fixtures".to_string(), project.path("fixtures"))
+    );
+    assert_eq!(config.data_dir.value, Some(project.path("data")));
+    assert_eq!(
+        project.error(r#"{"mount": {"a/b": "fixtures"}}"#).key,
+        "mount.a/b"
+    );
+    assert_eq!(
+        project.error(r#"{"mount": {"x": "missing"}}"#).key,
+        "mount.x"
+    );
+}

@@ -1,6 +1,6 @@
-// wx.request and RequestTask (spec section 4): option validation in the platform's order,
-// request building (headers, content-type, GET query merging, form and JSON bodies), and the
-// response pipeline's last step (JSON parse with fallback to the string).
+// The HTTP APIs: wx.request and RequestTask (spec section 4: validation in the platform's
+// order, request building, JSON parse with fallback), wx.uploadFile and UploadTask, and
+// wx.downloadFile and DownloadTask (sections 5 and 6), sharing one task machinery.
 (function (core) {
   'use strict';
   const { native, internals, define, checkParam, failResult, okResult, settleNow, failNow, ListenerSet, typeName, isPlainObject, newTaskId, setTaskHandler, forgetTask } = core;
@@ -139,6 +139,24 @@
     }
   }
 
+  class UploadTask extends HttpTask {
+    onProgressUpdate(fn) {
+      this._on('progress', 'onProgressUpdate', fn);
+    }
+    offProgressUpdate(fn) {
+      this._off('progress', fn);
+    }
+  }
+
+  class DownloadTask extends HttpTask {
+    onProgressUpdate(fn) {
+      this._on('progress', 'onProgressUpdate', fn);
+    }
+    offProgressUpdate(fn) {
+      this._off('progress', fn);
+    }
+  }
+
   // `header` (repeated names joined with ",") and `cookies` from [name, value, name, value...].
   function headerObject(flat) {
     const header = {};
@@ -213,9 +231,10 @@
   }
 
   // Starts an HTTP task of any of the three HTTP interfaces once its options are valid.
-  // `args` are the positional arguments of native.startHttp after the id; `onDone(head,
-  // data, profile)` turns the success into the result's fields.
-  function startTask(api, options, args, site, task, onDone) {
+  // `args` are the positional arguments of native.startHttp after the id; `onDone(statusCode,
+  // {header, cookies}, data, profile)` turns the success into the result's fields, and
+  // `progressOf(percent, done, total)` shapes progress events.
+  function startTask(api, options, args, site, task, onDone, progressOf) {
     const id = HttpTask.idOf(task);
     const state = { api, options, site };
     live.set(id, state);
@@ -230,10 +249,14 @@
           }
           break;
         }
-        case 'chunk':
-        case 'progress': {
+        case 'chunk': {
           const listeners = HttpTask.listeners(task, type);
           if (listeners) listeners.emit(a);
+          break;
+        }
+        case 'progress': {
+          const listeners = HttpTask.listeners(task, type);
+          if (listeners) listeners.emit(progressOf(a, b, c));
           break;
         }
         case 'warning':
@@ -256,6 +279,16 @@
       internals.warn('timeout-cap', 'wx.' + api + ': timeout ' + cappedFrom + ' ms is above the 60000 ms phones allow; it was capped to 60000', site);
     }
     return task;
+  }
+
+  // Steps 2 (scheme) and 5 (host) of the validation order: a fail result, or undefined.
+  function urlFailure(api, url) {
+    const scheme = url.slice(0, 8).toLowerCase();
+    if (!scheme.startsWith('http://') && scheme !== 'https://') return failResult(api, 'invalid url "' + url + '"', 600009);
+    const illegal = native.checkHost(url);
+    if (illegal === true) return failResult(api, 'invalid url "' + url + '"', 600009);
+    if (illegal) return failResult(api, 'illegal host: ' + illegal, 101);
+    return undefined;
   }
 
   function request(options) {
@@ -325,6 +358,75 @@
     });
   }
 
+  // Drops a header or formData that is not a plain object, with the platform's warning.
+  function objectOption(api, name, value) {
+    if (value === undefined || value === null || isPlainObject(value)) return value || {};
+    console.warn(api + ': ' + name + ' must be an object');
+    return {};
+  }
+
+  function downloadFile(options) {
+    const api = 'downloadFile';
+    const opts = options !== null && typeof options === 'object' ? options : {};
+    const site = internals.captureSite();
+    const url = opts.url;
+    if (typeof url !== 'string') return failNow(api, opts, checkParam(api, 'url', url, ['String']));
+    const bad = urlFailure(api, url);
+    if (bad) return failNow(api, opts, bad);
+    const filePath = native.downloadFilePath ? opts.filePath : undefined;
+    if (filePath !== undefined && typeof filePath !== 'string') return failNow(api, opts, checkParam(api, 'filePath', filePath, ['String']));
+    const task = new DownloadTask(newTaskId());
+    const id = HttpTask.idOf(task);
+    const refused = native.prepareDownload(id, filePath);
+    if (refused) return failNow(api, opts, failResult(api, refused[0], refused[1]));
+    const headers = scriptHeaders(api, objectOption(api, 'header', opts.header), site, undefined);
+    const headerList = [];
+    for (const [name, value] of headers.list) headerList.push(name, value);
+    const timeout = typeof opts.timeout === 'number' ? opts.timeout : undefined;
+    const flags = FOLLOW | (opts.enableHttp2 ? HTTP2 : 0);
+    return startTask(
+      api,
+      opts,
+      [url, 'GET', headerList, undefined, timeout, flags],
+      site,
+      task,
+      (statusCode, built, path) => (filePath === undefined ? { tempFilePath: path, statusCode } : { filePath: path, statusCode }),
+      (progress, totalBytesWritten, totalBytesExpectedToWrite) => ({ progress, totalBytesWritten, totalBytesExpectedToWrite }),
+    );
+  }
+
+  function uploadFile(options) {
+    const api = 'uploadFile';
+    const opts = options !== null && typeof options === 'object' ? options : {};
+    const site = internals.captureSite();
+    for (const field of ['url', 'filePath', 'name']) {
+      if (typeof opts[field] !== 'string') return failNow(api, opts, checkParam(api, field, opts[field], ['String']));
+    }
+    const bad = urlFailure(api, opts.url);
+    if (bad) return failNow(api, opts, bad);
+    const headers = scriptHeaders(api, objectOption(api, 'header', opts.header), site, undefined);
+    const formData = objectOption(api, 'formData', opts.formData);
+    const fields = [];
+    for (const key of Object.keys(formData)) fields.push(key, headerValue(api, key, formData[key], site));
+    const headerList = [];
+    for (const [name, value] of headers.list) headerList.push(name, value);
+    const task = new UploadTask(newTaskId());
+    native.prepareUpload(HttpTask.idOf(task), opts.filePath, opts.name, fields);
+    const timeout = typeof opts.timeout === 'number' ? opts.timeout : undefined;
+    const flags = FOLLOW | (opts.enableHttp2 ? HTTP2 : 0);
+    return startTask(
+      api,
+      opts,
+      [opts.url, 'POST', headerList, undefined, timeout, flags],
+      site,
+      task,
+      (statusCode, built, data) => ({ data, statusCode }),
+      (progress, totalBytesSent, totalBytesExpectedToSend) => ({ progress, totalBytesSent, totalBytesExpectedToSend }),
+    );
+  }
+
   define('request', request);
+  define('downloadFile', downloadFile);
+  define('uploadFile', uploadFile);
   return { scriptHeaders, startTask, HttpTask, headerObject, profileOf };
 })

@@ -1,9 +1,10 @@
-//! The natives behind `wx.request` (and the shared HTTP task natives of the transfer APIs):
-//! host checks, starting a task in wx-net, aborting, and turning task events into the objects
-//! scripts receive.
+//! The natives behind `wx.request`, `wx.uploadFile` and `wx.downloadFile`: host checks,
+//! starting tasks in wx-net, aborting, and turning task events into JS values.
 
 use std::{
+    cell::RefCell,
     collections::HashMap,
+    rc::Rc,
     sync::{
         Arc, Mutex,
         atomic::{AtomicBool, Ordering},
@@ -13,7 +14,10 @@ use std::{
 use rquickjs::{Array, ArrayBuffer, Ctx, Function, Object, Value, prelude::Func};
 use wx_host::{Internals, LoopHandle};
 use wx_net::{
-    Aborted, EventSink, HttpRequest, Network, Profile, ResponseBody, ResponseKind, TaskEvent,
+    Aborted, EventSink, HttpRequest, Network, Payload, Profile, ResponseBody, ResponseKind,
+    TaskEvent,
+    sandbox::{FsError, USER_DATA_PATH},
+    transfer::{DownloadTarget, Multipart},
 };
 use wx_policy::{Config, Interface, LibVersion, Target, illegal_host, limits::resolve_timeout};
 
@@ -25,6 +29,20 @@ const ARRAYBUFFER: u32 = 8;
 const INTERFACE_MASK: u32 = 48;
 const UPLOAD: u32 = 16;
 const DOWNLOAD: u32 = 32;
+
+/// What downloadFile and uploadFile prepared before starting their task.
+enum Prepared {
+    Download(Option<(String, std::path::PathBuf)>),
+    Upload(Result<Multipart, wx_policy::Failure>),
+}
+
+/// A multipart boundary no file content is likely to contain.
+fn boundary() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(0);
+    format!("----wxrunFormBoundary{:016x}", hasher.finish())
+}
 
 /// The headers-listener flags of running tasks, by id.
 type HeaderFlags = Arc<Mutex<HashMap<u64, Arc<AtomicBool>>>>;
@@ -101,6 +119,11 @@ fn deliver<'js>(
             chunk.set("data", ArrayBuffer::new(ctx.clone(), bytes)?)?;
             dispatch.call((id, "chunk", chunk))
         }
+        TaskEvent::Progress {
+            percent,
+            done,
+            total,
+        } => dispatch.call((id, "progress", percent, done as f64, total as f64)),
         TaskEvent::Warning { code, message } => dispatch.call((id, "warning", code, message)),
         TaskEvent::Done(response) => {
             let profile = profile_values(ctx, &response.profile)?;
@@ -109,6 +132,9 @@ fn deliver<'js>(
                     rquickjs::String::from_str(ctx.clone(), &text.text)?.into_value()
                 }
                 ResponseBody::Bytes(bytes) => ArrayBuffer::new(ctx.clone(), bytes)?.into_value(),
+                ResponseBody::File(path) => {
+                    rquickjs::String::from_str(ctx.clone(), &path)?.into_value()
+                }
             };
             let headers = flat_headers(response.headers);
             dispatch.call((id, "done", data, profile, response.status, headers))
@@ -139,6 +165,7 @@ pub(crate) fn install<'js>(
 ) -> rquickjs::Result<()> {
     let lib = config.lib_version.value;
     native.set("redirectOption", lib >= LibVersion::REDIRECT_OPTION)?;
+    native.set("downloadFilePath", lib >= LibVersion::DOWNLOAD_FILE_PATH)?;
     // `true` for a URL that does not parse, the host for an illegal one, else undefined.
     native.set(
         "checkHost",
@@ -157,8 +184,6 @@ pub(crate) fn install<'js>(
         ),
     )?;
 
-    // startHttp(id, url, method, [name, value...], body, timeout, flags): returns the asked
-    // timeout when it was capped at 60 s. The interface is in the flags.
     // Whether each running task has a headers listener (see `wantHeaders`).
     let header_flags: HeaderFlags = Arc::new(Mutex::new(HashMap::new()));
     let wanted = header_flags.clone();
@@ -173,8 +198,86 @@ pub(crate) fn install<'js>(
         }),
     )?;
 
+    // downloadFile and uploadFile prepare their destination or body by task id, then start.
+    let prepared: Rc<RefCell<HashMap<u64, Prepared>>> = Rc::new(RefCell::new(HashMap::new()));
+
+    // prepareDownload(id, filePath?): undefined, or [reason, errno] when filePath is refused.
+    let download_sandbox = network.sandbox().clone();
+    let download_prepared = prepared.clone();
+    native.set(
+        "prepareDownload",
+        Func::from(
+            move |ctx: Ctx<'js>,
+                  id: f64,
+                  file_path: Option<String>|
+                  -> rquickjs::Result<Value<'js>> {
+                let destination = match file_path {
+                    None => None,
+                    Some(path) => {
+                        let under_usr = path == USER_DATA_PATH
+                            || path.starts_with(&format!("{USER_DATA_PATH}/"));
+                        match download_sandbox.resolve_writable(&path) {
+                            Ok(host) if under_usr && !host.is_dir() => Some((path, host)),
+                            _ => {
+                                let refusal = Array::new(ctx.clone())?;
+                                refusal.set(0, "permission denied")?;
+                                refusal.set(1, 603303)?;
+                                return Ok(refusal.into_value());
+                            }
+                        }
+                    }
+                };
+                download_prepared
+                    .borrow_mut()
+                    .insert(id as u64, Prepared::Download(destination));
+                Ok(Value::new_undefined(ctx))
+            },
+        ),
+    )?;
+
+    // prepareUpload(id, filePath, name, [field, value...]): the multipart body, or a
+    // `file not found` failure delivered when the task starts.
+    let upload_sandbox = network.sandbox().clone();
+    let upload_prepared = prepared.clone();
+    native.set(
+        "prepareUpload",
+        Func::from(
+            move |id: f64, file_path: String, name: String, fields: Vec<String>| {
+                let fields: Vec<(String, String)> = fields
+                    .chunks_exact(2)
+                    .map(|pair| (pair[0].clone(), pair[1].clone()))
+                    .collect();
+                let multipart = upload_sandbox
+                    .resolve(&file_path)
+                    .map_err(|error| match error {
+                        FsError::PermissionDenied(_) => wx_policy::Failure::PermissionDenied,
+                        _ => wx_policy::Failure::FileNotFound,
+                    })
+                    .and_then(|resolved| {
+                        let metadata = std::fs::metadata(&resolved.host)
+                            .map_err(|_| wx_policy::Failure::FileNotFound)?;
+                        if !metadata.is_file() {
+                            return Err(wx_policy::Failure::FileNotFound);
+                        }
+                        Ok(Multipart::new(
+                            &fields,
+                            &name,
+                            &resolved.host,
+                            metadata.len(),
+                            boundary(),
+                        ))
+                    });
+                upload_prepared
+                    .borrow_mut()
+                    .insert(id as u64, Prepared::Upload(multipart));
+            },
+        ),
+    )?;
+
     let start_network = network.clone();
     let start_config = config.clone();
+    // startHttp(id, url, method, [name, value...], body, timeout, flags): returns the asked
+    // timeout when it was capped at 60 s. The interface is in the flags.
     native.set(
         "startHttp",
         Func::from(
@@ -216,7 +319,7 @@ pub(crate) fn install<'js>(
                         .chunks_exact(2)
                         .map(|pair| (pair[0].clone(), pair[1].clone()))
                         .collect(),
-                    body: bytes_of(&body).into(),
+                    body: Payload::Bytes(bytes_of(&body).into()),
                     timeout: decision.duration,
                     follow_redirects: flags & FOLLOW != 0,
                     http2: flags & HTTP2 != 0,
@@ -227,6 +330,25 @@ pub(crate) fn install<'js>(
                     } else {
                         ResponseKind::Text
                     },
+                };
+                let request = match prepared.borrow_mut().remove(&id) {
+                    Some(Prepared::Download(destination)) => HttpRequest {
+                        response: ResponseKind::File(DownloadTarget {
+                            sandbox: start_network.sandbox().clone(),
+                            destination,
+                            cap: start_network.max_download_bytes(),
+                        }),
+                        ..request
+                    },
+                    Some(Prepared::Upload(Ok(multipart))) => HttpRequest {
+                        body: Payload::Multipart(multipart),
+                        ..request
+                    },
+                    Some(Prepared::Upload(Err(failure))) => {
+                        sink(TaskEvent::Failed(failure));
+                        return Ok(None);
+                    }
+                    None => request,
                 };
                 start_network.submit(id, request, sink);
                 Ok(decision.capped_from_ms.map(|ms| ms as f64))

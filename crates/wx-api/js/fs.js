@@ -1,0 +1,221 @@
+// Local files (spec section 7): wx.getFileSystemManager() with its callback and *Sync methods,
+// and the saved-file APIs. Every path goes through the sandbox in Rust.
+(function (core) {
+  'use strict';
+  const { native, define, later, settleNow, okResult, failResult, checkParam, asyncCall } = core;
+  const fs = native.fs;
+
+  class Stats {
+    constructor(values) {
+      this.mode = values[0];
+      this.size = values[1];
+      this.lastAccessedTime = values[2];
+      this.lastModifiedTime = values[3];
+      Object.defineProperty(this, '_dir', { value: values[4] });
+    }
+    isDirectory() {
+      return this._dir;
+    }
+    isFile() {
+      return !this._dir;
+    }
+  }
+
+  function bytesOf(data, encoding) {
+    if (typeof data === 'string') return fs.encode(data, encoding || 'utf8');
+    if (data instanceof ArrayBuffer) return data;
+    if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+    return fs.encode(String(data), encoding || 'utf8');
+  }
+
+  // Each operation: `check(options)` returns a parameter failure or undefined; `run(options)`
+  // returns the result's fields or throws a platform failure (message + errno) from Rust.
+  const operations = {
+    readFile: {
+      params: [['filePath', ['String']]],
+      run: (o) => {
+        const data = fs.read(o.filePath, o.position, o.length);
+        return { data: o.encoding ? fs.decode(data, o.encoding) : data };
+      },
+      sync: (filePath, encoding, position, length) => operations.readFile.run({ filePath, encoding, position, length }).data,
+    },
+    writeFile: {
+      params: [['filePath', ['String']]],
+      run: (o) => {
+        fs.write(o.filePath, bytesOf(o.data, o.encoding), false);
+        return {};
+      },
+      sync: (filePath, data, encoding) => {
+        operations.writeFile.run({ filePath, data, encoding });
+      },
+    },
+    appendFile: {
+      params: [['filePath', ['String']]],
+      run: (o) => {
+        fs.write(o.filePath, bytesOf(o.data, o.encoding), true);
+        return {};
+      },
+      sync: (filePath, data, encoding) => {
+        operations.appendFile.run({ filePath, data, encoding });
+      },
+    },
+    access: {
+      params: [['path', ['String']]],
+      run: (o) => {
+        fs.access(o.path);
+        return {};
+      },
+      sync: (path) => {
+        operations.access.run({ path });
+      },
+    },
+    stat: {
+      params: [['path', ['String']]],
+      run: (o) => {
+        const values = fs.stat(o.path, !!o.recursive);
+        if (!o.recursive) return { stats: new Stats(values) };
+        if (values.length === 1 && !values[0][1][4]) return { stats: new Stats(values[0][1]) };
+        return { stats: values.map(([path, stats]) => ({ path, stats: new Stats(stats) })) };
+      },
+      sync: (path, recursive) => operations.stat.run({ path, recursive }).stats,
+    },
+    unlink: {
+      params: [['filePath', ['String']]],
+      run: (o) => {
+        fs.unlink(o.filePath);
+        return {};
+      },
+      sync: (filePath) => {
+        operations.unlink.run({ filePath });
+      },
+    },
+    mkdir: {
+      params: [['dirPath', ['String']]],
+      run: (o) => {
+        fs.mkdir(o.dirPath, !!o.recursive);
+        return {};
+      },
+      sync: (dirPath, recursive) => {
+        operations.mkdir.run({ dirPath, recursive });
+      },
+    },
+    readdir: {
+      params: [['dirPath', ['String']]],
+      run: (o) => ({ files: fs.readdir(o.dirPath) }),
+      sync: (dirPath) => operations.readdir.run({ dirPath }).files,
+    },
+    rmdir: {
+      params: [['dirPath', ['String']]],
+      run: (o) => {
+        fs.rmdir(o.dirPath, !!o.recursive);
+        return {};
+      },
+      sync: (dirPath, recursive) => {
+        operations.rmdir.run({ dirPath, recursive });
+      },
+    },
+    copyFile: {
+      params: [['srcPath', ['String']], ['destPath', ['String']]],
+      run: (o) => {
+        fs.copy(o.srcPath, o.destPath);
+        return {};
+      },
+      sync: (srcPath, destPath) => {
+        operations.copyFile.run({ srcPath, destPath });
+      },
+    },
+    rename: {
+      params: [['oldPath', ['String']], ['newPath', ['String']]],
+      run: (o) => {
+        fs.rename(o.oldPath, o.newPath);
+        return {};
+      },
+      sync: (oldPath, newPath) => {
+        operations.rename.run({ oldPath, newPath });
+      },
+    },
+    saveFile: {
+      params: [['tempFilePath', ['String']]],
+      run: (o) => ({ savedFilePath: fs.save(o.tempFilePath, o.filePath) }),
+      sync: (tempFilePath, filePath) => operations.saveFile.run({ tempFilePath, filePath }).savedFilePath,
+    },
+    removeSavedFile: {
+      params: [['filePath', ['String']]],
+      run: (o) => {
+        fs.removeSaved(o.filePath);
+        return {};
+      },
+    },
+    getSavedFileList: {
+      params: [],
+      run: () => ({ fileList: fs.savedList().map(([filePath, size, createTime]) => ({ filePath, size, createTime })) }),
+    },
+    getFileInfo: {
+      params: [['filePath', ['String']]],
+      run: (o) => {
+        const [size, digest] = fs.info(o.filePath, o.digestAlgorithm === 'sha1' ? 'sha1' : 'md5');
+        return { size, digest };
+      },
+    },
+  };
+
+  function parameterFailure(api, operation, options) {
+    for (const [field, types] of operation.params) {
+      const bad = checkParam(api, field, options[field], types);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+
+  function attempt(api, operation, options) {
+    const bad = parameterFailure(api, operation, options);
+    if (bad) return [false, bad];
+    try {
+      return [true, okResult(api, operation.run(options))];
+    } catch (error) {
+      return [false, failResult(api, error.message, error.errno)];
+    }
+  }
+
+  // The callback form: the work is done now, the callbacks come as a macrotask.
+  function callbackForm(api) {
+    const operation = operations[api];
+    return (options) => {
+      const opts = options !== null && typeof options === 'object' ? options : {};
+      const [ok, result] = attempt(api, operation, opts);
+      later(() => settleNow(api, opts, ok, result));
+    };
+  }
+
+  // The Sync form: the value, or an Error whose message is the fail errMsg.
+  function syncForm(api) {
+    const operation = operations[api];
+    const name = api + 'Sync';
+    return (...args) => {
+      try {
+        return operation.sync(...args);
+      } catch (error) {
+        const failure = new Error(name + ':fail ' + error.message);
+        if (error.errno !== undefined) failure.errno = error.errno;
+        throw failure;
+      }
+    };
+  }
+
+  class FileSystemManager {}
+  for (const api of Object.keys(operations)) {
+    FileSystemManager.prototype[api] = callbackForm(api);
+    if (operations[api].sync) FileSystemManager.prototype[api + 'Sync'] = syncForm(api);
+  }
+  let manager = null;
+  define('getFileSystemManager', () => manager || (manager = new FileSystemManager()));
+
+  // wx.saveFile and friends: the same operations, with Promise style.
+  for (const api of ['saveFile', 'getSavedFileList', 'removeSavedFile', 'getFileInfo']) {
+    const operation = operations[api];
+    define(api, (options) => {
+      const opts = options !== null && typeof options === 'object' ? options : {};
+      return asyncCall(api, options, (settle) => settle(...attempt(api, operation, opts)), { promise: true });
+    });
+  }
+})

@@ -1,0 +1,164 @@
+// Spec 6: wx.downloadFile and DownloadTask.
+const { sandbox } = require('wxrun');
+const { sleep } = require('../helpers/net');
+
+const DL = 'https://download.wxrun.test';
+const fs = wx.getFileSystemManager();
+
+function download(options) {
+  return new Promise((resolve) => {
+    const calls = [];
+    let task;
+    task = wx.downloadFile(
+      Object.assign({}, options, {
+        success: () => calls.push('success'),
+        fail: () => calls.push('fail'),
+        complete: (result) => {
+          calls.push('complete');
+          resolve({ ok: calls[0] === 'success', result, calls, task });
+        },
+      }),
+    );
+    if (options.onTask) options.onTask(task);
+  });
+}
+
+test('saves to a new temp file, extension from the URL path', async () => {
+  const { ok, result } = await download({ url: DL + '/bytes/3000?x=1' });
+  expect(ok).toBe(true);
+  expect(result.statusCode).toBe(200);
+  expect(result.errMsg).toBe('downloadFile:ok');
+  expect(result.tempFilePath).toMatch(/^wxfile:\/\/tmp_[0-9a-f]+$/);
+  expect(fs.statSync(result.tempFilePath).size).toBe(3000);
+  const png = await download({ url: DL + '/bytes/10/picture.PNG?size=large' });
+  expect(png.result.tempFilePath).toMatch(/^wxfile:\/\/tmp_[0-9a-f]+\.png$/);
+  const named = await download({ url: DL + '/text?body=hi&type=image/png' });
+  expect(named.result.tempFilePath).toMatch(/\.png$/);
+  const json = await download({ url: DL + '/json/1' });
+  expect(json.result.tempFilePath).toMatch(/\.json$/);
+  expect(JSON.parse(fs.readFileSync(json.result.tempFilePath, 'utf8'))).toEqual([{ id: 0, name: 'item 0', ok: true }]);
+});
+
+test('any status is saved, as success', async () => {
+  const { ok, result } = await download({ url: DL + '/status/404' });
+  expect(ok).toBe(true);
+  expect(result.statusCode).toBe(404);
+  expect(fs.readFileSync(result.tempFilePath, 'utf8')).toBe('status 404');
+});
+
+test('filePath under USER_DATA_PATH gives filePath; elsewhere: permission denied (603303), synchronously', async () => {
+  fs.mkdirSync('wxfile://usr/downloads', true);
+  const target = 'wxfile://usr/downloads/file.bin';
+  const { ok, result } = await download({ url: DL + '/bytes/500', filePath: target });
+  expect(ok).toBe(true);
+  expect(result).toEqual({ filePath: target, statusCode: 200, errMsg: 'downloadFile:ok' });
+  expect(fs.statSync(target).size).toBe(500);
+  for (const bad of ['wxfile://tmp_x.bin', '/tmp/x.bin', 'wxfile://usr/../x', 'wxfile://usr/downloads']) {
+    const calls = [];
+    const returned = wx.downloadFile({ url: DL + '/bytes/1', filePath: bad, fail: (e) => calls.push(e), complete: () => calls.push('complete') });
+    expect(returned).toBeUndefined();
+    expect(calls).toEqual([{ errMsg: 'downloadFile:fail permission denied', errno: 603303 }, 'complete']);
+  }
+});
+
+test('the file appears at its path only when complete', async () => {
+  fs.mkdirSync('wxfile://usr/slow', true);
+  const target = 'wxfile://usr/slow/slow.bin';
+  const pending = download({ url: DL + '/bytes/40000?chunk=4000&interval=30', filePath: target });
+  await sleep(120);
+  expect(() => fs.accessSync(target)).toThrow('no such file or directory');
+  const { ok } = await pending;
+  expect(ok).toBe(true);
+  expect(fs.statSync(target).size).toBe(40000);
+  expect(fs.readdirSync('wxfile://usr/slow')).toEqual(['slow.bin']);
+});
+
+test('progress: integer percents as they change, the last one 100', async () => {
+  const events = [];
+  const { ok } = await download({
+    url: DL + '/bytes/100000?chunk=10000&interval=5',
+    onTask: (task) => task.onProgressUpdate((p) => events.push(p)),
+  });
+  expect(ok).toBe(true);
+  expect(events.length).toBeGreaterThanOrEqual(5);
+  const percents = events.map((e) => e.progress);
+  expect(percents.every((p, i) => Number.isInteger(p) && (i === 0 || p > percents[i - 1]))).toBe(true);
+  expect(events[events.length - 1]).toEqual({ progress: 100, totalBytesWritten: 100000, totalBytesExpectedToWrite: 100000 });
+});
+
+test('unknown length: progress 0 and expected 0, at most every 100 ms', async () => {
+  const events = [];
+  await download({
+    url: DL + '/bytes/50000?chunked=1&chunk=5000&interval=40',
+    onTask: (task) => task.onProgressUpdate((p) => events.push(p)),
+  });
+  expect(events.length).toBeGreaterThanOrEqual(2);
+  expect(events.length).toBeLessThanOrEqual(6);
+  expect(events.every((e) => e.progress === 0 && e.totalBytesExpectedToWrite === 0)).toBe(true);
+  expect(events[events.length - 1].totalBytesWritten).toBeGreaterThan(0);
+});
+
+test('offProgressUpdate and onHeadersReceived', async () => {
+  let progress = 0;
+  let headers;
+  const listener = () => progress++;
+  await download({
+    url: DL + '/bytes/20000?chunk=2000&interval=2',
+    onTask: (task) => {
+      task.onProgressUpdate(listener);
+      task.offProgressUpdate(listener);
+      task.onHeadersReceived((h) => (headers = h));
+    },
+  });
+  expect(progress).toBe(0);
+  expect(headers.statusCode).toBe(200);
+  expect(headers.header['Content-Length']).toBe('20000');
+});
+
+test('abort while running: fail with abort, no file left', async () => {
+  fs.mkdirSync('wxfile://usr/aborted', true);
+  const { result } = await download({
+    url: DL + '/bytes/200000?chunk=2000&interval=20',
+    filePath: 'wxfile://usr/aborted/x.bin',
+    onTask: (task) => setTimeout(() => task.abort(), 100),
+  });
+  expect(result).toEqual({ errMsg: 'downloadFile:fail abort' });
+  await sleep(20);
+  expect(fs.readdirSync('wxfile://usr/aborted')).toEqual([]);
+});
+
+test('a broken body fails like a request and leaves no file', async () => {
+  fs.mkdirSync('wxfile://usr/broken', true);
+  const { result } = await download({ url: DL + '/bytes/5000?fault=truncate', filePath: 'wxfile://usr/broken/x.bin' });
+  expect(result).toEqual({ errMsg: 'downloadFile:fail -355:net::ERR_INCOMPLETE_CHUNKED_ENCODING', errno: 600001 });
+  expect(fs.readdirSync('wxfile://usr/broken')).toEqual([]);
+});
+
+test('downloaddomain is its own list', async () => {
+  const { result } = await download({ url: 'https://api.wxrun.test/bytes/10' });
+  expect(result).toEqual({ errMsg: 'downloadFile:fail url not in domain list', errno: 600002 });
+});
+
+test('parameter errors are synchronous', () => {
+  const calls = [];
+  expect(wx.downloadFile({ url: 1, fail: (e) => calls.push(e.errMsg) })).toBeUndefined();
+  expect(wx.downloadFile({ url: 'ftp://x', fail: (e) => calls.push(e.errMsg) })).toBeUndefined();
+  expect(calls).toEqual(['downloadFile:fail parameter error: parameter.url should be String instead of Number;', 'downloadFile:fail invalid url "ftp://x"']);
+});
+
+test('uploadFile and downloadFile have their own pools', async () => {
+  const blockers = [];
+  for (let i = 0; i < 10; i++) {
+    blockers.push(new Promise((resolve) => wx.request({ url: 'https://api.wxrun.test/delay/600', complete: resolve })));
+  }
+  const started = Date.now();
+  const { ok } = await download({ url: DL + '/bytes/10' });
+  expect(ok).toBe(true);
+  expect(Date.now() - started).toBeLessThan(500);
+  await Promise.all(blockers);
+});
+
+test('a fixture file put into the sandbox', () => {
+  sandbox.put('wxfile://usr/put.txt', 'fixture');
+  expect(fs.readFileSync('wxfile://usr/put.txt', 'utf8')).toBe('fixture');
+});
