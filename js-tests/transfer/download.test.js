@@ -162,3 +162,19 @@ test('a fixture file put into the sandbox', () => {
   sandbox.put('wxfile://usr/put.txt', 'fixture');
   expect(fs.readFileSync('wxfile://usr/put.txt', 'utf8')).toBe('fixture');
 });
+
+test('transfers share the timeout and background rules of requests', async () => {
+  const slow = await download({ url: DL + '/bytes/10?fault=stall', timeout: 300 });
+  expect(slow.result).toEqual({ errMsg: 'downloadFile:fail timeout', errno: 5 });
+  const { app } = require('wxrun');
+  app.hide();
+  try {
+    const hidden = await download({ url: DL + '/bytes/10' });
+    expect(hidden.result).toEqual({ errMsg: 'downloadFile:fail interrupted', errno: 600003 });
+    sandbox.put('wxfile://usr/bg.txt', 'x');
+    const upload = await new Promise((resolve) => wx.uploadFile({ url: 'https://upload.wxrun.test/upload', filePath: 'wxfile://usr/bg.txt', name: 'f', complete: resolve }));
+    expect(upload).toEqual({ errMsg: 'uploadFile:fail interrupted', errno: 600003 });
+  } finally {
+    app.show();
+  }
+});
