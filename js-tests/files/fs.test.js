@@ -173,3 +173,8 @@ describe('saved files', () => {
     expect(fs.readFileSync(target, 'utf8')).toBe('x');
   });
 });
+
+test('documented methods wxrun lacks throw a clear TypeError', () => {
+  expect(() => fs.open({ filePath: 'wxfile://usr/x' })).toThrow('FileSystemManager.open is not supported by wxrun');
+  expect(() => fs.unzip({})).toThrow(TypeError);
+});

@@ -207,6 +207,13 @@
     FileSystemManager.prototype[api] = callbackForm(api);
     if (operations[api].sync) FileSystemManager.prototype[api + 'Sync'] = syncForm(api);
   }
+  // Documented methods wxrun does not implement fail loudly, as unsupported wx members do.
+  const unsupported = ['open', 'openSync', 'close', 'closeSync', 'fstat', 'fstatSync', 'ftruncate', 'ftruncateSync', 'read', 'readSync', 'write', 'writeSync', 'truncate', 'truncateSync', 'unzip', 'readCompressedFile', 'readCompressedFileSync', 'readZipEntry'];
+  for (const name of unsupported) {
+    FileSystemManager.prototype[name] = function () {
+      throw new TypeError('FileSystemManager.' + name + ' is not supported by wxrun');
+    };
+  }
   let manager = null;
   define('getFileSystemManager', () => manager || (manager = new FileSystemManager()));
 
