@@ -7,6 +7,7 @@ mod report;
 mod request;
 mod startup;
 mod test_runner;
+mod websocket;
 
 use std::path::PathBuf;
 
@@ -46,6 +47,7 @@ const BENCHMARKS: &[(&str, Bench)] = &[
     ("startup", startup::run),
     ("test-runner", test_runner::run),
     ("request", request::run),
+    ("websocket", websocket::run),
 ];
 
 fn main() -> Result<()> {

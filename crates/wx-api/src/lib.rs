@@ -6,6 +6,7 @@
 mod base;
 mod fs;
 mod http;
+mod socket;
 
 /// Every `wx` member wxrun implements. `wx` is checked against this list when it is
 /// assembled, so the list (and docs/api-support.md, generated from it) cannot drift.
@@ -13,6 +14,8 @@ pub const IMPLEMENTED: &[&str] = &[
     "arrayBufferToBase64",
     "base64ToArrayBuffer",
     "canIUse",
+    "closeSocket",
+    "connectSocket",
     "downloadFile",
     "env",
     "getAppBaseInfo",
@@ -29,9 +32,14 @@ pub const IMPLEMENTED: &[&str] = &[
     "offAppShow",
     "onAppHide",
     "onAppShow",
+    "onSocketClose",
+    "onSocketError",
+    "onSocketMessage",
+    "onSocketOpen",
     "removeSavedFile",
     "request",
     "saveFile",
+    "sendSocketMessage",
     "uploadFile",
 ];
 
@@ -56,6 +64,19 @@ const LAZY_LAYERS: &[LazyLayer] = &[
         name: "http",
         source: include_str!("../js/http.js"),
         members: &["request", "uploadFile", "downloadFile"],
+    },
+    LazyLayer {
+        name: "socket",
+        source: include_str!("../js/socket.js"),
+        members: &[
+            "connectSocket",
+            "onSocketOpen",
+            "onSocketMessage",
+            "onSocketError",
+            "onSocketClose",
+            "sendSocketMessage",
+            "closeSocket",
+        ],
     },
     LazyLayer {
         name: "fs",
@@ -118,6 +139,7 @@ fn build_native<'js>(
     )?;
     http::install(&native, network, config, internals.loop_handle())?;
     fs::install(&native, network.sandbox())?;
+    socket::install(&native, network, config, internals.loop_handle())?;
 
     let lazy = LAZY_LAYERS
         .iter()

@@ -177,6 +177,14 @@ impl AsyncWrite for Stream {
 }
 
 impl Stream {
+    pub fn set_nodelay(&self, nodelay: bool) {
+        let tcp = match self {
+            Stream::Plain(tcp) => tcp,
+            Stream::Tls(tls) => tls.get_ref().0,
+        };
+        let _ = tcp.set_nodelay(nodelay);
+    }
+
     fn negotiated_h2(&self) -> bool {
         match self {
             Stream::Plain(_) => false,

@@ -10,6 +10,7 @@ mod lan;
 mod network;
 pub mod pool;
 pub mod sandbox;
+pub mod socket;
 pub mod tls;
 pub mod transfer;
 

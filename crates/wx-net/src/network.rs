@@ -11,6 +11,7 @@ use std::{
 };
 
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
+use tokio::sync::mpsc;
 use wx_policy::{Config, Failure, Interface, UrlPolicy, limits, referer};
 
 use crate::{
@@ -18,6 +19,7 @@ use crate::{
     http::{EventSink, FixedHeaders, HttpClient, HttpRequest, Profile, TaskEvent, perform},
     pool::{Admission, Cancel, TaskId, TaskPool},
     sandbox::Sandbox,
+    socket::{self, SocketCommand, SocketRequest, SocketSink},
     tls::{Alpn, TlsSettings, TlsSetupError},
 };
 
@@ -67,6 +69,8 @@ struct Inner {
     router: Arc<Router>,
     sandbox: Arc<Sandbox>,
     max_download_bytes: u64,
+    /// Sockets not yet closed, to interrupt when the app goes to the background.
+    sockets: Mutex<HashMap<TaskId, Arc<Cancel>>>,
 }
 
 /// Why the network of a run could not be set up.
@@ -157,6 +161,7 @@ impl Network {
             router,
             sandbox: Arc::new(sandbox),
             max_download_bytes: config.limits.max_download_file_size.value,
+            sockets: Mutex::new(HashMap::new()),
         };
         Ok(Network {
             inner: Arc::new(inner),
@@ -291,6 +296,39 @@ impl Network {
         }
     }
 
+    /// Opens a WebSocket; its events go to `sink`, the last one a close. Returns the channel
+    /// for the script's sends and close.
+    pub fn connect_socket(
+        &self,
+        id: TaskId,
+        request: SocketRequest,
+        sink: SocketSink,
+    ) -> mpsc::UnboundedSender<SocketCommand> {
+        let (commands, receiver) = mpsc::unbounded_channel();
+        let cancel = Arc::new(Cancel::default());
+        if !self.is_foreground() {
+            cancel.interrupt();
+        }
+        lock(&self.inner.sockets).insert(id, cancel.clone());
+        let network = self.clone();
+        tokio::spawn(async move {
+            let inner = &network.inner;
+            socket::run(
+                request,
+                &inner.policy,
+                &inner.tls,
+                &inner.router,
+                &inner.fixed,
+                receiver,
+                cancel,
+                sink,
+            )
+            .await;
+            lock(&inner.sockets).remove(&id);
+        });
+        commands
+    }
+
     /// Moves the app between foreground and background. In the background, tasks that start
     /// fail with `interrupted`, and tasks still running after the grace period are interrupted.
     pub fn set_foreground(&self, foreground: bool) {
@@ -301,6 +339,10 @@ impl Network {
         }
         if !was {
             return;
+        }
+        // Sockets close at once; HTTP tasks get a grace period.
+        for cancel in lock(&self.inner.sockets).values() {
+            cancel.interrupt();
         }
         let epoch = self.inner.background_epoch.fetch_add(1, Ordering::AcqRel) + 1;
         let network = self.clone();

@@ -120,9 +120,11 @@ where
     while let Some(Ok(message)) = socket.next().await {
         let reply = match message {
             Message::Text(_) | Message::Binary(_) => message,
-            Message::Close(frame) => {
-                let _ = socket.close(frame).await;
-                break;
+            // tungstenite has queued the close reply; flushing sends it, and the next read
+            // ends the stream once the handshake is complete.
+            Message::Close(_) => {
+                let _ = socket.flush().await;
+                continue;
             }
             _ => continue,
         };

@@ -21,3 +21,17 @@ test('api.weixin.qq.com is still refused', async () => {
 test('certificates are still verified', async () => {
   expect((await request({ url: 'https://untrusted.wxrun.test/echo' })).result.errMsg).toBe('request:fail -202:net::ERR_CERT_AUTHORITY_INVALID');
 });
+
+test('sockets: unlisted hosts open; certificates are still verified', async () => {
+  const outcome = (url) =>
+    new Promise((resolve) => {
+      const task = wx.connectSocket({ url });
+      task.onOpen(() => {
+        task.close({});
+        resolve('open');
+      });
+      task.onError((e) => resolve(e.errMsg));
+    });
+  expect(await outcome('wss://api.wxrun.test/echo')).toBe('Unexpected response code: 200');
+  expect(await outcome('wss://untrusted.wxrun.test/echo')).toBe('-202:net::ERR_CERT_AUTHORITY_INVALID');
+});

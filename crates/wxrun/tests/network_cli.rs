@@ -1,5 +1,6 @@
-//! wx.request behaviour that needs the command line: name resolution failures (in a network
-//! namespace of the test's own, so no DNS query leaves the machine), `--insecure`, `--strict`.
+//! Network behaviour that needs the command line: name resolution failures (in a network
+//! namespace of the test's own, so no DNS query leaves the machine), `--insecure`, `--strict`,
+//! and what keeps a run alive.
 
 mod common;
 
@@ -182,4 +183,40 @@ fn unresolvable_names_fail_with_name_not_resolved() {
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn an_open_socket_keeps_the_run_alive_until_it_closes() {
+    let setup = setup();
+    let file = script(
+        setup.dir.path(),
+        "socket.js",
+        "const task = wx.connectSocket({ url: 'wss://ws.wxrun.test/echo' });
+task.onOpen(() => setTimeout(() => task.send({ data: 'late' }), 300));
+task.onMessage((m) => { console.log('got', m.data); task.close({}); });
+task.onClose((c) => console.log('closed', c.code));
+",
+    );
+    let started = std::time::Instant::now();
+    let out: Run = wxrun().args(["run", &file]).output().unwrap().into();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "got late\nclosed 1000\n");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+
+    let forever = script(
+        setup.dir.path(),
+        "open-forever.js",
+        "wx.connectSocket({ url: 'wss://ws.wxrun.test/echo' }).onOpen(() => console.log('open'));",
+    );
+    let out: Run = wxrun()
+        .args(["run", "--timeout", "700", &forever])
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(
+        out.code, 124,
+        "an open socket holds the run: {}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "open\n");
 }

@@ -1,0 +1,275 @@
+// WebSockets (spec section 8): wx.connectSocket and SocketTask, the limit of 5, and the global
+// functions that act on the default socket.
+(function (core) {
+  'use strict';
+  const { native, internals, define, checkParam, failResult, okResult, settleNow, failNow, later, newTaskId, setTaskHandler, forgetTask, isPlainObject, asyncCall } = core;
+
+  const CONNECTING = 0;
+  const OPEN = 1;
+  const CLOSING = 2;
+  const CLOSED = 3;
+  const LIMIT = native.socketLimit;
+  // [task listener name, global handler name] per event, for error reports.
+  const EVENT_NAMES = {
+    open: ['SocketTask.onOpen', 'onSocketOpen'],
+    message: ['SocketTask.onMessage', 'onSocketMessage'],
+    error: ['SocketTask.onError', 'onSocketError'],
+    close: ['SocketTask.onClose', 'onSocketClose'],
+  };
+
+  // Sockets that are connecting or open, in creation order.
+  const active = new Set();
+  let defaultTask = null;
+  const globalHandlers = { open: null, message: null, error: null, close: null };
+
+  function utf8Length(text) {
+    let length = 0;
+    for (const char of text) {
+      const code = char.codePointAt(0);
+      length += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    }
+    return length;
+  }
+
+  function headerObject(flat) {
+    const header = {};
+    for (let i = 0; i < flat.length; i += 2) header[flat[i]] = header[flat[i]] === undefined ? flat[i + 1] : header[flat[i]] + ',' + flat[i + 1];
+    return header;
+  }
+
+  function profileOf(t) {
+    return {
+      fetchStart: t[0],
+      domainLookupStart: t[1],
+      domainLookupEnd: t[2],
+      connectStart: t[3],
+      connectEnd: t[4],
+      SSLconnectionStart: t[5],
+      SSLconnectionEnd: t[6],
+      handshakeCost: Math.max(0, t[7] - (t[6] || t[4])),
+      cost: Math.max(0, t[7] - t[0]),
+    };
+  }
+
+  class SocketTask {
+    #id;
+    #state;
+    #listeners = { open: [], message: [], error: [], close: [] };
+    #site;
+
+    constructor(id, state, site) {
+      this.#id = id;
+      this.#state = state;
+      this.#site = site;
+    }
+
+    get readyState() {
+      return this.#state;
+    }
+
+    static setState(task, state) {
+      task.#state = state;
+    }
+
+    static idOf(task) {
+      return task.#id;
+    }
+
+    static siteOf(task) {
+      return task.#site;
+    }
+
+    // Task listeners, then the global handler when this task is the default at event time.
+    // (No off methods exist, so listeners added during an event simply wait for the next.)
+    static emit(task, kind, payload) {
+      const listeners = task.#listeners[kind];
+      const names = EVENT_NAMES[kind];
+      for (let i = 0, n = listeners.length; i < n; i++) core.invoke(names[0], listeners[i], payload);
+      const handler = globalHandlers[kind];
+      if (handler && task === defaultTask) core.invoke(names[1], handler, payload);
+    }
+
+    static dropListeners(task) {
+      task.#listeners = { open: [], message: [], error: [], close: [] };
+    }
+
+    send(options) {
+      const opts = options !== null && typeof options === 'object' ? options : {};
+      // The common case (open, no callbacks) costs no result object and no macrotask.
+      if (this.#state === OPEN && typeof opts.data === 'string' && !opts.success && !opts.fail && !opts.complete) {
+        native.socketSend(this.#id, opts.data);
+        return;
+      }
+      const [ok, result] = sendResult(this, opts.data, 'SocketTask.send');
+      if (opts.success || opts.fail || opts.complete) later(() => settleNow('SocketTask.send', opts, ok, result));
+    }
+
+    close(options) {
+      const opts = options !== null && typeof options === 'object' ? options : {};
+      const [ok, result] = closeResult(this, opts.code, opts.reason);
+      later(() => settleNow('closeSocket', opts, ok, result));
+    }
+
+    onOpen(fn) {
+      if (typeof fn === 'function') this.#listeners.open.push(fn);
+    }
+    onMessage(fn) {
+      if (typeof fn === 'function') this.#listeners.message.push(fn);
+    }
+    onError(fn) {
+      if (typeof fn === 'function') this.#listeners.error.push(fn);
+    }
+    onClose(fn) {
+      if (typeof fn === 'function') this.#listeners.close.push(fn);
+    }
+  }
+  for (const [name, value] of [['CONNECTING', CONNECTING], ['OPEN', OPEN], ['CLOSING', CLOSING], ['CLOSED', CLOSED]]) {
+    Object.defineProperty(SocketTask.prototype, name, { value, enumerable: false });
+    Object.defineProperty(SocketTask, name, { value, enumerable: false });
+  }
+
+  // [ok, result] of sending `data` on `task`; success is reported as sendSocketMessage:ok.
+  function sendResult(task, data, failApi) {
+    if (task.readyState !== OPEN) return [false, failResult(failApi, failApi === 'SocketTask.send' ? 'SocketTask.readyState is not OPEN' : 'WebSocket is not connected')];
+    let payload = data;
+    if (ArrayBuffer.isView(data)) payload = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
+    const bad = checkParam(failApi, 'data', payload, ['String', 'ArrayBuffer']);
+    if (bad) return [false, bad];
+    if (!native.socketSend(SocketTask.idOf(task), payload)) return [false, failResult(failApi, 'WebSocket is not connected')];
+    return [true, okResult('sendSocketMessage', {})];
+  }
+
+  // [ok, result] of closing `task` with `code` and `reason`.
+  function closeResult(task, code, reason) {
+    const closeCode = code === undefined ? 1000 : code;
+    if (closeCode !== 1000 && !(Number.isInteger(closeCode) && closeCode >= 3000 && closeCode <= 4999)) {
+      return [false, failResult('closeSocket', 'The code must be either 1000, or between 3000 and 4999')];
+    }
+    const text = reason === undefined ? '' : String(reason);
+    if (utf8Length(text) > 123) return [false, failResult('closeSocket', 'The message must not be greater than 123 bytes')];
+    if (task.readyState === CONNECTING || task.readyState === OPEN) {
+      SocketTask.setState(task, CLOSING);
+      native.socketClose(SocketTask.idOf(task), closeCode, text);
+    }
+    return [true, okResult('closeSocket', {})];
+  }
+
+  function handlerFor(task) {
+    const id = SocketTask.idOf(task);
+    return (type, a, b) => {
+      switch (type) {
+        case 'open':
+          if (task.readyState === CONNECTING) SocketTask.setState(task, OPEN);
+          SocketTask.emit(task, 'open', { header: headerObject(a), profile: profileOf(b) });
+          break;
+        case 'message':
+          SocketTask.emit(task, 'message', { data: a });
+          break;
+        case 'warning':
+          internals.warn(a, 'wx.connectSocket: ' + b, SocketTask.siteOf(task));
+          break;
+        case 'error':
+          SocketTask.emit(task, 'error', { errMsg: a });
+          break;
+        case 'close':
+          SocketTask.setState(task, CLOSED);
+          active.delete(task);
+          forgetTask(id);
+          SocketTask.emit(task, 'close', { code: a, reason: b });
+          SocketTask.dropListeners(task);
+          break;
+      }
+    };
+  }
+
+  function connectSocket(options) {
+    const api = 'connectSocket';
+    const opts = options !== null && typeof options === 'object' ? options : {};
+    const site = internals.captureSite();
+    const url = opts.url;
+    if (typeof url !== 'string') return failNow(api, opts, checkParam(api, 'url', url, ['String']));
+    const scheme = url.slice(0, 6).toLowerCase();
+    if (!scheme.startsWith('ws://') && scheme !== 'wss://') return failNow(api, opts, failResult(api, 'invalid url "' + url + '"', 600009));
+    const single = LIMIT === 1;
+    if (single && defaultTask && defaultTask.readyState !== CLOSED) {
+      // Before base library 1.7.0 a new socket replaces the old one.
+      closeResult(defaultTask, 1000, '');
+    } else if (!single && active.size >= LIMIT) {
+      const refused = new SocketTask(newTaskId(), CLOSED, site);
+      later(() => settleNow(api, opts, false, failResult(api, 'fail reach max websocket connect count ' + LIMIT)));
+      return refused;
+    }
+    const id = newTaskId();
+    const task = new SocketTask(id, CONNECTING, site);
+    active.add(task);
+    if (single || !defaultTask || defaultTask.readyState === CLOSED) defaultTask = task;
+    setTaskHandler(id, handlerFor(task));
+    const headers = [];
+    if (isPlainObject(opts.header)) {
+      for (const key of Object.keys(opts.header)) {
+        if (key.toLowerCase() === 'referer') {
+          internals.warn('referer', 'wx.connectSocket: the Referer header set by the script is dropped; every handshake carries https://servicewechat.com/{appid}/{version}/page-frame.html', site);
+          continue;
+        }
+        const value = opts.header[key];
+        headers.push(key, typeof value === 'string' ? value : typeof value === 'number' ? String(value) : Object.prototype.toString.call(value));
+      }
+    }
+    const protocols = Array.isArray(opts.protocols) ? opts.protocols.filter((p) => typeof p === 'string') : [];
+    const timeout = typeof opts.timeout === 'number' ? opts.timeout : undefined;
+    const cappedFrom = native.socketOpen(id, url, headers, protocols, timeout, !!opts.tcpNoDelay);
+    if (cappedFrom) internals.warn('timeout-cap', 'wx.connectSocket: timeout ' + cappedFrom + ' ms is above the 60000 ms phones allow; it was capped to 60000', site);
+    later(() => settleNow(api, opts, true, okResult(api, {})));
+    return single ? undefined : task;
+  }
+
+  define('connectSocket', connectSocket);
+  for (const kind of ['open', 'message', 'error', 'close']) {
+    const name = 'onSocket' + kind[0].toUpperCase() + kind.slice(1);
+    define(name, (fn) => {
+      if (typeof fn === 'function') globalHandlers[kind] = fn;
+    });
+  }
+
+  define('sendSocketMessage', (options) => {
+    const opts = options !== null && typeof options === 'object' ? options : {};
+    return asyncCall(
+      'sendSocketMessage',
+      options,
+      (settle) => {
+        if (!defaultTask) return settle(false, failResult('sendSocketMessage', 'WebSocket is not connected'));
+        settle(...sendResult(defaultTask, opts.data, 'sendSocketMessage'));
+      },
+      { promise: true },
+    );
+  });
+
+  define('closeSocket', (options) => {
+    const opts = options !== null && typeof options === 'object' ? options : {};
+    const site = internals.captureSite();
+    return asyncCall(
+      'closeSocket',
+      options,
+      (settle) => {
+        const target = defaultTask;
+        let outcome;
+        if (!target || target.readyState === CLOSED || target.readyState === CLOSING) {
+          outcome = [false, failResult('closeSocket', 'WebSocket is not connected')];
+        } else if (target.readyState === CONNECTING) {
+          internals.warn('close-before-open', 'wx.closeSocket was called before the socket opened; on phones this does not stop it from opening. Call it in onSocketOpen, or keep the SocketTask and close that.', site);
+          outcome = [true, okResult('closeSocket', {})];
+        } else {
+          outcome = closeResult(target, opts.code, opts.reason);
+        }
+        if (outcome[0]) {
+          // It also closes every other socket opened with wx.connectSocket.
+          for (const task of Array.from(active)) {
+            if (task !== target && task.readyState === OPEN) closeResult(task, 1000, '');
+          }
+        }
+        settle(...outcome);
+      },
+      { promise: true },
+    );
+  });
+})

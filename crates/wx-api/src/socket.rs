@@ -1,0 +1,155 @@
+//! The natives behind `wx.connectSocket` and SocketTask: opening a socket in wx-net, sending,
+//! closing, and turning socket events into JS values.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use rquickjs::{Array, ArrayBuffer, Ctx, Function, Object, Value, prelude::Func};
+use tokio::sync::mpsc;
+use wx_host::{Internals, LoopHandle};
+use wx_net::{
+    Network,
+    socket::{SocketCommand, SocketEvent, SocketRequest, SocketSink, WsMessage},
+};
+use wx_policy::{Config, Interface, limits::resolve_timeout};
+
+type Sockets = Arc<Mutex<HashMap<u64, mpsc::UnboundedSender<SocketCommand>>>>;
+
+fn deliver<'js>(
+    ctx: &Ctx<'js>,
+    internals: &Internals<'js>,
+    id: u64,
+    event: SocketEvent,
+) -> rquickjs::Result<()> {
+    let dispatch: Function = internals.object().get("wxDispatch")?;
+    let id = id as f64;
+    match event {
+        SocketEvent::Open { headers, timings } => {
+            let flat: Vec<String> = headers.into_iter().flat_map(|(n, v)| [n, v]).collect();
+            let times = Array::new(ctx.clone())?;
+            for (index, value) in timings.into_iter().enumerate() {
+                times.set(index, value.round())?;
+            }
+            dispatch.call((id, "open", flat, times))
+        }
+        SocketEvent::Message(WsMessage::Text(text)) => dispatch.call((id, "message", text)),
+        SocketEvent::Message(WsMessage::Binary(bytes)) => {
+            dispatch.call((id, "message", ArrayBuffer::new(ctx.clone(), bytes)?))
+        }
+        SocketEvent::Warning { code, message } => dispatch.call((id, "warning", code, message)),
+        SocketEvent::Error(message) => dispatch.call((id, "error", message)),
+        SocketEvent::Close { code, reason } => dispatch.call((id, "close", code, reason)),
+    }
+}
+
+/// Posts each event to the JS thread; an open socket keeps the run alive until its close.
+fn sink(handle: LoopHandle, id: u64, sockets: Sockets) -> SocketSink {
+    let keep_alive = Mutex::new(Some(handle.keep_alive()));
+    Arc::new(move |event: SocketEvent| {
+        let last = matches!(event, SocketEvent::Close { .. });
+        if last && let Ok(mut sockets) = sockets.lock() {
+            sockets.remove(&id);
+        }
+        handle.post(Box::new(move |ctx, internals| {
+            deliver(ctx, internals, id, event)
+        }));
+        if last && let Ok(mut slot) = keep_alive.lock() {
+            slot.take();
+        }
+    })
+}
+
+fn message_of(data: &Value<'_>) -> Option<WsMessage> {
+    if let Some(text) = data.as_string() {
+        return text.to_string().ok().map(WsMessage::Text);
+    }
+    let buffer = ArrayBuffer::from_object(data.as_object()?.clone())?;
+    // SAFETY: copied at once; no JavaScript runs while the slice is alive.
+    unsafe { buffer.as_bytes() }.map(|bytes| WsMessage::Binary(bytes.to_vec()))
+}
+
+fn command(sockets: &Sockets, id: f64, command: SocketCommand) -> bool {
+    sockets
+        .lock()
+        .ok()
+        .and_then(|sockets| {
+            sockets
+                .get(&(id as u64))
+                .map(|sender| sender.send(command).is_ok())
+        })
+        .unwrap_or(false)
+}
+
+pub(crate) fn install<'js>(
+    native: &Object<'js>,
+    network: &Network,
+    config: &Arc<Config>,
+    handle: LoopHandle,
+) -> rquickjs::Result<()> {
+    let sockets: Sockets = Arc::new(Mutex::new(HashMap::new()));
+    native.set(
+        "socketLimit",
+        wx_policy::limits::socket_limit(config.lib_version.value),
+    )?;
+
+    // socketOpen(id, url, [name, value...], protocols, timeout, tcpNoDelay): the asked timeout
+    // when it was capped at 60 s.
+    let open_network = network.clone();
+    let open_config = config.clone();
+    let open_sockets = sockets.clone();
+    native.set(
+        "socketOpen",
+        Func::from(
+            move |id: f64,
+                  url: String,
+                  headers: Vec<String>,
+                  protocols: Vec<String>,
+                  timeout: Option<f64>,
+                  tcp_no_delay: bool|
+                  -> Option<f64> {
+                let decision = resolve_timeout(
+                    timeout,
+                    open_config.network_timeout.for_interface(Interface::Socket),
+                    open_config.lib_version.value,
+                );
+                let request = SocketRequest {
+                    url,
+                    headers: headers
+                        .chunks_exact(2)
+                        .map(|pair| (pair[0].clone(), pair[1].clone()))
+                        .collect(),
+                    protocols,
+                    tcp_no_delay,
+                    timeout: decision.duration,
+                };
+                let id = id as u64;
+                let events = sink(handle.clone(), id, open_sockets.clone());
+                let commands = open_network.connect_socket(id, request, events);
+                if let Ok(mut sockets) = open_sockets.lock() {
+                    sockets.insert(id, commands);
+                }
+                decision.capped_from_ms.map(|ms| ms as f64)
+            },
+        ),
+    )?;
+
+    let send_sockets = sockets.clone();
+    native.set(
+        "socketSend",
+        Func::from(move |id: f64, data: Value<'js>| match message_of(&data) {
+            Some(message) => command(&send_sockets, id, SocketCommand::Send(message)),
+            None => false,
+        }),
+    )?;
+
+    let close_sockets = sockets;
+    native.set(
+        "socketClose",
+        Func::from(move |id: f64, code: u16, reason: String| {
+            command(&close_sockets, id, SocketCommand::Close { code, reason })
+        }),
+    )?;
+    Ok(())
+}
