@@ -37,6 +37,21 @@ exports.callSync = (options) => {
   return { returned, calls };
 };
 
+// Polls `predicate` every 50 ms; rejects after `ms`.
+exports.waitFor = (predicate, ms) =>
+  new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (predicate()) {
+        clearInterval(poll);
+        resolve();
+      } else if (Date.now() - started > ms) {
+        clearInterval(poll);
+        reject(new Error('gave up waiting after ' + ms + ' ms'));
+      }
+    }, 50);
+  });
+
 exports.sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 exports.text = (buffer) => String.fromCharCode(...new Uint8Array(buffer));

@@ -7,6 +7,7 @@ mod base;
 mod fs;
 mod http;
 mod socket;
+mod udp;
 
 /// Every `wx` member wxrun implements. `wx` is checked against this list when it is
 /// assembled, so the list (and docs/api-support.md, generated from it) cannot drift.
@@ -16,6 +17,7 @@ pub const IMPLEMENTED: &[&str] = &[
     "canIUse",
     "closeSocket",
     "connectSocket",
+    "createUDPSocket",
     "downloadFile",
     "env",
     "getAppBaseInfo",
@@ -30,8 +32,16 @@ pub const IMPLEMENTED: &[&str] = &[
     "getWindowInfo",
     "offAppHide",
     "offAppShow",
+    "offLocalServiceDiscoveryStop",
+    "offLocalServiceFound",
+    "offLocalServiceLost",
+    "offLocalServiceResolveFail",
     "onAppHide",
     "onAppShow",
+    "onLocalServiceDiscoveryStop",
+    "onLocalServiceFound",
+    "onLocalServiceLost",
+    "onLocalServiceResolveFail",
     "onSocketClose",
     "onSocketError",
     "onSocketMessage",
@@ -40,6 +50,8 @@ pub const IMPLEMENTED: &[&str] = &[
     "request",
     "saveFile",
     "sendSocketMessage",
+    "startLocalServiceDiscovery",
+    "stopLocalServiceDiscovery",
     "uploadFile",
 ];
 
@@ -70,12 +82,36 @@ const LAZY_LAYERS: &[LazyLayer] = &[
         source: include_str!("../js/socket.js"),
         members: &[
             "connectSocket",
+            "createUDPSocket",
             "onSocketOpen",
             "onSocketMessage",
             "onSocketError",
             "onSocketClose",
             "sendSocketMessage",
+            "startLocalServiceDiscovery",
+            "stopLocalServiceDiscovery",
             "closeSocket",
+        ],
+    },
+    LazyLayer {
+        name: "udp",
+        source: include_str!("../js/udp.js"),
+        members: &["createUDPSocket"],
+    },
+    LazyLayer {
+        name: "mdns",
+        source: include_str!("../js/mdns.js"),
+        members: &[
+            "startLocalServiceDiscovery",
+            "stopLocalServiceDiscovery",
+            "onLocalServiceFound",
+            "offLocalServiceFound",
+            "onLocalServiceLost",
+            "offLocalServiceLost",
+            "onLocalServiceResolveFail",
+            "offLocalServiceResolveFail",
+            "onLocalServiceDiscoveryStop",
+            "offLocalServiceDiscoveryStop",
         ],
     },
     LazyLayer {
@@ -140,6 +176,7 @@ fn build_native<'js>(
     http::install(&native, network, config, internals.loop_handle())?;
     fs::install(&native, network.sandbox())?;
     socket::install(&native, network, config, internals.loop_handle())?;
+    udp::install(&native, network, config, internals.loop_handle())?;
 
     let lazy = LAZY_LAYERS
         .iter()

@@ -7,12 +7,14 @@ pub mod decode;
 pub mod files;
 pub mod http;
 mod lan;
+pub mod mdns;
 mod network;
 pub mod pool;
 pub mod sandbox;
 pub mod socket;
 pub mod tls;
 pub mod transfer;
+pub mod udp;
 
 pub use http::{
     EventSink, HttpRequest, HttpResponse, Payload, Profile, ResponseBody, ResponseKind, TaskEvent,

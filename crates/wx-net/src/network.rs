@@ -53,7 +53,7 @@ pub enum Aborted {
 }
 
 struct Inner {
-    policy: UrlPolicy,
+    policy: Arc<UrlPolicy>,
     clients: (HttpClient, HttpClient),
     fixed: FixedHeaders,
     pools: [TaskPool<HttpJob>; 3],
@@ -137,7 +137,7 @@ impl Network {
         let queueing = limits::tasks_queue(lib);
         let pool = |interface| TaskPool::new(config.limits.pool_size(interface), queueing);
         let inner = Inner {
-            policy: config.url_policy(),
+            policy: Arc::new(config.url_policy()),
             clients: (client(Alpn::Http1), client(Alpn::Http2)),
             fixed: FixedHeaders {
                 referer: referer(&config.appid.value, &config.release.value),
@@ -182,6 +182,32 @@ impl Network {
 
     pub fn router(&self) -> &Arc<Router> {
         &self.inner.router
+    }
+
+    /// Binds a UDP socket; its events go to `sink`.
+    pub fn udp_bind(
+        &self,
+        v6: bool,
+        port: u16,
+        sink: crate::udp::UdpSink,
+    ) -> std::io::Result<crate::udp::UdpSocketHandle> {
+        crate::udp::UdpSocketHandle::bind(
+            v6,
+            port,
+            self.inner.policy.clone(),
+            self.inner.router.clone(),
+            sink,
+        )
+    }
+
+    /// Starts an mDNS scan for `service_type` that stops by itself after `duration`.
+    pub fn start_discovery(
+        &self,
+        service_type: &str,
+        duration: std::time::Duration,
+        sink: crate::mdns::MdnsSink,
+    ) -> Result<crate::mdns::Discovery, String> {
+        crate::mdns::start(service_type, self.inner.policy.lan(), duration, sink)
     }
 
     pub fn sandbox(&self) -> &Arc<Sandbox> {

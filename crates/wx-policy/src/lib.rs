@@ -15,6 +15,7 @@ pub mod inventory;
 mod lan;
 pub mod limits;
 mod referer;
+mod udp_rules;
 mod url_rules;
 mod version;
 
@@ -26,5 +27,6 @@ pub use failure::{ERRNO_PARAMETER, Failure};
 pub use interface::Interface;
 pub use lan::{BadCidr, Lan};
 pub use referer::{BadReleaseLabel, ReleaseLabel, referer};
+pub use udp_rules::{UdpDenied, UdpTarget};
 pub use url_rules::{Access, HostKey, Target, UrlPolicy, illegal_host};
 pub use version::{BadVersion, LibVersion};

@@ -5,6 +5,7 @@
 //! real TLS and policy path is exercised. Nothing listens beyond 127.0.0.0/8.
 
 mod http;
+pub mod mdns;
 pub mod pki;
 pub mod routes;
 mod tls_faults;

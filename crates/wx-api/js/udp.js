@@ -1,0 +1,135 @@
+// UDP (spec section 9): wx.createUDPSocket and UDPSocket. Address-rule violations and send
+// errors go to onError, not to callbacks.
+(function (core) {
+  'use strict';
+  const { native, define, newTaskId, setTaskHandler, forgetTask, ListenerList } = core;
+
+  function bytesOf(message, offset, length) {
+    if (typeof message === 'string') return message;
+    let buffer = message;
+    if (ArrayBuffer.isView(message)) buffer = message.buffer.slice(message.byteOffset, message.byteOffset + message.byteLength);
+    if (!(buffer instanceof ArrayBuffer)) return undefined;
+    const start = typeof offset === 'number' ? offset : 0;
+    const end = typeof length === 'number' ? start + length : buffer.byteLength;
+    if (start < 0 || end > buffer.byteLength || start > end) return null;
+    return start === 0 && end === buffer.byteLength ? buffer : buffer.slice(start, end);
+  }
+
+  class UDPSocket {
+    #id = newTaskId();
+    #v6;
+    #bound = false;
+    #closed = false;
+    #listeners = {
+      listening: new ListenerList('onListening'),
+      message: new ListenerList('onMessage'),
+      error: new ListenerList('onError'),
+      close: new ListenerList('onClose'),
+    };
+
+    constructor(type) {
+      this.#v6 = type === 'udp6';
+      setTaskHandler(this.#id, (kind, a, b) => {
+        switch (kind) {
+          case 'listening':
+            this.#listeners.listening.emit(undefined);
+            break;
+          case 'message':
+            this.#listeners.message.emit({
+              message: a,
+              remoteInfo: { address: b[0], family: b[1], port: Number(b[2]), size: a.byteLength },
+              localInfo: { address: b[3], family: b[4], port: Number(b[5]) },
+            });
+            break;
+          case 'error':
+            this.#error(a);
+            break;
+          case 'close':
+            forgetTask(this.#id);
+            this.#listeners.close.emit(undefined);
+            break;
+        }
+      });
+    }
+
+    #error(errMsg) {
+      this.#listeners.error.emit({ errMsg });
+    }
+
+    bind(port) {
+      if (this.#closed) throw new Error('bind:fail the socket is closed');
+      if (this.#bound) throw new Error('bind:fail the socket is already bound');
+      const wanted = port === undefined ? 0 : Number(port);
+      if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) throw new Error('bind:fail invalid port ' + port);
+      const bound = native.udpBind(this.#id, this.#v6, wanted);
+      this.#bound = true;
+      return bound;
+    }
+
+    #ready(action) {
+      if (this.#closed) {
+        this.#error(action + ':fail the socket is closed');
+        return false;
+      }
+      if (!this.#bound) this.bind();
+      return true;
+    }
+
+    send(options) {
+      const o = options !== null && typeof options === 'object' ? options : {};
+      if (!this.#ready('send')) return;
+      if (typeof o.address !== 'string' || !Number.isInteger(o.port)) {
+        this.#error('send:fail parameter error: address should be a String and port a Number');
+        return;
+      }
+      const data = bytesOf(o.message, o.offset, o.length);
+      if (data === undefined) return this.#error('send:fail parameter error: message should be String or ArrayBuffer');
+      if (data === null) return this.#error('send:fail offset and length must lie within the message');
+      native.udpSend(this.#id, o.address, o.port, data, !!o.setBroadcast);
+    }
+
+    connect(options) {
+      const o = options !== null && typeof options === 'object' ? options : {};
+      if (!this.#ready('connect')) return;
+      const error = native.udpConnect(this.#id, String(o.address), Number(o.port));
+      if (error) this.#error(error);
+    }
+
+    write(options) {
+      const o = options !== null && typeof options === 'object' ? options : {};
+      if (!this.#ready('write')) return;
+      const data = bytesOf(o.message, o.offset, o.length);
+      if (data === undefined) return this.#error('write:fail parameter error: message should be String or ArrayBuffer');
+      if (data === null) return this.#error('write:fail offset and length must lie within the message');
+      native.udpWrite(this.#id, data, !!o.setBroadcast);
+    }
+
+    setTTL(ttl) {
+      if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255) return this.#error('setTTL:fail ttl must be an integer from 0 to 255');
+      if (!this.#bound) return this.#error('setTTL:fail the socket is not bound');
+      const error = native.udpSetTTL(this.#id, ttl);
+      if (error) this.#error(error);
+    }
+
+    close() {
+      if (this.#closed) return;
+      this.#closed = true;
+      if (this.#bound) native.udpClose(this.#id);
+      else core.later(() => {
+        forgetTask(this.#id);
+        this.#listeners.close.emit(undefined);
+      });
+    }
+
+    onListening(fn) { this.#listeners.listening.on(fn); }
+    offListening(fn) { this.#listeners.listening.off(fn); }
+    onMessage(fn) { this.#listeners.message.on(fn); }
+    offMessage(fn) { this.#listeners.message.off(fn); }
+    onError(fn) { this.#listeners.error.on(fn); }
+    offError(fn) { this.#listeners.error.off(fn); }
+    onClose(fn) { this.#listeners.close.on(fn); }
+    offClose(fn) { this.#listeners.close.off(fn); }
+  }
+
+  define('createUDPSocket', (type) => new UDPSocket(type));
+})

@@ -1,0 +1,191 @@
+//! UDP sockets: bound synchronously (`bind` returns the port), receiving on a tokio task,
+//! sending only where the address rule allows. Everything goes to an [`UdpSink`]; the last
+//! event is always `Close`.
+
+use std::{
+    io,
+    net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
+    sync::{Arc, Mutex},
+};
+
+use tokio::sync::Notify;
+use wx_policy::{UdpTarget, UrlPolicy};
+
+use crate::connect::Router;
+
+/// What a UDP socket reports.
+#[derive(Debug)]
+pub enum UdpEvent {
+    Listening,
+    Message {
+        data: Vec<u8>,
+        remote: SocketAddr,
+        local: SocketAddr,
+    },
+    Error(String),
+    Close,
+}
+
+pub type UdpSink = Arc<dyn Fn(UdpEvent) + Send + Sync>;
+
+/// A bound UDP socket.
+pub struct UdpSocketHandle {
+    socket: Arc<tokio::net::UdpSocket>,
+    /// The address reported as `localInfo`: the bound one, or the device's LAN address when
+    /// bound to all interfaces.
+    local: SocketAddr,
+    policy: Arc<UrlPolicy>,
+    router: Arc<Router>,
+    sink: UdpSink,
+    stop: Arc<Notify>,
+    connected: Mutex<Option<(String, u16)>>,
+}
+
+impl UdpSocketHandle {
+    /// Binds `port` (0: any) on all IPv4 or IPv6 interfaces and starts receiving.
+    pub fn bind(
+        v6: bool,
+        port: u16,
+        policy: Arc<UrlPolicy>,
+        router: Arc<Router>,
+        sink: UdpSink,
+    ) -> io::Result<UdpSocketHandle> {
+        let any: IpAddr = if v6 {
+            Ipv6Addr::UNSPECIFIED.into()
+        } else {
+            Ipv4Addr::UNSPECIFIED.into()
+        };
+        let std_socket = std::net::UdpSocket::bind(SocketAddr::new(any, port))?;
+        std_socket.set_nonblocking(true)?;
+        let socket = Arc::new(tokio::net::UdpSocket::from_std(std_socket)?);
+        let bound = socket.local_addr()?;
+        let local = match (bound.ip().is_unspecified(), policy.lan(), v6) {
+            (true, Some(lan), false) => SocketAddr::new(lan.device().into(), bound.port()),
+            _ => bound,
+        };
+        let stop = Arc::new(Notify::new());
+        sink(UdpEvent::Listening);
+        let receiver = socket.clone();
+        let events = sink.clone();
+        let stopped = stop.clone();
+        tokio::spawn(async move {
+            let mut buffer = vec![0u8; 65536];
+            loop {
+                tokio::select! {
+                    received = receiver.recv_from(&mut buffer) => match received {
+                        Ok((length, remote)) => events(UdpEvent::Message {
+                            data: buffer[..length].to_vec(),
+                            remote,
+                            local,
+                        }),
+                        Err(error) => events(UdpEvent::Error(format!("receive failed: {error}"))),
+                    },
+                    () = stopped.notified() => break,
+                }
+            }
+            events(UdpEvent::Close);
+        });
+        Ok(UdpSocketHandle {
+            socket,
+            local,
+            policy,
+            router,
+            sink,
+            stop,
+            connected: Mutex::new(None),
+        })
+    }
+
+    pub fn local_port(&self) -> u16 {
+        self.local.port()
+    }
+
+    /// Sends `data` to `address:port` if the address rule allows it; problems go to `onError`.
+    pub fn send(&self, address: &str, port: u16, data: Vec<u8>, set_broadcast: bool) {
+        let Some(target) = UdpTarget::parse(address) else {
+            (self.sink)(UdpEvent::Error(format!(
+                "send:fail invalid address {address:?}"
+            )));
+            return;
+        };
+        if let Err(denied) = self.policy.check_udp(&target, port, set_broadcast) {
+            (self.sink)(UdpEvent::Error(format!(
+                "send:fail {} ({address}:{port})",
+                denied.reason()
+            )));
+            return;
+        }
+        if set_broadcast {
+            let _ = self.socket.set_broadcast(true);
+        }
+        match target {
+            UdpTarget::Ip(ip) => {
+                let to = SocketAddr::new(ip, port);
+                match self.socket.try_send_to(&data, to) {
+                    Ok(_) => {}
+                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
+                        let socket = self.socket.clone();
+                        let sink = self.sink.clone();
+                        tokio::spawn(async move {
+                            if let Err(error) = socket.send_to(&data, to).await {
+                                sink(UdpEvent::Error(format!("send:fail {error}")));
+                            }
+                        });
+                    }
+                    Err(error) => (self.sink)(UdpEvent::Error(format!("send:fail {error}"))),
+                }
+            }
+            UdpTarget::Host(host) => {
+                let (target_host, target_port) = self.router.route(&host, port);
+                let socket = self.socket.clone();
+                let sink = self.sink.clone();
+                tokio::spawn(async move {
+                    let resolved =
+                        tokio::net::lookup_host((target_host.as_str(), target_port)).await;
+                    let Some(to) = resolved.ok().and_then(|mut addrs| addrs.next()) else {
+                        sink(UdpEvent::Error(format!(
+                            "send:fail cannot resolve {target_host}"
+                        )));
+                        return;
+                    };
+                    if let Err(error) = socket.send_to(&data, to).await {
+                        sink(UdpEvent::Error(format!("send:fail {error}")));
+                    }
+                });
+            }
+        }
+    }
+
+    /// Remembers where `write` sends; the address rule is checked now.
+    pub fn connect(&self, address: &str, port: u16) -> Result<(), String> {
+        let target = UdpTarget::parse(address)
+            .ok_or_else(|| format!("connect:fail invalid address {address:?}"))?;
+        self.policy
+            .check_udp(&target, port, false)
+            .map_err(|denied| format!("connect:fail {} ({address}:{port})", denied.reason()))?;
+        if let Ok(mut connected) = self.connected.lock() {
+            *connected = Some((address.to_string(), port));
+        }
+        Ok(())
+    }
+
+    /// Sends to the connected address.
+    pub fn write(&self, data: Vec<u8>, set_broadcast: bool) {
+        let target = self.connected.lock().ok().and_then(|c| c.clone());
+        match target {
+            Some((address, port)) => self.send(&address, port, data, set_broadcast),
+            None => (self.sink)(UdpEvent::Error(
+                "write:fail the socket is not connected; call connect first".into(),
+            )),
+        }
+    }
+
+    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
+        self.socket.set_ttl(ttl)
+    }
+
+    /// Stops receiving; `Close` follows.
+    pub fn close(&self) {
+        self.stop.notify_one();
+    }
+}
