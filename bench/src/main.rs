@@ -7,6 +7,7 @@ mod report;
 mod request;
 mod startup;
 mod test_runner;
+mod udp;
 mod websocket;
 
 use std::path::PathBuf;
@@ -48,6 +49,7 @@ const BENCHMARKS: &[(&str, Bench)] = &[
     ("test-runner", test_runner::run),
     ("request", request::run),
     ("websocket", websocket::run),
+    ("udp", udp::run),
 ];
 
 fn main() -> Result<()> {

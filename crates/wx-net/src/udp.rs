@@ -102,15 +102,27 @@ impl UdpSocketHandle {
 
     /// Sends `data` to `address:port` if the address rule allows it; problems go to `onError`.
     pub fn send(&self, address: &str, port: u16, data: Vec<u8>, set_broadcast: bool) {
+        self.send_as("send", address, port, data, set_broadcast);
+    }
+
+    /// `send`, with errors named after `action` (`send` or `write`).
+    fn send_as(
+        &self,
+        action: &'static str,
+        address: &str,
+        port: u16,
+        data: Vec<u8>,
+        set_broadcast: bool,
+    ) {
         let Some(target) = UdpTarget::parse(address) else {
             (self.sink)(UdpEvent::Error(format!(
-                "send:fail invalid address {address:?}"
+                "{action}:fail invalid address {address:?}"
             )));
             return;
         };
         if let Err(denied) = self.policy.check_udp(&target, port, set_broadcast) {
             (self.sink)(UdpEvent::Error(format!(
-                "send:fail {} ({address}:{port})",
+                "{action}:fail {} ({address}:{port})",
                 denied.reason()
             )));
             return;
@@ -128,11 +140,11 @@ impl UdpSocketHandle {
                         let sink = self.sink.clone();
                         tokio::spawn(async move {
                             if let Err(error) = socket.send_to(&data, to).await {
-                                sink(UdpEvent::Error(format!("send:fail {error}")));
+                                sink(UdpEvent::Error(format!("{action}:fail {error}")));
                             }
                         });
                     }
-                    Err(error) => (self.sink)(UdpEvent::Error(format!("send:fail {error}"))),
+                    Err(error) => (self.sink)(UdpEvent::Error(format!("{action}:fail {error}"))),
                 }
             }
             UdpTarget::Host(host) => {
@@ -144,12 +156,12 @@ impl UdpSocketHandle {
                         tokio::net::lookup_host((target_host.as_str(), target_port)).await;
                     let Some(to) = resolved.ok().and_then(|mut addrs| addrs.next()) else {
                         sink(UdpEvent::Error(format!(
-                            "send:fail cannot resolve {target_host}"
+                            "{action}:fail cannot resolve {target_host}"
                         )));
                         return;
                     };
                     if let Err(error) = socket.send_to(&data, to).await {
-                        sink(UdpEvent::Error(format!("send:fail {error}")));
+                        sink(UdpEvent::Error(format!("{action}:fail {error}")));
                     }
                 });
             }
@@ -173,15 +185,20 @@ impl UdpSocketHandle {
     pub fn write(&self, data: Vec<u8>, set_broadcast: bool) {
         let target = self.connected.lock().ok().and_then(|c| c.clone());
         match target {
-            Some((address, port)) => self.send(&address, port, data, set_broadcast),
+            Some((address, port)) => self.send_as("write", &address, port, data, set_broadcast),
             None => (self.sink)(UdpEvent::Error(
                 "write:fail the socket is not connected; call connect first".into(),
             )),
         }
     }
 
+    /// The IPv4 TTL or the IPv6 unicast hop limit, whichever family the socket has.
     pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        self.socket.set_ttl(ttl)
+        if self.local.is_ipv6() {
+            socket2::SockRef::from(self.socket.as_ref()).set_unicast_hops_v6(ttl)
+        } else {
+            self.socket.set_ttl(ttl)
+        }
     }
 
     /// Stops receiving; `Close` follows.

@@ -29,6 +29,9 @@ pub const UPLOAD_HOST: &str = "upload.wxrun.test";
 pub const DOWNLOAD_HOST: &str = "download.wxrun.test";
 pub const OTHER_HOST: &str = "other.wxrun.test";
 pub const WS_HOST: &str = "ws.wxrun.test";
+/// A `udpdomain` host; port [`UDP_HOST_PORT`] is routed to the UDP echo server.
+pub const UDP_HOST: &str = "udp.wxrun.test";
+pub const UDP_HOST_PORT: u16 = 9000;
 /// Hosts whose TLS is broken in one way each (all listed in requestdomain).
 pub const UNTRUSTED_HOST: &str = "untrusted.wxrun.test";
 pub const WRONG_NAME_HOST: &str = "wrongname.wxrun.test";
@@ -177,6 +180,10 @@ impl TestServers {
             format!("{PLAIN_HOST}:80"),
             Value::String(self.http.to_string()),
         );
+        connect_to.insert(
+            format!("{UDP_HOST}:{UDP_HOST_PORT}"),
+            Value::String(self.udp.to_string()),
+        );
         let mut request_domains = vec![format!("https://{API_HOST}"), format!("{API_HOST}:8443")];
         for (host, addr) in &self.faults {
             connect_to.insert(format!("{host}:443"), Value::String(addr.to_string()));
@@ -187,6 +194,7 @@ impl TestServers {
             "uploaddomain": [format!("https://{UPLOAD_HOST}")],
             "downloaddomain": [format!("https://{DOWNLOAD_HOST}")],
             "wsrequestdomain": [format!("wss://{WS_HOST}")],
+            "udpdomain": [UDP_HOST],
             "lan": DEVICE_LAN,
             "connectTo": connect_to,
             "ca": [self.ca_file().to_string_lossy()],

@@ -220,3 +220,36 @@ task.onClose((c) => console.log('closed', c.code));
     );
     assert_eq!(out.stdout, "open\n");
 }
+
+#[test]
+fn a_bound_udp_socket_keeps_the_run_alive_until_it_closes() {
+    let setup = setup();
+    let file = script(
+        setup.dir.path(),
+        "udp.js",
+        "const socket = wx.createUDPSocket();
+socket.bind();
+setTimeout(() => socket.send({ address: 'udp.wxrun.test', port: 9000, message: 'late' }), 300);
+socket.onMessage((m) => { console.log('got', m.remoteInfo.size, 'bytes'); socket.close(); });
+socket.onClose(() => console.log('closed'));
+",
+    );
+    let started = std::time::Instant::now();
+    let out: Run = wxrun().args(["run", &file]).output().unwrap().into();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "got 4 bytes\nclosed\n");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+
+    let forever = script(
+        setup.dir.path(),
+        "bound-forever.js",
+        "console.log('bound', wx.createUDPSocket().bind() > 0);",
+    );
+    let out: Run = wxrun()
+        .args(["run", "--timeout", "700", &forever])
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(out.code, 124, "a bound socket holds the run: {}", out.stderr);
+    assert_eq!(out.stdout, "bound true\n");
+}
