@@ -61,7 +61,8 @@ pub fn run(env: &Env) -> Result<String> {
             .args(&args);
         ours.push(reported_ms(&child::run(wxrun)?.stdout)?);
         let mut node = Command::new(&env.node);
-        node.arg(env.root.join("bench/node/udp-echo.mjs")).args(&args);
+        node.arg(env.root.join("bench/node/udp-echo.mjs"))
+            .args(&args);
         theirs.push(reported_ms(&child::run(node)?.stdout)?);
         ceiling.push(rust_client(servers.udp)?);
     }

@@ -116,8 +116,12 @@
     get size() {
       return this.listeners.length;
     }
+    // Listeners added during an emit wait for the next one: on() appends past `count`, and
+    // off() replaces the array, so this loop walks a snapshot without copying it.
     emit(payload) {
-      for (const fn of this.listeners.slice()) invoke(this.onName, fn, payload);
+      const listeners = this.listeners;
+      const count = listeners.length;
+      for (let i = 0; i < count; i++) invoke(this.onName, listeners[i], payload);
     }
   }
 

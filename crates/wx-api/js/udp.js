@@ -4,10 +4,15 @@
   'use strict';
   const { native, define, newTaskId, setTaskHandler, forgetTask, ListenerList } = core;
 
+  // Looked up once: send() is on the hot path of every UDP exchange.
+  const isView = ArrayBuffer.isView;
+  const isInteger = Number.isInteger;
+
   function bytesOf(message, offset, length) {
     if (typeof message === 'string') return message;
+    if (message instanceof ArrayBuffer && offset === undefined && length === undefined) return message;
     let buffer = message;
-    if (ArrayBuffer.isView(message)) buffer = message.buffer.slice(message.byteOffset, message.byteOffset + message.byteLength);
+    if (isView(message)) buffer = message.buffer.slice(message.byteOffset, message.byteOffset + message.byteLength);
     if (!(buffer instanceof ArrayBuffer)) return undefined;
     const start = typeof offset === 'number' ? offset : 0;
     const end = typeof length === 'number' ? start + length : buffer.byteLength;
@@ -20,6 +25,8 @@
     #v6;
     #bound = false;
     #closed = false;
+    #localAddress;
+    #localPort;
     #listeners = {
       listening: new ListenerList('onListening'),
       message: new ListenerList('onMessage'),
@@ -29,7 +36,7 @@
 
     constructor(type) {
       this.#v6 = type === 'udp6';
-      setTaskHandler(this.#id, (kind, a, b) => {
+      setTaskHandler(this.#id, (kind, a, b, c, d) => {
         switch (kind) {
           case 'listening':
             this.#listeners.listening.emit(undefined);
@@ -37,8 +44,8 @@
           case 'message':
             this.#listeners.message.emit({
               message: a,
-              remoteInfo: { address: b[0], family: b[1], port: Number(b[2]), size: a.byteLength },
-              localInfo: { address: b[3], family: b[4], port: Number(b[5]) },
+              remoteInfo: { address: b, family: d ? 'IPv6' : 'IPv4', port: c, size: a.byteLength },
+              localInfo: { address: this.#localAddress, family: this.#v6 ? 'IPv6' : 'IPv4', port: this.#localPort },
             });
             break;
           case 'error':
@@ -61,9 +68,11 @@
       if (this.#bound) throw new Error('bind:fail the socket is already bound');
       const wanted = port === undefined ? 0 : Number(port);
       if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) throw new Error('bind:fail invalid port ' + port);
-      const bound = native.udpBind(this.#id, this.#v6, wanted);
+      const [boundPort, address] = native.udpBind(this.#id, this.#v6, wanted);
       this.#bound = true;
-      return bound;
+      this.#localPort = Number(boundPort);
+      this.#localAddress = address;
+      return this.#localPort;
     }
 
     #ready(action) {
@@ -77,8 +86,8 @@
 
     send(options) {
       const o = options !== null && typeof options === 'object' ? options : {};
-      if (!this.#ready('send')) return;
-      if (typeof o.address !== 'string' || !Number.isInteger(o.port)) {
+      if ((this.#closed || !this.#bound) && !this.#ready('send')) return;
+      if (typeof o.address !== 'string' || !isInteger(o.port)) {
         this.#error('send:fail parameter error: address should be a String and port a Number');
         return;
       }

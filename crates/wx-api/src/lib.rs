@@ -82,14 +82,11 @@ const LAZY_LAYERS: &[LazyLayer] = &[
         source: include_str!("../js/socket.js"),
         members: &[
             "connectSocket",
-            "createUDPSocket",
             "onSocketOpen",
             "onSocketMessage",
             "onSocketError",
             "onSocketClose",
             "sendSocketMessage",
-            "startLocalServiceDiscovery",
-            "stopLocalServiceDiscovery",
             "closeSocket",
         ],
     },
@@ -231,4 +228,23 @@ fn layer<'js>(
         .eval_layer(name, source)?
         .into_function()
         .ok_or(rquickjs::Error::Unknown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LAZY_LAYERS;
+
+    /// A member listed under two layers loads whichever comes first, and that layer then
+    /// fails its "did not define" check.
+    #[test]
+    fn each_lazy_member_belongs_to_one_layer() {
+        let mut seen = std::collections::HashMap::new();
+        for layer in LAZY_LAYERS {
+            for member in layer.members {
+                if let Some(first) = seen.insert(*member, layer.name) {
+                    panic!("{member} is listed in both {first} and {}", layer.name);
+                }
+            }
+        }
+    }
 }

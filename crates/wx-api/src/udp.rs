@@ -17,13 +17,25 @@ use wx_net::{
 };
 use wx_policy::Config;
 
-fn bytes_of(data: &Value<'_>) -> Option<Vec<u8>> {
+/// Runs `send` with the bytes of a string or ArrayBuffer message, without copying a buffer.
+fn with_bytes_of(data: &Value<'_>, send: impl FnOnce(&[u8])) {
     if let Some(text) = data.as_string() {
-        return text.to_string().ok().map(String::into_bytes);
+        if let Ok(text) = text.to_string() {
+            send(text.as_bytes());
+        }
+        return;
     }
-    let buffer = ArrayBuffer::from_object(data.as_object()?.clone())?;
-    // SAFETY: copied at once; no JavaScript runs while the slice is alive.
-    unsafe { buffer.as_bytes() }.map(<[u8]>::to_vec)
+    let Some(buffer) = data
+        .as_object()
+        .and_then(|object| ArrayBuffer::from_object(object.clone()))
+    else {
+        return;
+    };
+    // SAFETY: `send` only hands the slice to the kernel or copies it; it runs no JavaScript,
+    // so the buffer can be neither detached nor resized while the slice is alive.
+    if let Some(bytes) = unsafe { buffer.as_bytes() } {
+        send(bytes);
+    }
 }
 
 fn deliver_udp<'js>(
@@ -36,22 +48,15 @@ fn deliver_udp<'js>(
     let id = id as f64;
     match event {
         UdpEvent::Listening => dispatch.call((id, "listening")),
-        UdpEvent::Message {
-            data,
-            remote,
-            local,
-        } => {
-            let family = |ip: &std::net::IpAddr| if ip.is_ipv4() { "IPv4" } else { "IPv6" };
-            let info = vec![
-                remote.ip().to_string(),
-                family(&remote.ip()).to_string(),
-                remote.port().to_string(),
-                local.ip().to_string(),
-                family(&local.ip()).to_string(),
-                local.port().to_string(),
-            ];
-            dispatch.call((id, "message", ArrayBuffer::new(ctx.clone(), data)?, info))
-        }
+        // The busiest path: as few values as possible cross into JavaScript per datagram.
+        UdpEvent::Message { data, remote } => dispatch.call((
+            id,
+            "message",
+            ArrayBuffer::new(ctx.clone(), data)?,
+            remote.ip().to_string(),
+            remote.port(),
+            remote.is_ipv6(),
+        )),
         UdpEvent::Error(message) => dispatch.call((id, "error", message)),
         UdpEvent::Close => dispatch.call((id, "close")),
     }
@@ -102,7 +107,7 @@ pub(crate) fn install<'js>(
     native.set(
         "udpBind",
         Func::from(
-            move |ctx: Ctx<'js>, id: f64, v6: bool, port: u16| -> rquickjs::Result<u16> {
+            move |ctx: Ctx<'js>, id: f64, v6: bool, port: u16| -> rquickjs::Result<Vec<String>> {
                 let id = id as u64;
                 let sink: UdpSink = keep_alive_sink(
                     bind_handle.clone(),
@@ -116,9 +121,10 @@ pub(crate) fn install<'js>(
                 let socket = bind_network
                     .udp_bind(v6, port, sink)
                     .map_err(|e| Exception::throw_message(&ctx, &format!("bind:fail {e}")))?;
-                let port = socket.local_port();
+                let local = socket.local_addr();
                 bind_sockets.borrow_mut().insert(id, socket);
-                Ok(port)
+                // [port, address]: the port for bind()'s result, both for every localInfo.
+                Ok(vec![local.port().to_string(), local.ip().to_string()])
             },
         ),
     )?;
@@ -128,10 +134,8 @@ pub(crate) fn install<'js>(
         "udpSend",
         Func::from(
             move |id: f64, address: String, port: u16, data: Value<'js>, broadcast: bool| {
-                if let (Some(socket), Some(bytes)) =
-                    (send_sockets.borrow().get(&(id as u64)), bytes_of(&data))
-                {
-                    socket.send(&address, port, bytes, broadcast);
+                if let Some(socket) = send_sockets.borrow().get(&(id as u64)) {
+                    with_bytes_of(&data, |bytes| socket.send(&address, port, bytes, broadcast));
                 }
             },
         ),
@@ -154,10 +158,8 @@ pub(crate) fn install<'js>(
     native.set(
         "udpWrite",
         Func::from(move |id: f64, data: Value<'js>, broadcast: bool| {
-            if let (Some(socket), Some(bytes)) =
-                (write_sockets.borrow().get(&(id as u64)), bytes_of(&data))
-            {
-                socket.write(bytes, broadcast);
+            if let Some(socket) = write_sockets.borrow().get(&(id as u64)) {
+                with_bytes_of(&data, |bytes| socket.write(bytes, broadcast));
             }
         }),
     )?;

@@ -17,16 +17,20 @@ use crate::connect::Router;
 #[derive(Debug)]
 pub enum UdpEvent {
     Listening,
+    /// A datagram from `remote`; `localInfo` is [`UdpSocketHandle::local_addr`], the same for
+    /// every message, so it is not repeated here.
     Message {
         data: Vec<u8>,
         remote: SocketAddr,
-        local: SocketAddr,
     },
     Error(String),
     Close,
 }
 
 pub type UdpSink = Arc<dyn Fn(UdpEvent) + Send + Sync>;
+
+/// How many further datagrams one receive wake-up takes before yielding to other tasks.
+const RECEIVE_BATCH: usize = 32;
 
 /// A bound UDP socket.
 pub struct UdpSocketHandle {
@@ -73,11 +77,24 @@ impl UdpSocketHandle {
             loop {
                 tokio::select! {
                     received = receiver.recv_from(&mut buffer) => match received {
-                        Ok((length, remote)) => events(UdpEvent::Message {
-                            data: buffer[..length].to_vec(),
-                            remote,
-                            local,
-                        }),
+                        Ok((length, remote)) => {
+                            events(UdpEvent::Message {
+                                data: buffer[..length].to_vec(),
+                                remote,
+                            });
+                            // Take what else has arrived without another trip through the
+                            // reactor; under load several datagrams wait at each wake-up.
+                            for _ in 0..RECEIVE_BATCH {
+                                let Ok((length, remote)) = receiver.try_recv_from(&mut buffer)
+                                else {
+                                    break;
+                                };
+                                events(UdpEvent::Message {
+                                    data: buffer[..length].to_vec(),
+                                    remote,
+                                });
+                            }
+                        }
                         Err(error) => events(UdpEvent::Error(format!("receive failed: {error}"))),
                     },
                     () = stopped.notified() => break,
@@ -100,8 +117,16 @@ impl UdpSocketHandle {
         self.local.port()
     }
 
+    /// The address reported as every message's `localInfo`.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+
     /// Sends `data` to `address:port` if the address rule allows it; problems go to `onError`.
-    pub fn send(&self, address: &str, port: u16, data: Vec<u8>, set_broadcast: bool) {
+    ///
+    /// The bytes are copied only when the send cannot complete at once (a full socket buffer
+    /// or a host name to resolve), so the common case sends straight from the caller's buffer.
+    pub fn send(&self, address: &str, port: u16, data: &[u8], set_broadcast: bool) {
         self.send_as("send", address, port, data, set_broadcast);
     }
 
@@ -111,7 +136,7 @@ impl UdpSocketHandle {
         action: &'static str,
         address: &str,
         port: u16,
-        data: Vec<u8>,
+        data: &[u8],
         set_broadcast: bool,
     ) {
         let Some(target) = UdpTarget::parse(address) else {
@@ -133,9 +158,10 @@ impl UdpSocketHandle {
         match target {
             UdpTarget::Ip(ip) => {
                 let to = SocketAddr::new(ip, port);
-                match self.socket.try_send_to(&data, to) {
+                match self.socket.try_send_to(data, to) {
                     Ok(_) => {}
                     Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
+                        let data = data.to_vec();
                         let socket = self.socket.clone();
                         let sink = self.sink.clone();
                         tokio::spawn(async move {
@@ -149,6 +175,7 @@ impl UdpSocketHandle {
             }
             UdpTarget::Host(host) => {
                 let (target_host, target_port) = self.router.route(&host, port);
+                let data = data.to_vec();
                 let socket = self.socket.clone();
                 let sink = self.sink.clone();
                 tokio::spawn(async move {
@@ -182,7 +209,7 @@ impl UdpSocketHandle {
     }
 
     /// Sends to the connected address.
-    pub fn write(&self, data: Vec<u8>, set_broadcast: bool) {
+    pub fn write(&self, data: &[u8], set_broadcast: bool) {
         let target = self.connected.lock().ok().and_then(|c| c.clone());
         match target {
             Some((address, port)) => self.send_as("write", &address, port, data, set_broadcast),

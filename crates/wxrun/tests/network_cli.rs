@@ -250,6 +250,10 @@ socket.onClose(() => console.log('closed'));
         .output()
         .unwrap()
         .into();
-    assert_eq!(out.code, 124, "a bound socket holds the run: {}", out.stderr);
+    assert_eq!(
+        out.code, 124,
+        "a bound socket holds the run: {}",
+        out.stderr
+    );
     assert_eq!(out.stdout, "bound true\n");
 }
