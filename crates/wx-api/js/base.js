@@ -84,5 +84,16 @@
     put: (path, data) => native.fs.put(path, data),
     hostPath: (path) => native.fs.hostPath(path),
   });
+  // Mock rules from the script (docs/mocks.md): checked before the rule files. The test
+  // runner drops those a test (or its beforeEach) added once the test is over.
+  if (native.mockAdd) {
+    internals.mockMark = () => native.mockMark();
+    internals.mockRemoveAfter = (mark) => native.mockRemoveAfter(mark);
+    internals.builtin('wxrun').mock = (rule) => {
+      const id = native.mockAdd(JSON.stringify(rule));
+      return Object.freeze({ remove: () => native.mockRemove(id) });
+    };
+    internals.builtin('wxrun').clearMocks = () => native.mockClear();
+  }
   return { app, launchOptions };
 })

@@ -133,6 +133,46 @@ pub enum InstallError {
     Layer,
 }
 
+/// `require('wxrun').mock(rule)` and friends: rules added by the script, checked before the
+/// rule files.
+fn install_mocks<'js>(native: &Object<'js>, network: &Network) -> rquickjs::Result<()> {
+    let Some(stand_in) = network.stand_in().cloned() else {
+        return Ok(());
+    };
+    let adding = stand_in.clone();
+    native.set(
+        "mockAdd",
+        Func::from(
+            move |ctx: rquickjs::Ctx<'js>, json: String| -> rquickjs::Result<f64> {
+                let value: serde_json::Value = serde_json::from_str(&json).map_err(|err| {
+                    rquickjs::Exception::throw_type(&ctx, &format!("wxrun.mock(): {err}"))
+                })?;
+                let base = std::env::current_dir().unwrap_or_default();
+                let rule = wx_offline::Rule::parse(&value, &base, "wxrun.mock()", 0)
+                    .map_err(|err| rquickjs::Exception::throw_type(&ctx, &err.to_string()))?;
+                Ok(adding.add_rule(rule) as f64)
+            },
+        ),
+    )?;
+    let removing = stand_in.clone();
+    native.set(
+        "mockRemove",
+        Func::from(move |id: f64| removing.remove_rule(id as u64)),
+    )?;
+    let clearing = stand_in.clone();
+    native.set(
+        "mockClear",
+        Func::from(move || clearing.clear_script_rules()),
+    )?;
+    let marking = stand_in.clone();
+    native.set("mockMark", Func::from(move || marking.rule_mark() as f64))?;
+    native.set(
+        "mockRemoveAfter",
+        Func::from(move |mark: f64| stand_in.remove_rules_after(mark as u64)),
+    )?;
+    Ok(())
+}
+
 fn build_native<'js>(
     internals: &Internals<'js>,
     config: &Arc<Config>,
@@ -174,6 +214,7 @@ fn build_native<'js>(
     fs::install(&native, network.sandbox())?;
     socket::install(&native, network, config, internals.loop_handle())?;
     udp::install(&native, network, config, internals.loop_handle())?;
+    install_mocks(&native, network)?;
 
     let lazy = LAZY_LAYERS
         .iter()
@@ -204,9 +245,20 @@ fn build_native<'js>(
     Ok(native)
 }
 
-/// Installs the global `wx` for `config` into `host`.
+/// Installs the global `wx` for `config` into `host`, with no mock rules, replay or
+/// recording beyond what the script adds.
 pub fn install(host: &Host, config: Config) -> Result<(), InstallError> {
-    let network = Network::new(&config)?;
+    install_with(host, config, Arc::new(wx_offline::StandIn::default()))
+}
+
+/// Installs the global `wx`; every network call asks `stand_in` first (mock rules, replay)
+/// and is recorded by it when it records.
+pub fn install_with(
+    host: &Host,
+    config: Config,
+    stand_in: Arc<wx_offline::StandIn>,
+) -> Result<(), InstallError> {
+    let network = Network::with_stand_in(&config, Some(stand_in))?;
     let config = Arc::new(config);
     host.with(|_ctx, internals| {
         let native = build_native(internals, &config, &network)?;

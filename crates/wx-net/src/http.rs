@@ -6,13 +6,18 @@ use std::{
         Arc, Mutex,
         atomic::{AtomicBool, Ordering},
     },
-    time::Duration,
+    time::{Duration, Instant, SystemTime},
 };
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Request, header};
 use http_body_util::{BodyExt, Full, combinators::BoxBody};
 use hyper_util::client::legacy::Client;
+use wx_offline::{
+    Api, CannedResponse, HttpAnswer, HttpCall, HttpRecord, StandIn,
+    har::RecordedFailure,
+    recorder::RecordedResponse,
+};
 use wx_policy::{Access, Failure, Interface, Target, UrlPolicy, limits::MAX_REDIRECTS};
 
 use crate::{
@@ -151,7 +156,7 @@ fn is_redirect(status: u16) -> bool {
 }
 
 /// The body length the response announces.
-fn incoming_length(response: &http::Response<hyper::body::Incoming>) -> Option<u64> {
+fn incoming_length<B>(response: &http::Response<B>) -> Option<u64> {
     response
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -294,11 +299,87 @@ fn build_request(
 
 /// Runs `request` to its end, reporting through `emit`. The caller handles timeouts and
 /// cancellation around this future.
+/// The response body as both sources give it: hyper's, or a canned one.
+type AnyBody = BoxBody<Bytes, hyper::Error>;
+
+/// The API a request interface belongs to, as mock rules and recordings name it.
+pub fn api_of(interface: Interface) -> Api {
+    match interface {
+        Interface::UploadFile => Api::UploadFile,
+        Interface::DownloadFile => Api::DownloadFile,
+        Interface::Socket => Api::ConnectSocket,
+        _ => Api::Request,
+    }
+}
+
+fn canned_response(canned: CannedResponse) -> Result<http::Response<AnyBody>, Failure> {
+    let mut builder = http::Response::builder().status(canned.status);
+    for (name, value) in &canned.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    builder
+        .body(
+            Full::new(canned.body)
+                .map_err(|never| match never {})
+                .boxed(),
+        )
+        .map_err(|err| Failure::Other {
+            reason: format!("the mocked response is not valid HTTP: {err}"),
+            errno: None,
+        })
+}
+
+fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// One hop on its way into a recording.
+struct HopRecording<'a> {
+    stand_in: &'a StandIn,
+    api: Api,
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+    started: SystemTime,
+    clock: Instant,
+}
+
+impl HopRecording<'_> {
+    fn finish(self, outcome: Result<RecordedResponse, &Failure>) {
+        let Some(recorder) = self.stand_in.recorder() else {
+            return;
+        };
+        recorder.record_http(HttpRecord {
+            api: self.api,
+            method: self.method,
+            url: self.url,
+            request_headers: self.headers,
+            request_body: self.body,
+            started: self.started,
+            elapsed_ms: self.clock.elapsed().as_secs_f64() * 1000.0,
+            outcome: outcome.map_err(|failure| RecordedFailure {
+                reason: failure.reason(),
+                errno: failure.errno(),
+            }),
+        });
+    }
+}
+
 pub async fn perform(
     request: HttpRequest,
     policy: &UrlPolicy,
     clients: &(HttpClient, HttpClient),
     fixed: &FixedHeaders,
+    stand_in: Option<&StandIn>,
     profile: &mut Profile,
     emit: &EventSink,
 ) -> Result<HttpResponse, Failure> {
@@ -332,10 +413,53 @@ pub async fn perform(
             Payload::Bytes(bytes) => bytes.len() as u64,
             Payload::Multipart(multipart) => multipart.content_length(),
         };
-        let response = client
-            .request(http_request)
-            .await
-            .map_err(|e| request_failure(&e))?;
+        let api = api_of(request.interface);
+        let hop_body = match &payload {
+            Payload::Bytes(bytes) => Some(bytes.to_vec()),
+            Payload::Multipart(_) => None,
+        };
+        let answer = match stand_in {
+            Some(stand_in) if stand_in.answers_anything() => {
+                stand_in.answer_http(&HttpCall {
+                    api,
+                    method: http_request.method().as_str(),
+                    url: target.url().as_str(),
+                    headers: &request.headers,
+                    body: hop_body.as_deref(),
+                })
+            }
+            _ => HttpAnswer::Network,
+        };
+        let mut recording = stand_in
+            .filter(|s| s.recorder().is_some() && matches!(answer, HttpAnswer::Network))
+            .map(|stand_in| HopRecording {
+                stand_in,
+                api,
+                method: http_request.method().to_string(),
+                url: target.url().to_string(),
+                headers: header_list(http_request.headers()),
+                body: hop_body,
+                started: SystemTime::now(),
+                clock: Instant::now(),
+            });
+        let (response, already_decoded) = match answer {
+            HttpAnswer::Network => match client.request(http_request).await {
+                Ok(response) => (response.map(BodyExt::boxed), false),
+                Err(error) => {
+                    let failure = request_failure(&error);
+                    if let Some(recording) = recording.take() {
+                        recording.finish(Err(&failure));
+                    }
+                    return Err(failure);
+                }
+            },
+            HttpAnswer::Respond(canned) => {
+                tokio::time::sleep(canned.delay).await;
+                let decoded = canned.decoded;
+                (canned_response(canned)?, decoded)
+            }
+            HttpAnswer::Fail { reason, errno } => return Err(Failure::Other { reason, errno }),
+        };
         profile.request_end = profile.request_start;
         profile.response_start = now_ms();
         let info = response.extensions().get::<ConnInfo>().cloned();
@@ -368,6 +492,13 @@ pub async fn perform(
                 return Err(Failure::TooManyRedirects);
             }
             let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
+            if let Some(recording) = recording.take() {
+                recording.finish(Ok(RecordedResponse {
+                    status,
+                    headers: header_pairs(response.headers(), info.as_ref()),
+                    body: Vec::new(),
+                }));
+            }
             target = target
                 .redirect(&location)
                 .map_err(|_| Failure::InvalidUrl(location.clone()))?;
@@ -393,14 +524,21 @@ pub async fn perform(
             .headers()
             .get(header::CONTENT_TYPE)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let mut decoder = ContentDecoder::for_encoding(
-            response
-                .headers()
-                .get(header::CONTENT_ENCODING)
-                .and_then(|v| v.to_str().ok()),
-        );
+        let mut decoder = if already_decoded {
+            ContentDecoder::Identity
+        } else {
+            ContentDecoder::for_encoding(
+                response
+                    .headers()
+                    .get(header::CONTENT_ENCODING)
+                    .and_then(|v| v.to_str().ok()),
+            )
+        };
         let url_path = target.url().path().to_string();
-        let body = match &request.response {
+        // The decoded body, kept for the recording.
+        let mut tap: Option<Vec<u8>> = recording.as_ref().map(|_| Vec::new());
+        let body = async {
+            Ok(match &request.response {
             ResponseKind::File(download) => {
                 let length = (decoder.is_identity() && !chunked_transfer)
                     .then(|| incoming_length(&response))
@@ -438,6 +576,9 @@ pub async fn perform(
                     if sink.written() + decoded.len() as u64 > download.cap {
                         return Err(Failure::ExceedMaxFileSize);
                     }
+                    if let Some(tap) = tap.as_mut() {
+                        tap.extend_from_slice(&decoded);
+                    }
                     sink.write(&decoded).await.map_err(|e| Failure::Other {
                         reason: format!("cannot write the file: {e}"),
                         errno: Some(1300201),
@@ -447,6 +588,9 @@ pub async fn perform(
                 let rest = std::mem::replace(&mut decoder, ContentDecoder::Identity)
                     .finish()
                     .map_err(|_| Failure::ContentDecodingFailed)?;
+                if let Some(tap) = tap.as_mut() {
+                    tap.extend_from_slice(&rest);
+                }
                 sink.write(&rest).await.map_err(|e| Failure::Other {
                     reason: format!("cannot write the file: {e}"),
                     errno: Some(1300201),
@@ -485,6 +629,9 @@ pub async fn perform(
                     emit(TaskEvent::Chunk(rest.clone()));
                 }
                 collected.extend_from_slice(&rest);
+                if let Some(tap) = tap.as_mut() {
+                    tap.clone_from(&collected);
+                }
                 if matches!(kind, ResponseKind::Bytes) {
                     ResponseBody::Bytes(collected)
                 } else {
@@ -498,7 +645,20 @@ pub async fn perform(
                     ResponseBody::Text(text)
                 }
             }
-        };
+            })
+        }
+        .await;
+        if let Some(recording) = recording.take() {
+            recording.finish(match &body {
+                Ok(_) => Ok(RecordedResponse {
+                    status,
+                    headers: headers.clone(),
+                    body: tap.take().unwrap_or_default(),
+                }),
+                Err(failure) => Err(failure),
+            });
+        }
+        let body = body?;
         profile.response_end = now_ms();
         return Ok(HttpResponse {
             status,

@@ -12,6 +12,7 @@ use std::{
 
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use tokio::sync::mpsc;
+use wx_offline::{HttpRecord, StandIn, har::RecordedFailure};
 use wx_policy::{Config, Failure, Interface, UrlPolicy, limits, referer};
 
 use crate::{
@@ -71,6 +72,8 @@ struct Inner {
     max_download_bytes: u64,
     /// Sockets not yet closed, to interrupt when the app goes to the background.
     sockets: Mutex<HashMap<TaskId, Arc<Cancel>>>,
+    /// Mock rules, replay and recording, when the run uses any.
+    stand_in: Option<Arc<StandIn>>,
 }
 
 /// Why the network of a run could not be set up.
@@ -112,6 +115,14 @@ fn pool_index(interface: Interface) -> usize {
 
 impl Network {
     pub fn new(config: &Config) -> Result<Network, SetupError> {
+        Network::with_stand_in(config, None)
+    }
+
+    /// A network whose calls first ask `stand_in` (mock rules, replay) and are recorded by it.
+    pub fn with_stand_in(
+        config: &Config,
+        stand_in: Option<Arc<StandIn>>,
+    ) -> Result<Network, SetupError> {
         let mounts: Vec<_> = config.mounts.iter().map(|m| m.value.clone()).collect();
         let sandbox =
             Sandbox::new(config.data_dir.value.as_deref(), &mounts).map_err(SetupError::Sandbox)?;
@@ -162,6 +173,7 @@ impl Network {
             sandbox: Arc::new(sandbox),
             max_download_bytes: config.limits.max_download_file_size.value,
             sockets: Mutex::new(HashMap::new()),
+            stand_in,
         };
         Ok(Network {
             inner: Arc::new(inner),
@@ -182,6 +194,11 @@ impl Network {
 
     pub fn router(&self) -> &Arc<Router> {
         &self.inner.router
+    }
+
+    /// Mock rules, replay and recording of this run, if any.
+    pub fn stand_in(&self) -> Option<&Arc<StandIn>> {
+        self.inner.stand_in.as_ref()
     }
 
     /// Binds a UDP socket; its events go to `sink`.
@@ -273,18 +290,32 @@ impl Network {
             let outcome = if interrupted {
                 Err(Failure::Interrupted)
             } else {
+                let stand_in = inner.stand_in.as_deref();
+                // A timeout drops the exchange half-way, so the recording learns of it here.
+                let timed_out_record = stand_in
+                    .filter(|s| s.recorder().is_some())
+                    .map(|_| TimedOut::of(&request));
                 let work = perform(
                     request,
                     &inner.policy,
                     &inner.clients,
                     &inner.fixed,
+                    stand_in,
                     &mut profile,
                     &sink,
                 );
-                tokio::select! {
+                let result = tokio::select! {
                     result = tokio::time::timeout(timeout, work) => result.unwrap_or(Err(Failure::Timeout)),
                     failure = cancel.cancelled() => Err(failure),
+                };
+                if let (Err(Failure::Timeout), Some(record), Some(recorder)) = (
+                    &result,
+                    timed_out_record,
+                    stand_in.and_then(StandIn::recorder),
+                ) {
+                    recorder.record_http(record.into_record(timeout));
                 }
+                result
             };
             sink(match outcome {
                 Ok(response) => TaskEvent::Done(response),
@@ -345,6 +376,7 @@ impl Network {
                 &inner.tls,
                 &inner.router,
                 &inner.fixed,
+                inner.stand_in.as_deref(),
                 receiver,
                 cancel,
                 sink,
@@ -385,6 +417,48 @@ impl Network {
                 cancel.interrupt();
             }
         });
+    }
+}
+
+/// What a recording keeps of a request that timed out.
+struct TimedOut {
+    api: wx_offline::Api,
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+    started: std::time::SystemTime,
+}
+
+impl TimedOut {
+    fn of(request: &HttpRequest) -> TimedOut {
+        TimedOut {
+            api: crate::http::api_of(request.interface),
+            method: request.method.to_string(),
+            url: request.url.clone(),
+            headers: request.headers.clone(),
+            body: match &request.body {
+                crate::http::Payload::Bytes(bytes) => Some(bytes.to_vec()),
+                crate::http::Payload::Multipart(_) => None,
+            },
+            started: std::time::SystemTime::now(),
+        }
+    }
+
+    fn into_record(self, timeout: std::time::Duration) -> HttpRecord {
+        HttpRecord {
+            api: self.api,
+            method: self.method,
+            url: self.url,
+            request_headers: self.headers,
+            request_body: self.body,
+            started: self.started,
+            elapsed_ms: timeout.as_secs_f64() * 1000.0,
+            outcome: Err(RecordedFailure {
+                reason: Failure::Timeout.reason(),
+                errno: Failure::Timeout.errno(),
+            }),
+        }
     }
 }
 

@@ -2,7 +2,10 @@
 //! handshake with the fixed headers, then messages both ways until a close. Everything a
 //! script sees arrives as [`SocketEvent`]s, the last always a `Close`.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant, SystemTime},
+};
 
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
@@ -11,6 +14,9 @@ use tokio_tungstenite::tungstenite::{
     client::IntoClientRequest,
     http::{HeaderName, HeaderValue},
     protocol::{CloseFrame, WebSocketConfig, frame::coding::CloseCode},
+};
+use wx_offline::{
+    ScriptStep, SocketAnswer, SocketRecord, SocketScript, StandIn, WsData, har::RecordedClose,
 };
 use wx_policy::{Access, Failure, Interface, Target};
 
@@ -92,10 +98,67 @@ fn handshake_error(error: &tungstenite::Error) -> String {
     }
 }
 
+/// A byte stream a WebSocket can run over: a connection, or the in-memory pipe to a
+/// scripted server.
+trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
+
 struct Connected {
-    stream: tokio_tungstenite::WebSocketStream<crate::connect::Stream>,
+    stream: tokio_tungstenite::WebSocketStream<Box<dyn Io>>,
     headers: Vec<(String, String)>,
     timings: [f64; 8],
+}
+
+fn tungstenite_message(data: WsData) -> tungstenite::Message {
+    match data {
+        WsData::Text(text) => tungstenite::Message::text(text),
+        WsData::Binary(bytes) => tungstenite::Message::binary(bytes),
+    }
+}
+
+/// Plays `script` as the server end of an in-memory pipe; returns the client end. The
+/// client runs its ordinary handshake and framing over it.
+fn serve_script(script: SocketScript) -> tokio::io::DuplexStream {
+    let (client, server) = tokio::io::duplex(1 << 16);
+    tokio::spawn(async move {
+        let Ok(mut ws) = tokio_tungstenite::accept_async_with_config(server, Some(config())).await
+        else {
+            return;
+        };
+        for step in script.steps {
+            match step {
+                ScriptStep::Send { data, delay } => {
+                    tokio::time::sleep(delay).await;
+                    if ws.send(tungstenite_message(data)).await.is_err() {
+                        return;
+                    }
+                }
+                ScriptStep::AwaitClient => loop {
+                    match ws.next().await {
+                        Some(Ok(message)) if message.is_text() || message.is_binary() => break,
+                        Some(Ok(tungstenite::Message::Close(_))) | Some(Err(_)) | None => return,
+                        Some(Ok(_)) => {}
+                    }
+                },
+            }
+        }
+        if let Some((code, reason)) = script.close {
+            let frame = CloseFrame {
+                code: CloseCode::from(code),
+                reason: reason.into(),
+            };
+            let _ = ws.close(Some(frame)).await;
+            // Read until the client's close reply ends the exchange.
+            while let Some(Ok(_)) = ws.next().await {}
+            return;
+        }
+        while let Some(Ok(message)) = ws.next().await {
+            if script.echo && (message.is_text() || message.is_binary()) && ws.send(message).await.is_err() {
+                return;
+            }
+        }
+    });
+    client
 }
 
 async fn connect(
@@ -104,15 +167,22 @@ async fn connect(
     router: &crate::connect::Router,
     fixed: &FixedHeaders,
     target: &Target,
+    script: Option<SocketScript>,
 ) -> Result<Connected, String> {
     let fetch_start = now_ms();
     let url = target.url();
-    let host = url.host_str().unwrap_or_default().to_string();
-    let port = url.port_or_known_default().unwrap_or(443);
-    let (stream, info): (_, ConnInfo) = open(&host, port, tls, router)
-        .await
-        .map_err(|e| failure_text(&e.failure()))?;
-    stream.set_nodelay(request.tcp_no_delay);
+    let (stream, info): (Box<dyn Io>, Option<ConnInfo>) = match script {
+        Some(script) => (Box::new(serve_script(script)), None),
+        None => {
+            let host = url.host_str().unwrap_or_default().to_string();
+            let port = url.port_or_known_default().unwrap_or(443);
+            let (stream, info): (_, ConnInfo) = open(&host, port, tls, router)
+                .await
+                .map_err(|e| failure_text(&e.failure()))?;
+            stream.set_nodelay(request.tcp_no_delay);
+            (Box::new(stream), Some(info))
+        }
+    };
     let mut handshake = url
         .as_str()
         .into_client_request()
@@ -148,7 +218,7 @@ async fn connect(
         tokio_tungstenite::client_async_with_config(handshake, stream, Some(config()))
             .await
             .map_err(|e| handshake_error(&e))?;
-    let t = info.timings;
+    let t = info.map(|info| info.timings).unwrap_or_default();
     let headers = response
         .headers()
         .iter()
@@ -184,6 +254,7 @@ pub async fn run(
     tls: &crate::tls::TlsSettings,
     router: &crate::connect::Router,
     fixed: &FixedHeaders,
+    stand_in: Option<&StandIn>,
     mut commands: mpsc::UnboundedReceiver<SocketCommand>,
     cancel: Arc<Cancel>,
     sink: SocketSink,
@@ -212,16 +283,57 @@ pub async fn run(
         }),
         Ok(_) => {}
     }
+    let script = match stand_in.filter(|s| s.answers_anything()) {
+        None => None,
+        Some(stand_in) => match stand_in.answer_socket(target.url().as_str(), &request.headers) {
+            SocketAnswer::Network => None,
+            SocketAnswer::Script(script) => Some(script),
+            SocketAnswer::Fail(message) => return fail(message),
+        },
+    };
+    // Only exchanges with a real server are recorded.
+    let mut recording = stand_in
+        .filter(|s| s.recorder().is_some() && script.is_none())
+        .map(|_| SocketRecord {
+            url: target.url().to_string(),
+            request_headers: request.headers.clone(),
+            response_headers: Vec::new(),
+            started: SystemTime::now(),
+            elapsed_ms: 0.0,
+            messages: Vec::new(),
+            close: None,
+            failure: None,
+        });
+    let clock = Instant::now();
+    let finish_recording = |mut record: SocketRecord| {
+        if let Some(recorder) = stand_in.and_then(StandIn::recorder) {
+            record.elapsed_ms = clock.elapsed().as_secs_f64() * 1000.0;
+            recorder.record_socket(record);
+        }
+    };
     let tls_config = (target.url().scheme() == "wss").then(|| tls.config(crate::tls::Alpn::None));
-    let connecting = connect(&request, tls_config, router, fixed, &target);
+    let connecting = connect(&request, tls_config, router, fixed, &target, script);
     let connected = tokio::select! {
         result = tokio::time::timeout(request.timeout, connecting) => match result {
-            Ok(Ok(connected)) => connected,
-            Ok(Err(message)) => return fail(message),
-            Err(_) => return fail(failure_text(&Failure::Timeout)),
+            Ok(Ok(connected)) => Ok(connected),
+            Ok(Err(message)) => Err(message),
+            Err(_) => Err(failure_text(&Failure::Timeout)),
         },
-        failure = cancel.cancelled() => return fail(failure_text(&failure)),
+        failure = cancel.cancelled() => Err(failure_text(&failure)),
     };
+    let connected = match connected {
+        Ok(connected) => connected,
+        Err(message) => {
+            if let Some(mut record) = recording.take() {
+                record.failure = Some(message.clone());
+                finish_recording(record);
+            }
+            return fail(message);
+        }
+    };
+    if let Some(record) = recording.as_mut() {
+        record.response_headers = connected.headers.clone();
+    }
     sink(SocketEvent::Open {
         headers: connected.headers,
         timings: connected.timings,
@@ -245,11 +357,15 @@ pub async fn run(
     let end = loop {
         tokio::select! {
             command = commands.recv(), if closing.is_none() => match command {
-                Some(SocketCommand::Send(WsMessage::Text(text))) => {
-                    let _ = to_writer.send(tungstenite::Message::text(text));
-                }
-                Some(SocketCommand::Send(WsMessage::Binary(bytes))) => {
-                    let _ = to_writer.send(tungstenite::Message::binary(bytes));
+                Some(SocketCommand::Send(message)) => {
+                    let data = match message {
+                        WsMessage::Text(text) => WsData::Text(text),
+                        WsMessage::Binary(bytes) => WsData::Binary(bytes),
+                    };
+                    if let Some(record) = recording.as_mut() {
+                        record.messages.push((true, SystemTime::now(), data.clone()));
+                    }
+                    let _ = to_writer.send(tungstenite_message(data));
                 }
                 Some(SocketCommand::Close { code, reason }) => {
                     let _ = to_writer.send(tungstenite::Message::Close(Some(CloseFrame {
@@ -264,15 +380,29 @@ pub async fn run(
                 }
             },
             incoming = reader.next() => match incoming {
-                Some(Ok(tungstenite::Message::Text(text))) => sink(SocketEvent::Message(WsMessage::Text(text.to_string()))),
-                Some(Ok(tungstenite::Message::Binary(bytes))) => sink(SocketEvent::Message(WsMessage::Binary(bytes.to_vec()))),
+                Some(Ok(tungstenite::Message::Text(text))) => {
+                    if let Some(record) = recording.as_mut() {
+                        record.messages.push((false, SystemTime::now(), WsData::Text(text.to_string())));
+                    }
+                    sink(SocketEvent::Message(WsMessage::Text(text.to_string())));
+                }
+                Some(Ok(tungstenite::Message::Binary(bytes))) => {
+                    if let Some(record) = recording.as_mut() {
+                        record.messages.push((false, SystemTime::now(), WsData::Binary(bytes.to_vec())));
+                    }
+                    sink(SocketEvent::Message(WsMessage::Binary(bytes.to_vec())));
+                }
                 Some(Ok(tungstenite::Message::Close(frame))) => {
                     // Answer the server's close (tungstenite queues the reply; flush it).
                     let _ = to_writer.send(tungstenite::Message::Close(frame.clone()));
-                    break match frame {
-                        Some(frame) => (u16::from(frame.code), frame.reason.to_string(), None),
-                        None => (1005, String::new(), None),
+                    let (code, reason) = match frame {
+                        Some(frame) => (u16::from(frame.code), frame.reason.to_string()),
+                        None => (1005, String::new()),
                     };
+                    if let Some(record) = recording.as_mut() && closing.is_none() {
+                        record.close = Some(RecordedClose { code, reason: reason.clone(), by_server: true });
+                    }
+                    break (code, reason, None);
                 }
                 Some(Ok(_)) => {}
                 Some(Err(_)) | None if closing.is_some() => {
@@ -307,6 +437,16 @@ pub async fn run(
     // Let the close reply reach the server before the connection goes.
     let _ = tokio::time::timeout(Duration::from_secs(1), writing).await;
     let (code, reason, error) = end;
+    if let Some(mut record) = recording.take() {
+        if record.close.is_none() {
+            record.close = Some(RecordedClose {
+                code,
+                reason: reason.clone(),
+                by_server: false,
+            });
+        }
+        finish_recording(record);
+    }
     if let Some(message) = error {
         sink(SocketEvent::Error(message));
     }

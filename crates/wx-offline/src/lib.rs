@@ -201,9 +201,19 @@ impl StandIn {
         rules.len() != before
     }
 
-    /// Drops every rule the script added (between tests).
+    /// Drops every rule the script added.
     pub fn clear_script_rules(&self) {
         lock(&self.script_rules).clear();
+    }
+
+    /// The id of the latest rule added, for [`StandIn::remove_rules_after`].
+    pub fn rule_mark(&self) -> u64 {
+        *lock(&self.next_rule_id)
+    }
+
+    /// Drops the rules added after `mark` (the ones a test added, leaving its file's).
+    pub fn remove_rules_after(&self, mark: u64) {
+        lock(&self.script_rules).retain(|(id, _)| *id <= mark);
     }
 
     /// The first matching rule's answer: the script's rules first, then the files'.

@@ -276,10 +276,13 @@
     state.assertionCalls = 0;
     state.expectedAssertions = null;
     const started = performance.now();
+    const mockMark = internals.mockMark ? internals.mockMark() : 0;
     let error = await runHooks(eachHooks(t.parent, 'beforeEach'), 'beforeEach hook');
     if (!error) error = await runWithTimeout(t.fn, t.timeout || DEFAULT_TIMEOUT, 'test');
     const afterError = await runHooks(eachHooks(t.parent, 'afterEach'), 'afterEach hook');
     if (!error) error = afterError;
+    // Mock rules a test added do not leak into the next one.
+    if (internals.mockRemoveAfter) internals.mockRemoveAfter(mockMark);
     // Give callbacks already due (a rejection, a late exception) their chance to be counted.
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (!error && state.expectedAssertions !== null) {

@@ -69,6 +69,21 @@ pub struct ConfigFlags {
     /// Keep wxfile://usr and saved files in DIR between runs (default: a fresh folder).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Answer matching calls from this mock rules file (docs/mocks.md); may repeat.
+    #[arg(long, value_name = "FILE")]
+    pub mock: Vec<PathBuf>,
+    /// Calls that no mock rule or recording answers fail instead of using the network.
+    #[arg(long)]
+    pub offline: bool,
+    /// Write every request, upload, download and WebSocket to this HAR file (redacted).
+    #[arg(long, value_name = "FILE", conflicts_with = "replay")]
+    pub record: Option<PathBuf>,
+    /// Answer calls from this HAR file; a call it does not hold fails (never the network).
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
+    /// Internal (`wxrun test --record`): each worker records into this folder.
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub record_parts: Option<PathBuf>,
 }
 
 impl ConfigFlags {
@@ -106,10 +121,21 @@ impl ConfigFlags {
         if let Some(dir) = &self.data_dir {
             push("--data-dir", dir.display().to_string());
         }
+        for file in &self.mock {
+            push("--mock", file.display().to_string());
+        }
+        if let Some(file) = &self.replay {
+            push("--replay", file.display().to_string());
+        }
+        // Workers never write the whole recording; `wxrun test` gives them a folder.
+        if let Some(dir) = &self.record_parts {
+            push("--record-parts", dir.display().to_string());
+        }
         for (set, flag) in [
             (self.no_url_check, "--no-url-check"),
             (self.insecure, "--insecure"),
             (self.strict, "--strict"),
+            (self.offline, "--offline"),
         ] {
             if set {
                 args.push(flag.to_string());
@@ -132,6 +158,8 @@ impl ConfigFlags {
             user_agent: self.user_agent.clone(),
             release: self.release_label.clone(),
             data_dir: self.data_dir.clone(),
+            mocks: self.mock.clone(),
+            offline: self.offline,
         }
     }
 }

@@ -4,7 +4,7 @@ use wx_host::Ending;
 
 use crate::{
     cli::RunArgs,
-    setup::{UsageError, js_thread_runtime, load_config, make_host},
+    setup::{UsageError, finish_stand_in, js_thread_runtime, load_config, make_host, make_stand_in},
 };
 
 pub fn run(args: RunArgs) -> Result<i32, UsageError> {
@@ -14,11 +14,20 @@ pub fn run(args: RunArgs) -> Result<i32, UsageError> {
         return Err(UsageError(format!("{} is not a file", args.file.display())));
     }
     let config = load_config(&path, &args.config)?;
+    let stand_in = make_stand_in(&config, &args.config, args.config.record.as_deref())?;
     let runtime = js_thread_runtime()?;
     let outcome = runtime.block_on(async {
-        let host = make_host(config, &args.limits, args.args)?;
+        let host = make_host(config, &args.limits, args.args, stand_in.clone())?;
         Ok::<_, UsageError>(host.run_main(&path).await)
     })?;
+    finish_stand_in(&stand_in)?;
+    if let Some(recorder) = stand_in.recorder() {
+        eprintln!(
+            "wxrun: recorded {} exchanges in {}",
+            recorder.entry_count(),
+            recorder.path().display()
+        );
+    }
     match outcome.ending {
         Ending::Completed | Ending::Exit(_) | Ending::Uncaught => {}
         other => eprintln!("wxrun: {other}"),

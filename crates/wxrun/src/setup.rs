@@ -11,6 +11,10 @@ use wx_policy::{
     config::{Source, load},
 };
 
+use std::sync::Arc;
+
+use wx_offline::StandIn;
+
 use crate::cli::{ConfigFlags, LimitFlags};
 
 /// A failure before any script runs; wxrun exits with code 2.
@@ -45,11 +49,58 @@ pub fn load_config(path: &Path, flags: &ConfigFlags) -> Result<Config, UsageErro
     Ok(config)
 }
 
-/// A host with `wx` installed for `config`.
+/// The mock rules, replay and recording of a run. `record_to` is where the recording goes
+/// (`--record`, or a worker's part of it).
+pub fn make_stand_in(
+    config: &Config,
+    flags: &ConfigFlags,
+    record_to: Option<&Path>,
+) -> Result<Arc<StandIn>, UsageError> {
+    let rule_files: Vec<&Path> = config.mocks.iter().map(|m| m.value.as_path()).collect();
+    StandIn::new(
+        &rule_files,
+        flags.replay.as_deref(),
+        config.offline.value,
+        record_to,
+    )
+    .map(Arc::new)
+    .map_err(|err| UsageError(format!("configuration error: {err}")))
+}
+
+/// After a run: writes the recording, and names the calls nothing could answer.
+pub fn finish_stand_in(stand_in: &StandIn) -> Result<(), UsageError> {
+    let refused = stand_in.refused();
+    if !refused.is_empty() {
+        let mut unique: Vec<&String> = Vec::new();
+        for url in &refused {
+            if !unique.contains(&url) {
+                unique.push(url);
+            }
+        }
+        eprintln!(
+            "wxrun: {} call{} had no mock rule or recorded response and failed without touching the network:",
+            refused.len(),
+            if refused.len() == 1 { "" } else { "s" }
+        );
+        for url in unique {
+            eprintln!("  {url}");
+        }
+        eprintln!(
+            "  (record them with --record FILE against a real server, or add a mock rule; see docs/recording.md)"
+        );
+    }
+    if let Some(recorder) = stand_in.recorder() {
+        recorder.write().map_err(UsageError)?;
+    }
+    Ok(())
+}
+
+/// A host with `wx` installed for `config`, its calls going through `stand_in`.
 pub fn make_host(
     config: Config,
     limits: &LimitFlags,
     args: Vec<String>,
+    stand_in: Arc<StandIn>,
 ) -> Result<Host, UsageError> {
     let options = HostOptions {
         args,
@@ -64,7 +115,7 @@ pub fn make_host(
         );
     }
     let host = Host::new(options).map_err(|err| UsageError(err.to_string()))?;
-    wx_api::install(&host, config).map_err(|err| UsageError(err.to_string()))?;
+    wx_api::install_with(&host, config, stand_in).map_err(|err| UsageError(err.to_string()))?;
     Ok(host)
 }
 

@@ -11,7 +11,10 @@ use wx_test::{
 
 use crate::{
     cli::{LimitFlags, TestArgs, WorkerArgs},
-    setup::{UsageError, js_thread_runtime, load_config, make_host, start_dir},
+    setup::{
+        UsageError, finish_stand_in, js_thread_runtime, load_config, make_host, make_stand_in,
+        start_dir,
+    },
 };
 
 fn parse_shard(text: &str) -> Result<(usize, usize), UsageError> {
@@ -65,12 +68,22 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
         .jobs
         .map(|j| j as usize)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    // With --record, each worker records its file into this folder; the parts are joined
+    // into one HAR, in file order, when the run is over.
+    let record_parts = match &args.config.record {
+        Some(_) => Some(tempfile::tempdir().map_err(|err| {
+            UsageError(format!("--record: cannot make a temporary folder: {err}"))
+        })?),
+        None => None,
+    };
+    let mut worker_flags = args.config.clone();
+    worker_flags.record_parts = record_parts.as_ref().map(|dir| dir.path().to_path_buf());
     let plan = RunPlan {
         cwd,
         files,
         jobs,
         exe,
-        worker_args: args.config.to_args(),
+        worker_args: worker_flags.to_args(),
         worker: WorkerOptions {
             filter: args.filter.clone(),
             test_timeout: args.test_timeout,
@@ -127,6 +140,18 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
     }
     let mut reporters = reporters(&args.reporter, &plan)?;
     let (_, summary) = wx_test::runner::run(&plan, &mut reporters);
+    if let (Some(record), Some(parts)) = (&args.config.record, &record_parts) {
+        let part_files: Vec<PathBuf> = plan
+            .files
+            .iter()
+            .map(|file| {
+                let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.clone());
+                parts.path().join(record_part_name(&file))
+            })
+            .collect();
+        let count = wx_offline::recorder::merge(&part_files, record).map_err(UsageError)?;
+        eprintln!("wxrun: recorded {count} exchanges in {}", record.display());
+    }
     Ok(summary.exit_code())
 }
 
@@ -207,9 +232,27 @@ pub fn worker(args: WorkerArgs) -> Result<i32, UsageError> {
         timeout: Some(options.file_timeout),
         max_memory: options.max_memory,
     };
+    let record_to = args
+        .config
+        .record_parts
+        .as_ref()
+        .map(|dir| dir.join(record_part_name(&file)));
+    let stand_in = make_stand_in(&config, &args.config, record_to.as_deref())?;
     let runtime = js_thread_runtime()?;
-    runtime.block_on(async {
-        let host = make_host(config, &limits, Vec::new())?;
-        Ok(wx_test::worker::run(&host, &file, &options).await)
-    })
+    let code = runtime.block_on(async {
+        let host = make_host(config, &limits, Vec::new(), stand_in.clone())?;
+        Ok::<_, UsageError>(wx_test::worker::run(&host, &file, &options).await)
+    })?;
+    finish_stand_in(&stand_in)?;
+    Ok(code)
+}
+
+/// The file a worker records `file` into, inside the folder `wxrun test --record` made.
+fn record_part_name(file: &std::path::Path) -> String {
+    let flat: String = file
+        .to_string_lossy()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' })
+        .collect();
+    format!("{flat}.har")
 }

@@ -38,6 +38,9 @@ pub struct Overrides {
     pub release: Option<String>,
     /// `--data-dir`: keep `wxfile://usr` and saved files here between runs.
     pub data_dir: Option<PathBuf>,
+    /// `--mock FILE`, repeatable: rule files read after those of wxrun.json.
+    pub mocks: Vec<PathBuf>,
+    pub offline: bool,
 }
 
 /// The project files found for a starting folder.
@@ -279,6 +282,8 @@ const WXRUN_KEYS: &[&str] = &[
     "limits",
     "device",
     "mount",
+    "mock",
+    "offline",
 ];
 
 fn domain_list(at: At<'_>, interface: Interface) -> Result<DomainList, ConfigError> {
@@ -444,6 +449,26 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
             }
             "urlCheck" => config.url_check.set(at.bool()?, source()),
             "strict" => config.strict.set(at.bool()?, source()),
+            "offline" => config.offline.set(at.bool()?, source()),
+            "mock" => {
+                for (key, name) in at.strings()? {
+                    let path = base.join(name);
+                    if !path.is_file() {
+                        return Err(ConfigError::in_file(
+                            file,
+                            key,
+                            format!(
+                                "{} is not a file (a mock rules file; relative paths start at this file's folder)",
+                                path.display()
+                            ),
+                        ));
+                    }
+                    config.mocks.push(Sourced {
+                        value: path,
+                        source: source(),
+                    });
+                }
+            }
             "lan" => {
                 let lan: Lan = at
                     .str()?
@@ -623,6 +648,21 @@ fn apply_overrides(config: &mut Config, overrides: &Overrides) -> Result<(), Con
         config
             .data_dir
             .set(Some(dir.clone()), Source::Flag("--data-dir"));
+    }
+    if overrides.offline {
+        config.offline.set(true, Source::Flag("--offline"));
+    }
+    for path in &overrides.mocks {
+        if !path.is_file() {
+            return Err(ConfigError::on_command_line(
+                "--mock",
+                format!("{} is not a file", path.display()),
+            ));
+        }
+        config.mocks.push(Sourced {
+            value: path.clone(),
+            source: Source::Flag("--mock"),
+        });
     }
     for path in &overrides.ca_files {
         if !path.is_file() {

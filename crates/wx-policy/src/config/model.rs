@@ -222,6 +222,11 @@ pub struct Config {
     pub data_dir: Sourced<Option<PathBuf>>,
     /// `mount`: host folders shown read-only under `wxfile://usr/<name>`.
     pub mounts: Vec<Sourced<(String, PathBuf)>>,
+    /// `mock` / `--mock`: mock rule files (docs/mocks.md), in the order read.
+    pub mocks: Vec<Sourced<PathBuf>>,
+    /// `offline` / `--offline`: calls no mock rule or recording answers fail instead of
+    /// reaching the network.
+    pub offline: Sourced<bool>,
 }
 
 impl Default for Config {
@@ -246,6 +251,8 @@ impl Default for Config {
             device: Sourced::default_value(DeviceProfile::default()),
             data_dir: Sourced::default_value(None),
             mounts: Vec::new(),
+            mocks: Vec::new(),
+            offline: Sourced::default_value(false),
         }
     }
 }
@@ -294,6 +301,14 @@ impl Config {
             &self.insecure.source,
         );
         push("strict", self.strict.value.to_string(), &self.strict.source);
+        push(
+            "offline",
+            self.offline.value.to_string(),
+            &self.offline.source,
+        );
+        for mock in &self.mocks {
+            push("mock", mock.value.display().to_string(), &mock.source);
+        }
         push(
             "version",
             self.release.value.to_string(),
