@@ -442,6 +442,8 @@ pub async fn perform(
                 started: SystemTime::now(),
                 clock: Instant::now(),
             });
+        // Canned headers keep the spelling the rule or recording gave them.
+        let mut canned_headers: Option<Vec<(String, String)>> = None;
         let (response, already_decoded) = match answer {
             HttpAnswer::Network => match client.request(http_request).await {
                 Ok(response) => (response.map(BodyExt::boxed), false),
@@ -456,6 +458,7 @@ pub async fn perform(
             HttpAnswer::Respond(canned) => {
                 tokio::time::sleep(canned.delay).await;
                 let decoded = canned.decoded;
+                canned_headers = Some(canned.headers.clone());
                 (canned_response(canned)?, decoded)
             }
             HttpAnswer::Fail { reason, errno } => return Err(Failure::Other { reason, errno }),
@@ -508,7 +511,9 @@ pub async fn perform(
             }
             continue;
         }
-        let headers = header_pairs(response.headers(), info.as_ref());
+        let headers = canned_headers
+            .take()
+            .unwrap_or_else(|| header_pairs(response.headers(), info.as_ref()));
         if request.report_headers.load(Ordering::Acquire) {
             emit(TaskEvent::Headers {
                 status,

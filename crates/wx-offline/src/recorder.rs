@@ -154,6 +154,41 @@ fn request_of(
     }
 }
 
+/// The credential values of a request: secret query values, and secret header values both
+/// whole and without their scheme (`Bearer abc` gives `Bearer abc` and `abc`). Values shorter
+/// than 4 characters are left alone, since replacing them would mangle unrelated text.
+fn secrets_of(url: &str, headers: &[(String, String)]) -> Vec<String> {
+    let mut secrets: Vec<String> = Vec::new();
+    if let Ok(parsed) = url::Url::parse(url) {
+        for (name, value) in parsed.query_pairs() {
+            if crate::redact::is_secret_parameter(&name) {
+                secrets.push(value.into_owned());
+            }
+        }
+    }
+    for (name, value) in headers {
+        if crate::redact::is_secret_header(name) {
+            secrets.push(value.clone());
+            if let Some((_, credential)) = value.split_once(' ') {
+                secrets.push(credential.to_string());
+            }
+        }
+    }
+    secrets.retain(|secret| secret.len() >= 4 && secret != crate::redact::REDACTED);
+    // Longest first, so that a whole header value goes before the token inside it.
+    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+    secrets
+}
+
+fn scrub(mut text: String, secrets: &[String]) -> String {
+    for secret in secrets {
+        if text.contains(secret.as_str()) {
+            text = text.replace(secret.as_str(), crate::redact::REDACTED);
+        }
+    }
+    text
+}
+
 fn empty_response() -> Response {
     Response {
         status: 0,
@@ -186,6 +221,7 @@ impl Recorder {
     }
 
     pub fn record_http(&self, record: HttpRecord) {
+        let secrets = secrets_of(&record.url, &record.request_headers);
         let request = request_of(
             &record.method,
             &record.url,
@@ -195,6 +231,12 @@ impl Recorder {
         let (response, failure) = match record.outcome {
             Ok(response) => {
                 let (text, encoding) = text_or_base64(&response.body);
+                // A server that echoes a credential back must not leak it into the file.
+                let text = if encoding.is_none() {
+                    scrub(text, &secrets)
+                } else {
+                    text
+                };
                 let location = header(&response.headers, "location").unwrap_or_default();
                 let mime_type = header(&response.headers, "content-type")
                     .unwrap_or_default()
@@ -221,6 +263,12 @@ impl Recorder {
             }
             Err(failure) => (empty_response(), Some(failure)),
         };
+        let mut request = request;
+        if let Some(post) = request.post_data.as_mut()
+            && post.encoding.is_none()
+        {
+            post.text = scrub(std::mem::take(&mut post.text), &secrets);
+        }
         self.push(Entry {
             started_date_time: iso(record.started),
             time: record.elapsed_ms,

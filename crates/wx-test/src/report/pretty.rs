@@ -197,6 +197,10 @@ impl super::Reporter for Pretty {
                     lines.push(indent(result.stderr.trim_end(), "  │ "));
                 }
             }
+            // What wxrun itself said about the file (calls refused offline, for example).
+            FileOutcome::Finished if !result.stderr.trim().is_empty() => {
+                lines.push(indent(result.stderr.trim_end(), "  │ "));
+            }
             FileOutcome::Finished => {}
         }
         let _ = writeln!(self.out, "{}", lines.join("\n"));
