@@ -14,8 +14,7 @@ use http::{HeaderMap, HeaderValue, Method, Request, header};
 use http_body_util::{BodyExt, Full, combinators::BoxBody};
 use hyper_util::client::legacy::Client;
 use wx_offline::{
-    Api, CannedResponse, HttpAnswer, HttpCall, HttpRecord, StandIn,
-    har::RecordedFailure,
+    Api, CannedResponse, HttpAnswer, HttpCall, HttpRecord, StandIn, har::RecordedFailure,
     recorder::RecordedResponse,
 };
 use wx_policy::{Access, Failure, Interface, Target, UrlPolicy, limits::MAX_REDIRECTS};
@@ -419,15 +418,13 @@ pub async fn perform(
             Payload::Multipart(_) => None,
         };
         let answer = match stand_in {
-            Some(stand_in) if stand_in.answers_anything() => {
-                stand_in.answer_http(&HttpCall {
-                    api,
-                    method: http_request.method().as_str(),
-                    url: target.url().as_str(),
-                    headers: &request.headers,
-                    body: hop_body.as_deref(),
-                })
-            }
+            Some(stand_in) if stand_in.answers_anything() => stand_in.answer_http(&HttpCall {
+                api,
+                method: http_request.method().as_str(),
+                url: target.url().as_str(),
+                headers: &request.headers,
+                body: hop_body.as_deref(),
+            }),
             _ => HttpAnswer::Network,
         };
         let mut recording = stand_in

@@ -153,7 +153,10 @@ fn serve_script(script: SocketScript) -> tokio::io::DuplexStream {
             return;
         }
         while let Some(Ok(message)) = ws.next().await {
-            if script.echo && (message.is_text() || message.is_binary()) && ws.send(message).await.is_err() {
+            if script.echo
+                && (message.is_text() || message.is_binary())
+                && ws.send(message).await.is_err()
+            {
                 return;
             }
         }

@@ -4,7 +4,9 @@ use wx_host::Ending;
 
 use crate::{
     cli::RunArgs,
-    setup::{UsageError, finish_stand_in, js_thread_runtime, load_config, make_host, make_stand_in},
+    setup::{
+        UsageError, finish_stand_in, js_thread_runtime, load_config, make_host, make_stand_in,
+    },
 };
 
 pub fn run(args: RunArgs) -> Result<i32, UsageError> {

@@ -252,7 +252,13 @@ fn record_part_name(file: &std::path::Path) -> String {
     let flat: String = file
         .to_string_lossy()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("{flat}.har")
 }
