@@ -245,23 +245,41 @@ fn build_native<'js>(
     Ok(native)
 }
 
+/// The `wx` functions a run called, by name (`--api-coverage`).
+pub type ApiCoverage = Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>;
+
+/// What a run adds to `wx` beyond the configuration.
+#[derive(Default)]
+pub struct Extras {
+    /// Mock rules, replay and recording; every network call asks it first.
+    pub stand_in: Arc<wx_offline::StandIn>,
+    /// Collects the names of the `wx` functions called, when set.
+    pub coverage: Option<ApiCoverage>,
+}
+
 /// Installs the global `wx` for `config` into `host`, with no mock rules, replay or
 /// recording beyond what the script adds.
 pub fn install(host: &Host, config: Config) -> Result<(), InstallError> {
-    install_with(host, config, Arc::new(wx_offline::StandIn::default()))
+    install_with(host, config, Extras::default())
 }
 
-/// Installs the global `wx`; every network call asks `stand_in` first (mock rules, replay)
-/// and is recorded by it when it records.
-pub fn install_with(
-    host: &Host,
-    config: Config,
-    stand_in: Arc<wx_offline::StandIn>,
-) -> Result<(), InstallError> {
-    let network = Network::with_stand_in(&config, Some(stand_in))?;
+/// Installs the global `wx` for `config` with `extras`.
+pub fn install_with(host: &Host, config: Config, extras: Extras) -> Result<(), InstallError> {
+    let network = Network::with_stand_in(&config, Some(extras.stand_in))?;
     let config = Arc::new(config);
     host.with(|_ctx, internals| {
         let native = build_native(internals, &config, &network)?;
+        native.set("coverageOn", extras.coverage.is_some())?;
+        if let Some(coverage) = extras.coverage.clone() {
+            native.set(
+                "touch",
+                Func::from(move |name: String| {
+                    if let Ok(mut touched) = coverage.lock() {
+                        touched.insert(name);
+                    }
+                }),
+            )?;
+        }
         let core: Object =
             layer(internals, "wx/core.js", CORE_JS)?.call((native, internals.object().clone()))?;
         layer(internals, "wx/base.js", BASE_JS)?.call::<_, Value>((core.clone(),))?;

@@ -84,6 +84,9 @@ pub struct ConfigFlags {
     /// Internal (`wxrun test --record`): each worker records into this folder.
     #[arg(long, value_name = "DIR", hide = true)]
     pub record_parts: Option<PathBuf>,
+    /// Internal (`wxrun test --api-coverage`): each worker lists its APIs in this folder.
+    #[arg(long, value_name = "DIR", hide = true)]
+    pub coverage_parts: Option<PathBuf>,
 }
 
 impl ConfigFlags {
@@ -130,6 +133,9 @@ impl ConfigFlags {
         // Workers never write the whole recording; `wxrun test` gives them a folder.
         if let Some(dir) = &self.record_parts {
             push("--record-parts", dir.display().to_string());
+        }
+        if let Some(dir) = &self.coverage_parts {
+            push("--coverage-parts", dir.display().to_string());
         }
         for (set, flag) in [
             (self.no_url_check, "--no-url-check"),
@@ -182,6 +188,10 @@ pub struct RunArgs {
     /// Arguments for the script, in require('wxrun').args.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub args: Vec<String>,
+    /// Report which wx APIs the run called, against the inventory (table on stderr; JSON
+    /// to FILE when given).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "", require_equals = true)]
+    pub api_coverage: Option<String>,
     #[command(flatten)]
     pub limits: LimitFlags,
     #[command(flatten)]
@@ -224,6 +234,10 @@ pub struct TestArgs {
     /// Re-run affected files when files change (ignored when CI is set).
     #[arg(long)]
     pub watch: bool,
+    /// Report which wx APIs each file called, against the inventory (table on stderr; JSON
+    /// to FILE when given).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "", require_equals = true)]
+    pub api_coverage: Option<String>,
     /// Time allowed for each test and hook, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 5000)]
     pub test_timeout: u64,

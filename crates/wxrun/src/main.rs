@@ -2,6 +2,7 @@
 
 mod cli;
 mod config_cmd;
+mod coverage;
 mod run;
 mod setup;
 mod test_cmd;

@@ -4,6 +4,7 @@ use wx_host::Ending;
 
 use crate::{
     cli::RunArgs,
+    coverage::{self, FileCoverage},
     setup::{
         UsageError, finish_stand_in, js_thread_runtime, load_config, make_host, make_stand_in,
     },
@@ -17,11 +18,28 @@ pub fn run(args: RunArgs) -> Result<i32, UsageError> {
     }
     let config = load_config(&path, &args.config)?;
     let stand_in = make_stand_in(&config, &args.config, args.config.record.as_deref())?;
+    let coverage = args
+        .api_coverage
+        .as_ref()
+        .map(|_| wx_api::ApiCoverage::default());
+    let extras = wx_api::Extras {
+        stand_in: stand_in.clone(),
+        coverage: coverage.clone(),
+    };
     let runtime = js_thread_runtime()?;
     let outcome = runtime.block_on(async {
-        let host = make_host(config, &args.limits, args.args, stand_in.clone())?;
+        let host = make_host(config, &args.limits, args.args, extras)?;
         Ok::<_, UsageError>(host.run_main(&path).await)
     })?;
+    if let (Some(target), Some(coverage)) = (&args.api_coverage, coverage) {
+        let touched = coverage.lock().map(|set| set.clone()).unwrap_or_default();
+        let file = FileCoverage {
+            file: args.file.display().to_string(),
+            touched,
+        };
+        let json = (!target.is_empty()).then(|| std::path::Path::new(target));
+        coverage::report(&[file], json)?;
+    }
     finish_stand_in(&stand_in)?;
     if let Some(recorder) = stand_in.recorder() {
         eprintln!(

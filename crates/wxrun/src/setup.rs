@@ -95,12 +95,30 @@ pub fn finish_stand_in(stand_in: &StandIn) -> Result<(), UsageError> {
     Ok(())
 }
 
-/// A host with `wx` installed for `config`, its calls going through `stand_in`.
+/// The name under which a `wxrun test` worker leaves its part of a run-wide result (a
+/// recording, API coverage) for `file`, in the folder the parent made.
+pub fn part_file_name(file: &Path, extension: &str) -> String {
+    let flat: String = file
+        .to_string_lossy()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{flat}.{extension}")
+}
+
+/// A host with `wx` installed for `config`, with `extras` (mock rules, replay, recording,
+/// API coverage).
 pub fn make_host(
     config: Config,
     limits: &LimitFlags,
     args: Vec<String>,
-    stand_in: Arc<StandIn>,
+    extras: wx_api::Extras,
 ) -> Result<Host, UsageError> {
     let options = HostOptions {
         args,
@@ -115,7 +133,7 @@ pub fn make_host(
         );
     }
     let host = Host::new(options).map_err(|err| UsageError(err.to_string()))?;
-    wx_api::install_with(&host, config, stand_in).map_err(|err| UsageError(err.to_string()))?;
+    wx_api::install_with(&host, config, extras).map_err(|err| UsageError(err.to_string()))?;
     Ok(host)
 }
 

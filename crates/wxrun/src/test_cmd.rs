@@ -1,6 +1,10 @@
 //! `wxrun test` and the worker it starts for each file.
 
-use std::{collections::BTreeSet, io::IsTerminal, path::PathBuf};
+use std::{
+    collections::BTreeSet,
+    io::IsTerminal,
+    path::{Path, PathBuf},
+};
 
 use wx_test::{
     RunPlan, WORKER_OPTIONS_ENV, WorkerOptions,
@@ -11,9 +15,10 @@ use wx_test::{
 
 use crate::{
     cli::{LimitFlags, TestArgs, WorkerArgs},
+    coverage::{self, FileCoverage},
     setup::{
         UsageError, finish_stand_in, js_thread_runtime, load_config, make_host, make_stand_in,
-        start_dir,
+        part_file_name, start_dir,
     },
 };
 
@@ -76,8 +81,17 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
         })?),
         None => None,
     };
+    let coverage_parts = match &args.api_coverage {
+        Some(_) => Some(tempfile::tempdir().map_err(|err| {
+            UsageError(format!(
+                "--api-coverage: cannot make a temporary folder: {err}"
+            ))
+        })?),
+        None => None,
+    };
     let mut worker_flags = args.config.clone();
     worker_flags.record_parts = record_parts.as_ref().map(|dir| dir.path().to_path_buf());
+    worker_flags.coverage_parts = coverage_parts.as_ref().map(|dir| dir.path().to_path_buf());
     let plan = RunPlan {
         cwd,
         files,
@@ -140,14 +154,35 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
     }
     let mut reporters = reporters(&args.reporter, &plan)?;
     let (_, summary) = wx_test::runner::run(&plan, &mut reporters);
+    // Where each file's worker left its part of a run-wide result.
+    let part_of = |dir: &Path, file: &PathBuf, extension: &str| {
+        let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.clone());
+        dir.join(part_file_name(&file, extension))
+    };
+    if let (Some(target), Some(parts)) = (&args.api_coverage, &coverage_parts) {
+        let files: Vec<FileCoverage> = plan
+            .files
+            .iter()
+            .map(|file| FileCoverage {
+                file: file
+                    .strip_prefix(&plan.cwd)
+                    .unwrap_or(file)
+                    .display()
+                    .to_string(),
+                touched: std::fs::read_to_string(part_of(parts.path(), file, "json"))
+                    .ok()
+                    .and_then(|text| serde_json::from_str(&text).ok())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let json = (!target.is_empty()).then(|| Path::new(target));
+        coverage::report(&files, json)?;
+    }
     if let (Some(record), Some(parts)) = (&args.config.record, &record_parts) {
         let part_files: Vec<PathBuf> = plan
             .files
             .iter()
-            .map(|file| {
-                let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.clone());
-                parts.path().join(record_part_name(&file))
-            })
+            .map(|file| part_of(parts.path(), file, "har"))
             .collect();
         let count = wx_offline::recorder::merge(&part_files, record).map_err(UsageError)?;
         eprintln!("wxrun: recorded {count} exchanges in {}", record.display());
@@ -236,29 +271,28 @@ pub fn worker(args: WorkerArgs) -> Result<i32, UsageError> {
         .config
         .record_parts
         .as_ref()
-        .map(|dir| dir.join(record_part_name(&file)));
+        .map(|dir| dir.join(part_file_name(&file, "har")));
     let stand_in = make_stand_in(&config, &args.config, record_to.as_deref())?;
+    let coverage = args
+        .config
+        .coverage_parts
+        .as_ref()
+        .map(|_| wx_api::ApiCoverage::default());
+    let extras = wx_api::Extras {
+        stand_in: stand_in.clone(),
+        coverage: coverage.clone(),
+    };
     let runtime = js_thread_runtime()?;
     let code = runtime.block_on(async {
-        let host = make_host(config, &limits, Vec::new(), stand_in.clone())?;
+        let host = make_host(config, &limits, Vec::new(), extras)?;
         Ok::<_, UsageError>(wx_test::worker::run(&host, &file, &options).await)
     })?;
     finish_stand_in(&stand_in)?;
+    if let (Some(dir), Some(coverage)) = (&args.config.coverage_parts, coverage) {
+        let touched = coverage.lock().map(|set| set.clone()).unwrap_or_default();
+        let text = serde_json::to_string(&touched).unwrap_or_default();
+        std::fs::write(dir.join(part_file_name(&file, "json")), text)
+            .map_err(|err| UsageError(format!("--api-coverage: {err}")))?;
+    }
     Ok(code)
-}
-
-/// The file a worker records `file` into, inside the folder `wxrun test --record` made.
-fn record_part_name(file: &std::path::Path) -> String {
-    let flat: String = file
-        .to_string_lossy()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{flat}.har")
 }
