@@ -113,10 +113,13 @@ mod tests {
         UrlPolicy::new(domains, Some(lan), url_check, LibVersion::NEWEST_MODELLED)
     }
 
+    /// (urlCheck, address, port, setBroadcast, expected).
+    type Row = (bool, &'static str, u16, bool, Result<(), UdpDenied>);
+
     #[test]
     fn udp_address_table() {
         use UdpDenied::*;
-        let rows: &[(bool, &str, u16, bool, Result<(), UdpDenied>)] = &[
+        let rows: &[Row] = &[
             (true, "192.168.1.10", 9, false, Ok(())),
             (true, "192.168.1.254", 9, false, Ok(())),
             (true, "192.168.1.23", 9, false, Err(NotAllowed)),
