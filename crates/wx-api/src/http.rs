@@ -95,7 +95,7 @@ fn profile_values<'js>(ctx: &Ctx<'js>, profile: &Profile) -> rquickjs::Result<Ar
 }
 
 /// Header names and values as one flat array: name, value, name, value...
-fn flat_headers(headers: Vec<(String, String)>) -> Vec<String> {
+pub(crate) fn flat_headers(headers: Vec<(String, String)>) -> Vec<String> {
     headers
         .into_iter()
         .flat_map(|(name, value)| [name, value])

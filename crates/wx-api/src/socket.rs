@@ -27,7 +27,7 @@ fn deliver<'js>(
     let id = id as f64;
     match event {
         SocketEvent::Open { headers, timings } => {
-            let flat: Vec<String> = headers.into_iter().flat_map(|(n, v)| [n, v]).collect();
+            let flat = crate::http::flat_headers(headers);
             let times = Array::new(ctx.clone())?;
             for (index, value) in timings.into_iter().enumerate() {
                 times.set(index, value.round())?;

@@ -340,6 +340,40 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A response body read frame by frame and undone of its `Content-Encoding`; the decoder's
+/// remainder comes as the last piece.
+struct DecodedBody {
+    incoming: AnyBody,
+    /// `None` once the remainder has been handed out.
+    decoder: Option<ContentDecoder>,
+    chunked_transfer: bool,
+}
+
+impl DecodedBody {
+    /// The next decoded piece, or `None` at the end. Counts the bytes received on the wire.
+    async fn next(&mut self, received: &mut u64) -> Result<Option<Vec<u8>>, Failure> {
+        let Some(decoder) = self.decoder.as_mut() else {
+            return Ok(None);
+        };
+        while let Some(frame) = self.incoming.frame().await {
+            let frame = frame.map_err(|e| body_failure(&e, self.chunked_transfer))?;
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
+            *received += data.len() as u64;
+            return decoder
+                .push(&data)
+                .map(Some)
+                .map_err(|_| Failure::ContentDecodingFailed);
+        }
+        self.decoder
+            .take()
+            .map(ContentDecoder::finish)
+            .transpose()
+            .map_err(|_| Failure::ContentDecodingFailed)
+    }
+}
+
 /// One hop on its way into a recording.
 struct HopRecording<'a> {
     stand_in: &'a StandIn,
@@ -413,8 +447,9 @@ pub async fn perform(
             Payload::Multipart(multipart) => multipart.content_length(),
         };
         let api = api_of(request.interface);
+        // A cheap reference-counted handle; copied only into a recording.
         let hop_body = match &payload {
-            Payload::Bytes(bytes) => Some(bytes.to_vec()),
+            Payload::Bytes(bytes) => Some(bytes.clone()),
             Payload::Multipart(_) => None,
         };
         let answer = match stand_in {
@@ -435,7 +470,7 @@ pub async fn perform(
                 method: http_request.method().to_string(),
                 url: target.url().to_string(),
                 headers: header_list(http_request.headers()),
-                body: hop_body,
+                body: hop_body.as_deref().map(<[u8]>::to_vec),
                 started: SystemTime::now(),
                 clock: Instant::now(),
             });
@@ -526,7 +561,7 @@ pub async fn perform(
             .headers()
             .get(header::CONTENT_TYPE)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let mut decoder = if already_decoded {
+        let decoder = if already_decoded {
             ContentDecoder::Identity
         } else {
             ContentDecoder::for_encoding(
@@ -556,25 +591,12 @@ pub async fn perform(
                             errno: Some(1300201),
                         })?;
                 let mut gate = ProgressGate::new(length.unwrap_or(0));
-                let mut incoming = response.into_body();
-                let written = |sink: &DownloadSink, gate: &mut ProgressGate| {
-                    if let Some(percent) = gate.update(sink.written()) {
-                        emit(TaskEvent::Progress {
-                            percent,
-                            done: sink.written(),
-                            total: gate.total(),
-                        });
-                    }
+                let mut body = DecodedBody {
+                    incoming: response.into_body(),
+                    decoder: Some(decoder),
+                    chunked_transfer,
                 };
-                while let Some(frame) = incoming.frame().await {
-                    let frame = frame.map_err(|e| body_failure(&e, chunked_transfer))?;
-                    let Ok(data) = frame.into_data() else {
-                        continue;
-                    };
-                    profile.received_bytes_count += data.len() as u64;
-                    let decoded = decoder
-                        .push(&data)
-                        .map_err(|_| Failure::ContentDecodingFailed)?;
+                while let Some(decoded) = body.next(&mut profile.received_bytes_count).await? {
                     if sink.written() + decoded.len() as u64 > download.cap {
                         return Err(Failure::ExceedMaxFileSize);
                     }
@@ -585,19 +607,14 @@ pub async fn perform(
                         reason: format!("cannot write the file: {e}"),
                         errno: Some(1300201),
                     })?;
-                    written(&sink, &mut gate);
+                    if let Some(percent) = gate.update(sink.written()) {
+                        emit(TaskEvent::Progress {
+                            percent,
+                            done: sink.written(),
+                            total: gate.total(),
+                        });
+                    }
                 }
-                let rest = std::mem::replace(&mut decoder, ContentDecoder::Identity)
-                    .finish()
-                    .map_err(|_| Failure::ContentDecodingFailed)?;
-                if let Some(tap) = tap.as_mut() {
-                    tap.extend_from_slice(&rest);
-                }
-                sink.write(&rest).await.map_err(|e| Failure::Other {
-                    reason: format!("cannot write the file: {e}"),
-                    errno: Some(1300201),
-                })?;
-                written(&sink, &mut gate);
                 let path = sink
                     .commit(download, &url_path, content_type.as_deref())
                     .await
@@ -609,28 +626,17 @@ pub async fn perform(
             }
             kind => {
                 let mut collected = Vec::new();
-                let mut incoming = response.into_body();
-                while let Some(frame) = incoming.frame().await {
-                    let frame = frame.map_err(|e| body_failure(&e, chunked_transfer))?;
-                    let Ok(data) = frame.into_data() else {
-                        continue;
-                    };
-                    profile.received_bytes_count += data.len() as u64;
-                    let decoded = decoder
-                        .push(&data)
-                        .map_err(|_| Failure::ContentDecodingFailed)?;
+                let mut body = DecodedBody {
+                    incoming: response.into_body(),
+                    decoder: Some(decoder),
+                    chunked_transfer,
+                };
+                while let Some(decoded) = body.next(&mut profile.received_bytes_count).await? {
                     if request.chunked && !decoded.is_empty() {
                         emit(TaskEvent::Chunk(decoded.clone()));
                     }
                     collected.extend_from_slice(&decoded);
                 }
-                let rest = std::mem::replace(&mut decoder, ContentDecoder::Identity)
-                    .finish()
-                    .map_err(|_| Failure::ContentDecodingFailed)?;
-                if request.chunked && !rest.is_empty() {
-                    emit(TaskEvent::Chunk(rest.clone()));
-                }
-                collected.extend_from_slice(&rest);
                 if let Some(tap) = tap.as_mut() {
                     tap.clone_from(&collected);
                 }

@@ -216,10 +216,6 @@ impl Recorder {
         }
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     pub fn record_http(&self, record: HttpRecord) {
         let secrets = secrets_of(&record.url, &record.request_headers);
         let request = request_of(

@@ -5,9 +5,7 @@ use wx_host::Ending;
 use crate::{
     cli::RunArgs,
     coverage::{self, FileCoverage},
-    setup::{
-        UsageError, finish_stand_in, js_thread_runtime, load_config, make_host, make_stand_in,
-    },
+    setup::{RunExtras, UsageError, js_thread_runtime, load_config, make_host},
 };
 
 pub fn run(args: RunArgs) -> Result<i32, UsageError> {
@@ -17,22 +15,18 @@ pub fn run(args: RunArgs) -> Result<i32, UsageError> {
         return Err(UsageError(format!("{} is not a file", args.file.display())));
     }
     let config = load_config(&path, &args.config)?;
-    let stand_in = make_stand_in(&config, &args.config, args.config.record.as_deref())?;
-    let coverage = args
-        .api_coverage
-        .as_ref()
-        .map(|_| wx_api::ApiCoverage::default());
-    let extras = wx_api::Extras {
-        stand_in: stand_in.clone(),
-        coverage: coverage.clone(),
-    };
+    let extras = RunExtras::new(
+        &config,
+        &args.config,
+        args.config.record.as_deref(),
+        args.api_coverage.is_some(),
+    )?;
     let runtime = js_thread_runtime()?;
     let outcome = runtime.block_on(async {
-        let host = make_host(config, &args.limits, args.args, extras)?;
+        let host = make_host(config, &args.limits, args.args, extras.for_host())?;
         Ok::<_, UsageError>(host.run_main(&path).await)
     })?;
-    if let (Some(target), Some(coverage)) = (&args.api_coverage, coverage) {
-        let touched = coverage.lock().map(|set| set.clone()).unwrap_or_default();
+    if let (Some(target), Some(touched)) = (&args.api_coverage, extras.touched()) {
         let file = FileCoverage {
             file: args.file.display().to_string(),
             touched,
@@ -40,13 +34,8 @@ pub fn run(args: RunArgs) -> Result<i32, UsageError> {
         let json = (!target.is_empty()).then(|| std::path::Path::new(target));
         coverage::report(&[file], json)?;
     }
-    finish_stand_in(&stand_in)?;
-    if let Some(recorder) = stand_in.recorder() {
-        eprintln!(
-            "wxrun: recorded {} exchanges in {}",
-            recorder.entry_count(),
-            recorder.path().display()
-        );
+    if let (Some(count), Some(record)) = (extras.finish()?, &args.config.record) {
+        eprintln!("wxrun: recorded {count} exchanges in {}", record.display());
     }
     match outcome.ending {
         Ending::Completed | Ending::Exit(_) | Ending::Uncaught => {}

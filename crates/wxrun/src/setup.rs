@@ -1,6 +1,7 @@
 //! Turning flags and project files into a configured runtime.
 
 use std::{
+    collections::BTreeSet,
     path::{Path, PathBuf},
     time::Duration,
 };
@@ -49,50 +50,74 @@ pub fn load_config(path: &Path, flags: &ConfigFlags) -> Result<Config, UsageErro
     Ok(config)
 }
 
-/// The mock rules, replay and recording of a run. `record_to` is where the recording goes
-/// (`--record`, or a worker's part of it).
-pub fn make_stand_in(
-    config: &Config,
-    flags: &ConfigFlags,
-    record_to: Option<&Path>,
-) -> Result<Arc<StandIn>, UsageError> {
-    let rule_files: Vec<&Path> = config.mocks.iter().map(|m| m.value.as_path()).collect();
-    StandIn::new(
-        &rule_files,
-        flags.replay.as_deref(),
-        config.offline.value,
-        record_to,
-    )
-    .map(Arc::new)
-    .map_err(|err| UsageError(format!("configuration error: {err}")))
+/// What a run adds to `wx` beyond the configuration (mock rules, replay, recording, API
+/// coverage), kept so that the run's results can be collected when it ends.
+pub struct RunExtras {
+    stand_in: Arc<StandIn>,
+    coverage: Option<wx_api::ApiCoverage>,
 }
 
-/// After a run: writes the recording, and names the calls nothing could answer.
-pub fn finish_stand_in(stand_in: &StandIn) -> Result<(), UsageError> {
-    let refused = stand_in.refused();
-    if !refused.is_empty() {
-        let mut unique: Vec<&String> = Vec::new();
-        for url in &refused {
-            if !unique.contains(&url) {
-                unique.push(url);
+impl RunExtras {
+    /// `record_to` is where the recording goes (`--record`, or a worker's part of it);
+    /// `coverage` turns on `--api-coverage`.
+    pub fn new(
+        config: &Config,
+        flags: &ConfigFlags,
+        record_to: Option<&Path>,
+        coverage: bool,
+    ) -> Result<RunExtras, UsageError> {
+        let rule_files: Vec<&Path> = config.mocks.iter().map(|m| m.value.as_path()).collect();
+        let stand_in = StandIn::new(
+            &rule_files,
+            flags.replay.as_deref(),
+            config.offline.value,
+            record_to,
+        )
+        .map_err(|err| UsageError(format!("configuration error: {err}")))?;
+        Ok(RunExtras {
+            stand_in: Arc::new(stand_in),
+            coverage: coverage.then(wx_api::ApiCoverage::default),
+        })
+    }
+
+    /// The handles `wx` needs.
+    pub fn for_host(&self) -> wx_api::Extras {
+        wx_api::Extras {
+            stand_in: self.stand_in.clone(),
+            coverage: self.coverage.clone(),
+        }
+    }
+
+    /// The `wx` functions called, when coverage is on.
+    pub fn touched(&self) -> Option<BTreeSet<String>> {
+        let coverage = self.coverage.as_ref()?;
+        Some(coverage.lock().map(|set| set.clone()).unwrap_or_default())
+    }
+
+    /// After a run: writes the recording, and names the calls nothing could answer. Returns
+    /// how many exchanges were recorded, if the run recorded.
+    pub fn finish(&self) -> Result<Option<usize>, UsageError> {
+        let refused = self.stand_in.refused();
+        if !refused.is_empty() {
+            let unique: BTreeSet<&String> = refused.iter().collect();
+            eprintln!(
+                "wxrun: {} call{} had no mock rule or recorded response and failed without touching the network:",
+                refused.len(),
+                if refused.len() == 1 { "" } else { "s" }
+            );
+            for url in unique {
+                eprintln!("  {url}");
             }
+            eprintln!(
+                "  (record them with --record FILE against a real server, or add a mock rule; see docs/recording.md)"
+            );
         }
-        eprintln!(
-            "wxrun: {} call{} had no mock rule or recorded response and failed without touching the network:",
-            refused.len(),
-            if refused.len() == 1 { "" } else { "s" }
-        );
-        for url in unique {
-            eprintln!("  {url}");
-        }
-        eprintln!(
-            "  (record them with --record FILE against a real server, or add a mock rule; see docs/recording.md)"
-        );
-    }
-    if let Some(recorder) = stand_in.recorder() {
+        let Some(recorder) = self.stand_in.recorder() else {
+            return Ok(None);
+        };
         recorder.write().map_err(UsageError)?;
+        Ok(Some(recorder.entry_count()))
     }
-    Ok(())
 }
 
 /// The name under which a `wxrun test` worker leaves its part of a run-wide result (a

@@ -17,8 +17,7 @@ use crate::{
     cli::{LimitFlags, TestArgs, WorkerArgs},
     coverage::{self, FileCoverage},
     setup::{
-        UsageError, finish_stand_in, js_thread_runtime, load_config, make_host, make_stand_in,
-        part_file_name, start_dir,
+        RunExtras, UsageError, js_thread_runtime, load_config, make_host, part_file_name, start_dir,
     },
 };
 
@@ -272,24 +271,19 @@ pub fn worker(args: WorkerArgs) -> Result<i32, UsageError> {
         .record_parts
         .as_ref()
         .map(|dir| dir.join(part_file_name(&file, "har")));
-    let stand_in = make_stand_in(&config, &args.config, record_to.as_deref())?;
-    let coverage = args
-        .config
-        .coverage_parts
-        .as_ref()
-        .map(|_| wx_api::ApiCoverage::default());
-    let extras = wx_api::Extras {
-        stand_in: stand_in.clone(),
-        coverage: coverage.clone(),
-    };
+    let extras = RunExtras::new(
+        &config,
+        &args.config,
+        record_to.as_deref(),
+        args.config.coverage_parts.is_some(),
+    )?;
     let runtime = js_thread_runtime()?;
     let code = runtime.block_on(async {
-        let host = make_host(config, &limits, Vec::new(), extras)?;
+        let host = make_host(config, &limits, Vec::new(), extras.for_host())?;
         Ok::<_, UsageError>(wx_test::worker::run(&host, &file, &options).await)
     })?;
-    finish_stand_in(&stand_in)?;
-    if let (Some(dir), Some(coverage)) = (&args.config.coverage_parts, coverage) {
-        let touched = coverage.lock().map(|set| set.clone()).unwrap_or_default();
+    extras.finish()?;
+    if let (Some(dir), Some(touched)) = (&args.config.coverage_parts, extras.touched()) {
         let text = serde_json::to_string(&touched).unwrap_or_default();
         std::fs::write(dir.join(part_file_name(&file, "json")), text)
             .map_err(|err| UsageError(format!("--api-coverage: {err}")))?;
