@@ -36,17 +36,51 @@
 
   define('canIUse', (schema) => (typeof schema === 'string' ? native.canIUse(schema) : false));
 
+  // Network state. `require('wxrun').network` switches it as a phone's user would; going
+  // offline makes new requests, transfers and WebSockets fail with ERR_INTERNET_DISCONNECTED.
+  let networkType = native.networkType();
+  const networkListeners = new ListenerList('onNetworkStatusChange');
+  native.setOnline(networkType !== 'none');
   define('getNetworkType', (options) =>
     asyncCall(
       'getNetworkType',
       options,
-      (settle) => {
-        const networkType = native.networkType();
-        settle(true, okResult('getNetworkType', { networkType, signalStrength: networkType === 'none' ? 0 : 4, hasSystemProxy: false }));
-      },
+      (settle) => settle(true, okResult('getNetworkType', { networkType, signalStrength: networkType === 'none' ? 0 : 4, hasSystemProxy: false })),
       { promise: true },
     ),
   );
+  define('onNetworkStatusChange', (fn) => networkListeners.on(fn));
+  define('offNetworkStatusChange', (fn) => networkListeners.off(fn));
+  const NETWORK_TYPES = ['wifi', '2g', '3g', '4g', '5g', 'unknown', 'none'];
+  function setNetworkType(type) {
+    if (!NETWORK_TYPES.includes(type)) throw new TypeError('wxrun.network: networkType should be one of ' + NETWORK_TYPES.join(', ') + ', not ' + JSON.stringify(type));
+    if (type === networkType) return;
+    networkType = type;
+    native.setOnline(type !== 'none');
+    core.trace('network', 'networkType ' + type);
+    const status = { isConnected: type !== 'none', networkType: type };
+    core.later(() => networkListeners.emit(status));
+  }
+  let lastOnlineType = networkType === 'none' ? 'wifi' : networkType;
+  internals.builtin('wxrun').network = Object.freeze({
+    get type() {
+      return networkType;
+    },
+    get isConnected() {
+      return networkType !== 'none';
+    },
+    setType(type) {
+      if (type !== 'none') lastOnlineType = type;
+      setNetworkType(type);
+    },
+    offline() {
+      setNetworkType('none');
+    },
+    // Back on the network that was in use before going offline.
+    online() {
+      setNetworkType(lastOnlineType);
+    },
+  });
 
   // App lifecycle events. `require('wxrun').app.hide()` / `.show()` move the app between
   // foreground and background as a phone does when the user switches apps.
@@ -59,6 +93,9 @@
 
   let foreground = true;
   const launchOptions = { path: '', query: {}, scene: 1001, referrerInfo: {}, apiCategory: 'default' };
+  // The mini-program layer, once loaded, runs App.onShow/onHide and the current page's
+  // onShow/onHide around the wx.onAppShow/onAppHide listeners.
+  const lifecycle = { observer: null };
   const app = {
     get state() {
       return foreground ? 'foreground' : 'background';
@@ -67,16 +104,26 @@
       if (!foreground) return;
       foreground = false;
       native.setForeground(false);
-      core.later(() => hideListeners.emit(undefined));
+      core.trace('app', 'hide (background)');
+      core.later(() => {
+        if (lifecycle.observer) lifecycle.observer.hide();
+        hideListeners.emit(undefined);
+      });
     },
     show(options) {
       if (foreground) return;
       foreground = true;
       native.setForeground(true);
       const shown = Object.assign({}, launchOptions, options || {});
-      core.later(() => showListeners.emit(shown));
+      core.trace('app', 'show (foreground) ' + core.brief(shown));
+      core.later(() => {
+        if (lifecycle.observer) lifecycle.observer.showApp(shown);
+        showListeners.emit(shown);
+        if (lifecycle.observer) lifecycle.observer.showPage();
+      });
     },
   };
+  core.base = { showListeners, hideListeners, launchOptions, lifecycle };
   internals.builtin('wxrun').app = app;
   // Fixture files for tests: put(path, string | ArrayBuffer) writes into the sandbox
   // (creating folders), hostPath(path) tells where a sandbox path lives on the host.
@@ -95,5 +142,25 @@
     };
     internals.builtin('wxrun').clearMocks = () => native.mockClear();
   }
-  return { app, launchOptions };
+
+  // The mini-program globals load with their layer on first use, so that plain scripts do not
+  // pay for parsing it.
+  const MINIPROGRAM_GLOBALS = ['App', 'getApp', 'Page', 'getCurrentPages', 'Component', 'Behavior'];
+  for (const name of MINIPROGRAM_GLOBALS) {
+    Object.defineProperty(globalThis, name, {
+      get() {
+        const value = core.layerExports('miniprogram')[name];
+        Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+        return value;
+      },
+      set(value) {
+        Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+      },
+      configurable: true,
+      enumerable: false,
+    });
+  }
+  const wxrunModule = internals.builtin('wxrun');
+  Object.defineProperty(wxrunModule, 'miniprogram', { get: () => core.layerExports('miniprogram').controls, enumerable: true });
+  Object.defineProperty(wxrunModule, 'ui', { get: () => core.layerExports('ui'), enumerable: true });
 })

@@ -160,6 +160,10 @@
   function forgetTask(id) {
     taskHandlers.delete(id);
   }
+  // Requests, transfers and sockets still open.
+  function tasksInFlight() {
+    return taskHandlers.size;
+  }
   internals.wxDispatch = (id, type, a, b, c, d) => {
     const handler = taskHandlers.get(id);
     if (handler) handler(type, a, b, c, d);
@@ -201,10 +205,11 @@
   }
 
   const loaded = new Set();
+  const exported = new Map();
   function loadLayer(layer, names) {
     if (loaded.has(layer)) return;
     loaded.add(layer);
-    native.compileLayer(layer)(core);
+    exported.set(layer, native.compileLayer(layer)(core));
     const missing = names.filter((name) => !members.has(name));
     if (missing.length) throw new Error('wx-api: layer ' + layer + ' did not define ' + missing.join(', '));
   }
@@ -249,8 +254,41 @@
     return wx;
   }
 
+  // --trace: lifecycle calls, setData, navigation, UI calls and network switches, printed to
+  // stderr as they happen, with the time since start.
+  const startedAt = Date.now();
+  const tracing = { on: native.trace === true };
+  function trace(kind, text) {
+    if (!tracing.on) return;
+    const elapsed = String(Date.now() - startedAt).padStart(5);
+    internals.emit('stderr', '[trace +' + elapsed + 'ms] ' + kind + ' ' + text);
+  }
+
+  // A short, one-line rendering of a value for trace lines.
+  function brief(value) {
+    let text;
+    try {
+      text = JSON.stringify(value, (key, v) => (typeof v === 'function' ? undefined : v));
+    } catch (error) {
+      text = String(value);
+    }
+    if (text === undefined) text = String(value);
+    return text.length > 200 ? text.slice(0, 197) + '...' : text;
+  }
+
+  // Loads a lazy layer (if it is not yet) and returns what it exported.
+  function layerExports(layer) {
+    const entry = native.lazyLayers.find(([name]) => name === layer);
+    if (entry) loadLayer(entry[0], entry[1]);
+    return exported.get(layer);
+  }
+
   const core = {
     native,
+    trace,
+    tracing,
+    brief,
+    layerExports,
     internals,
     typeName,
     isPlainObject,
@@ -270,6 +308,7 @@
     newTaskId,
     setTaskHandler,
     forgetTask,
+    tasksInFlight,
   };
   return core;
 })

@@ -264,11 +264,13 @@
           break;
         case 'done': {
           finish(id);
+          if (core.tracing.on) core.trace(api, args[1] + ' ' + args[0] + ' -> ' + c);
           settleNow(api, options, true, okResult(api, onDone(c, headerObject(d), a, b)));
           break;
         }
         case 'fail':
           finish(id);
+          if (core.tracing.on) core.trace(api, args[1] + ' ' + args[0] + ' -> fail ' + a);
           settleNow(api, options, false, failResult(api, a, b === null ? undefined : b));
           break;
       }

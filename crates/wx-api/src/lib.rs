@@ -7,6 +7,7 @@ mod base;
 mod fs;
 mod http;
 mod socket;
+mod storage;
 mod udp;
 
 /// Every `wx` member wxrun implements. `wx` is checked against this list when it is
@@ -14,7 +15,14 @@ mod udp;
 pub const IMPLEMENTED: &[&str] = &[
     "arrayBufferToBase64",
     "base64ToArrayBuffer",
+    "batchGetStorage",
+    "batchGetStorageSync",
+    "batchSetStorage",
+    "batchSetStorageSync",
     "canIUse",
+    "checkSession",
+    "clearStorage",
+    "clearStorageSync",
     "closeSocket",
     "connectSocket",
     "createUDPSocket",
@@ -22,36 +30,69 @@ pub const IMPLEMENTED: &[&str] = &[
     "env",
     "getAppBaseInfo",
     "getDeviceInfo",
+    "getEnterOptionsSync",
     "getFileInfo",
     "getFileSystemManager",
+    "getLaunchOptionsSync",
     "getNetworkType",
     "getSavedFileList",
+    "getStorage",
+    "getStorageInfo",
+    "getStorageInfoSync",
+    "getStorageSync",
     "getSystemInfo",
     "getSystemInfoAsync",
     "getSystemInfoSync",
     "getWindowInfo",
+    "hideLoading",
+    "hideToast",
+    "login",
+    "navigateBack",
+    "navigateTo",
     "offAppHide",
     "offAppShow",
+    "offError",
     "offLocalServiceDiscoveryStop",
     "offLocalServiceFound",
     "offLocalServiceLost",
     "offLocalServiceResolveFail",
+    "offNetworkStatusChange",
+    "offPageNotFound",
+    "offUnhandledRejection",
     "onAppHide",
     "onAppShow",
+    "onError",
     "onLocalServiceDiscoveryStop",
     "onLocalServiceFound",
     "onLocalServiceLost",
     "onLocalServiceResolveFail",
+    "onNetworkStatusChange",
+    "onPageNotFound",
     "onSocketClose",
     "onSocketError",
     "onSocketMessage",
     "onSocketOpen",
+    "onUnhandledRejection",
+    "reLaunch",
+    "redirectTo",
     "removeSavedFile",
+    "removeStorage",
+    "removeStorageSync",
     "request",
     "saveFile",
     "sendSocketMessage",
+    "setNavigationBarTitle",
+    "setStorage",
+    "setStorageSync",
+    "showActionSheet",
+    "showLoading",
+    "showModal",
+    "showToast",
     "startLocalServiceDiscovery",
+    "startPullDownRefresh",
     "stopLocalServiceDiscovery",
+    "stopPullDownRefresh",
+    "switchTab",
     "uploadFile",
 ];
 
@@ -109,6 +150,62 @@ const LAZY_LAYERS: &[LazyLayer] = &[
             "offLocalServiceResolveFail",
             "onLocalServiceDiscoveryStop",
             "offLocalServiceDiscoveryStop",
+        ],
+    },
+    LazyLayer {
+        name: "storage",
+        source: include_str!("../js/storage.js"),
+        members: &[
+            "setStorage",
+            "setStorageSync",
+            "getStorage",
+            "getStorageSync",
+            "removeStorage",
+            "removeStorageSync",
+            "clearStorage",
+            "clearStorageSync",
+            "getStorageInfo",
+            "getStorageInfoSync",
+            "batchGetStorage",
+            "batchGetStorageSync",
+            "batchSetStorage",
+            "batchSetStorageSync",
+        ],
+    },
+    LazyLayer {
+        name: "ui",
+        source: include_str!("../js/ui.js"),
+        members: &[
+            "showToast",
+            "hideToast",
+            "showLoading",
+            "hideLoading",
+            "showModal",
+            "showActionSheet",
+            "setNavigationBarTitle",
+            "startPullDownRefresh",
+            "stopPullDownRefresh",
+            "login",
+            "checkSession",
+        ],
+    },
+    LazyLayer {
+        name: "miniprogram",
+        source: include_str!("../js/miniprogram.js"),
+        members: &[
+            "navigateTo",
+            "redirectTo",
+            "navigateBack",
+            "switchTab",
+            "reLaunch",
+            "onError",
+            "offError",
+            "onUnhandledRejection",
+            "offUnhandledRejection",
+            "onPageNotFound",
+            "offPageNotFound",
+            "getLaunchOptionsSync",
+            "getEnterOptionsSync",
         ],
     },
     LazyLayer {
@@ -210,6 +307,39 @@ fn build_native<'js>(
         "setForeground",
         Func::from(move |foreground: bool| app.set_foreground(foreground)),
     )?;
+    let connectivity = network.clone();
+    native.set(
+        "setOnline",
+        Func::from(move |online: bool| connectivity.set_online(online)),
+    )?;
+    native.set(
+        "isFile",
+        Func::from(|path: String| std::path::Path::new(&path).is_file()),
+    )?;
+    // The folder of a mini-program, absolute, or a clear error naming it.
+    native.set(
+        "appRoot",
+        Func::from(
+            |ctx: rquickjs::Ctx<'js>, dir: String| -> rquickjs::Result<String> {
+                match std::fs::canonicalize(&dir) {
+                    Ok(path) if path.is_dir() => Ok(path.to_string_lossy().into_owned()),
+                    Ok(_) => Err(rquickjs::Exception::throw_message(
+                        &ctx,
+                        &format!("{dir} is not a folder (a mini-program folder holds app.json)"),
+                    )),
+                    Err(err) => Err(rquickjs::Exception::throw_message(
+                        &ctx,
+                        &format!("cannot open the mini-program folder {dir}: {err}"),
+                    )),
+                }
+            },
+        ),
+    )?;
+    storage::install(
+        &native,
+        config.data_dir.value.clone(),
+        config.appid.value.clone(),
+    )?;
     http::install(&native, network, config, internals.loop_handle())?;
     fs::install(&native, network.sandbox())?;
     socket::install(&native, network, config, internals.loop_handle())?;
@@ -255,6 +385,8 @@ pub struct Extras {
     pub stand_in: Arc<wx_offline::StandIn>,
     /// Collects the names of the `wx` functions called, when set.
     pub coverage: Option<ApiCoverage>,
+    /// `--trace`: print lifecycle calls, setData, navigation and UI calls as they happen.
+    pub trace: bool,
 }
 
 /// Installs the global `wx` for `config` into `host`, with no mock rules, replay or
@@ -270,6 +402,7 @@ pub fn install_with(host: &Host, config: Config, extras: Extras) -> Result<(), I
     host.with(|_ctx, internals| {
         let native = build_native(internals, &config, &network)?;
         native.set("coverageOn", extras.coverage.is_some())?;
+        native.set("trace", extras.trace)?;
         if let Some(coverage) = extras.coverage.clone() {
             native.set(
                 "touch",
@@ -287,6 +420,39 @@ pub fn install_with(host: &Host, config: Config, extras: Extras) -> Result<(), I
         Ok(())
     })
     .ok_or(InstallError::Layer)
+}
+
+/// What `wxrun app` launches.
+pub struct AppLaunch {
+    /// The mini-program folder, absolute.
+    pub dir: String,
+    /// A page url to open instead of the entry page.
+    pub page: Option<String>,
+    /// Page methods to call once the page is ready, with the JSON text of event fields.
+    pub calls: Vec<(String, String)>,
+    /// Scripts to run before app.js.
+    pub preload: Vec<String>,
+}
+
+/// Runs the preload scripts and launches the mini-program; the host's loop then runs it.
+/// Returns the message of a launch that could not start (no app.json, a bad manifest, an
+/// unknown page). An exception from a preload script is reported as uncaught and ends the run.
+pub fn launch_app(host: &Host, launch: AppLaunch) -> Option<String> {
+    host.with(|_ctx, internals| {
+        let load: Function = internals.object().get("loadModule")?;
+        for file in &launch.preload {
+            load.call::<_, Value>((file.as_str(),))?;
+        }
+        let controls: Object = internals.builtin("wxrun")?.get("miniprogram")?;
+        let start: Function = controls.get("runFromCommandLine")?;
+        let calls: Vec<Vec<String>> = launch
+            .calls
+            .into_iter()
+            .map(|(method, event)| vec![method, event])
+            .collect();
+        start.call::<_, Option<String>>((launch.dir, launch.page, calls))
+    })
+    .flatten()
 }
 
 fn layer<'js>(

@@ -48,14 +48,35 @@
     return '<unknown>';
   }
 
+  // The mini-program layer watches user errors for App.onError and App.onUnhandledRejection.
+  // It is told of every one and never swallows one. With `keepRunning` (as a mini-program on a
+  // phone does), an uncaught error is printed and counted but does not end the run.
+  const errorWatch = { observer: null, keepRunning: false, busy: false };
+  function tellObserver(error, origin, promise) {
+    if (!errorWatch.observer || errorWatch.busy) return;
+    errorWatch.busy = true;
+    try {
+      errorWatch.observer(error, origin, promise);
+    } catch (thrown) {
+      native.printError('Uncaught exception in an error handler of the app: ' + describeError(thrown), false);
+    } finally {
+      errorWatch.busy = false;
+    }
+  }
+
   // An exception nobody caught. Returns true when a hook took it over; otherwise the caller
   // (Rust) prints it and ends the run.
-  function onUncaught(error, origin) {
-    return hooks.uncaught ? hooks.uncaught(error, origin) === true : false;
+  function onUncaught(error, origin, promise) {
+    tellObserver(error, origin, promise);
+    if (hooks.uncaught && hooks.uncaught(error, origin) === true) return true;
+    if (!errorWatch.keepRunning) return false;
+    native.printError((origin === 'unhandledRejection' ? 'Uncaught (in promise) ' : 'Uncaught ') + describeError(error), false);
+    return true;
   }
 
   // An exception thrown by a user callback of an API: reported, counted, and the run goes on.
   function reportCallbackError(error, api) {
+    tellObserver(error, 'callback');
     if (hooks.uncaught && hooks.uncaught(error, 'callback', api) === true) return;
     native.printError('Uncaught exception in a callback of ' + api + ': ' + describeError(error), false);
   }
@@ -312,6 +333,7 @@
     captureSite,
     onUncaught,
     reportCallbackError,
+    errorWatch,
     warn,
     resetWarnings,
     fireTimer,
@@ -320,6 +342,7 @@
     defineBuiltin,
     builtin,
     runMain,
+    loadModule: (path) => loadCommonJs(path, null),
     setMainPromise,
     loadedModules,
     mainLoaded,

@@ -405,9 +405,10 @@ impl Host {
             return;
         }
         self.context.with(|ctx| {
-            for (_, reason) in rejections {
+            for (promise, reason) in rejections {
                 if let Ok(reason) = reason.restore(&ctx) {
-                    report_uncaught(&self.state, &ctx, reason, "unhandledRejection");
+                    let promise = promise.restore(&ctx).ok();
+                    report_uncaught(&self.state, &ctx, reason, "unhandledRejection", promise);
                 }
             }
         });
@@ -536,7 +537,7 @@ fn watch_module_promise<'js>(
     promise: Promise<'js>,
 ) -> rquickjs::Result<()> {
     let on_reject = Function::new(ctx.clone(), move |ctx: Ctx<'js>, error: Value<'js>| {
-        report_uncaught(&state, &ctx, error, "uncaught");
+        report_uncaught(&state, &ctx, error, "uncaught", None);
     })?;
     promise
         .catch()?
@@ -589,17 +590,25 @@ fn handle_error(state: &HostState, ctx: &Ctx<'_>, err: Error, origin: &str) {
         state.set_stop(Ending::OutOfMemory(state.memory_limit));
         return;
     }
-    report_uncaught(state, ctx, value, origin);
+    report_uncaught(state, ctx, value, origin, None);
 }
 
 /// Offers an uncaught exception to the hooks, else prints it and ends the run.
-fn report_uncaught<'js>(state: &HostState, ctx: &Ctx<'js>, value: Value<'js>, origin: &str) {
+/// Reports an exception nobody caught (`promise` is the rejected one, for unhandled
+/// rejections). The JS side may take it over; otherwise it is printed and the run ends.
+fn report_uncaught<'js>(
+    state: &HostState,
+    ctx: &Ctx<'js>,
+    value: Value<'js>,
+    origin: &str,
+    promise: Option<Value<'js>>,
+) {
     let Some(internals) = internals_object(state, ctx) else {
         return;
     };
     let handled = internals
         .get::<_, Function>("onUncaught")
-        .and_then(|hook| hook.call::<_, bool>((value.clone(), origin)))
+        .and_then(|hook| hook.call::<_, bool>((value.clone(), origin, promise)))
         .catch(ctx)
         .unwrap_or(false);
     if handled {

@@ -61,6 +61,8 @@ struct Inner {
     running: Mutex<HashMap<TaskId, Arc<Cancel>>>,
     interface_of: Mutex<HashMap<TaskId, Interface>>,
     foreground: AtomicBool,
+    /// False while the device is offline (`wxrun.network`): new tasks fail at once.
+    online: AtomicBool,
     /// Counts moves to the background, so that a late grace timer of an earlier move does
     /// nothing.
     background_epoch: AtomicU64,
@@ -166,6 +168,7 @@ impl Network {
             running: Mutex::new(HashMap::new()),
             interface_of: Mutex::new(HashMap::new()),
             foreground: AtomicBool::new(true),
+            online: AtomicBool::new(true),
             background_epoch: AtomicU64::new(0),
             grace_over: AtomicBool::new(false),
             tls,
@@ -240,6 +243,16 @@ impl Network {
         self.inner.foreground.load(Ordering::Acquire)
     }
 
+    pub fn is_online(&self) -> bool {
+        self.inner.online.load(Ordering::Acquire)
+    }
+
+    /// Takes the device off the network or back on. Tasks that start while offline fail as
+    /// on a phone without a connection; tasks already running are left alone.
+    pub fn set_online(&self, online: bool) {
+        self.inner.online.store(online, Ordering::Release);
+    }
+
     /// Submits an HTTP task; its events go to `sink`.
     pub fn submit(&self, id: TaskId, request: HttpRequest, sink: EventSink) -> Submitted {
         let interface = request.interface;
@@ -289,6 +302,8 @@ impl Network {
                 || (!network.is_foreground() && inner.grace_over.load(Ordering::Acquire));
             let outcome = if interrupted {
                 Err(Failure::Interrupted)
+            } else if !network.is_online() {
+                Err(Failure::InternetDisconnected)
             } else {
                 let stand_in = inner.stand_in.as_deref();
                 // A timeout drops the exchange half-way, so the recording learns of it here.
@@ -365,6 +380,8 @@ impl Network {
         let cancel = Arc::new(Cancel::default());
         if !self.is_foreground() {
             cancel.interrupt();
+        } else if !self.is_online() {
+            cancel.disconnect();
         }
         lock(&self.inner.sockets).insert(id, cancel.clone());
         let network = self.clone();

@@ -25,6 +25,7 @@ pub struct Cancel {
 const RUNNING: u8 = 0;
 const ABORTED: u8 = 1;
 const INTERRUPTED: u8 = 2;
+const DISCONNECTED: u8 = 3;
 
 impl Default for Cancel {
     fn default() -> Self {
@@ -44,6 +45,11 @@ impl Cancel {
         self.stop(INTERRUPTED);
     }
 
+    /// Stops the task as a phone without a network would.
+    pub fn disconnect(&self) {
+        self.stop(DISCONNECTED);
+    }
+
     fn stop(&self, reason: u8) {
         if self
             .reason
@@ -59,6 +65,7 @@ impl Cancel {
         match self.reason.load(Ordering::Acquire) {
             ABORTED => Some(Failure::Abort),
             INTERRUPTED => Some(Failure::Interrupted),
+            DISCONNECTED => Some(Failure::InternetDisconnected),
             _ => None,
         }
     }

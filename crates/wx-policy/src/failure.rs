@@ -32,6 +32,8 @@ pub enum Failure {
     TooManyRedirects,
     UrlNotInDomainList,
     Interrupted,
+    /// The device is offline (`wxrun.network.offline()`).
+    InternetDisconnected,
     ExceedMaxTaskCount,
     /// A network failure with no more specific row.
     NetworkFailed,
@@ -87,6 +89,7 @@ impl Failure {
             Failure::NetworkFailed => "-2:net::ERR_FAILED",
             Failure::UrlNotInDomainList => "url not in domain list",
             Failure::Interrupted => "interrupted",
+            Failure::InternetDisconnected => "-106:net::ERR_INTERNET_DISCONNECTED",
             Failure::ExceedMaxTaskCount => "exceed max task count",
             Failure::InvalidUrl(url) => return format!("invalid url \"{url}\""),
             Failure::IllegalHost(host) => return format!("illegal host: {host}"),
@@ -144,7 +147,8 @@ impl Failure {
             | Failure::SslProtocolError
             | Failure::InvalidHttpResponse
             | Failure::ContentDecodingFailed
-            | Failure::NetworkFailed => 600001,
+            | Failure::NetworkFailed
+            | Failure::InternetDisconnected => 600001,
         })
     }
 
@@ -230,6 +234,11 @@ mod tests {
                 Some(600002),
             ),
             (Failure::Interrupted, "interrupted", Some(600003)),
+            (
+                Failure::InternetDisconnected,
+                "-106:net::ERR_INTERNET_DISCONNECTED",
+                Some(600001),
+            ),
         ];
         for (failure, reason, errno) in rows {
             assert_eq!(failure.reason(), reason);

@@ -337,6 +337,65 @@ async fn upload(request: hyper::Request<Incoming>) -> Response<Body> {
     }))
 }
 
+/// A small API for the sample mini-program (fixtures/sample-app): `POST /app/login` turns a
+/// `wx.login` code into a token, and the other routes want `Authorization: Bearer token-...`,
+/// answering 401 otherwise, so that the app's retry-on-401 path can be driven. Stateless: a
+/// token is valid when it starts with `token-`.
+async fn sample_app(request: hyper::Request<Incoming>, segments: &[&str]) -> Response<Body> {
+    let (parts, body) = request.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let unauthorized = || {
+        let mut response = respond(
+            401,
+            "application/json",
+            json!({ "error": "invalid token" }).to_string(),
+        );
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer"),
+        );
+        response
+    };
+    if segments.get(1) == Some(&"login") {
+        return match body.get("code").and_then(Value::as_str) {
+            Some(code) if !code.is_empty() => json_response(&json!({ "token": format!("token-{code}") })),
+            _ => respond(
+                400,
+                "application/json",
+                json!({ "error": "code missing" }).to_string(),
+            ),
+        };
+    }
+    let token = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !token.starts_with("token-") {
+        return unauthorized();
+    }
+    let item = |id: u64| json!({ "id": id, "name": format!("Item {id}"), "price": id * 100 });
+    match (segments.get(1).copied(), segments.get(2)) {
+        (Some("items"), None) => json_response(&json!({ "items": (1..=3).map(item).collect::<Vec<_>>() })),
+        (Some("items"), Some(id)) => match id.parse::<u64>() {
+            Ok(id) if (1..=3).contains(&id) => json_response(&item(id)),
+            _ => respond(404, "application/json", json!({ "error": "no such item" }).to_string()),
+        },
+        (Some("orders"), None) if parts.method == hyper::Method::POST => json_response(&json!({
+            "orderId": 1001,
+            "itemId": body.get("itemId").cloned().unwrap_or(Value::Null),
+            "user": token.trim_start_matches("token-"),
+        })),
+        _ => respond(404, "application/json", json!({ "error": "no such route" }).to_string()),
+    }
+}
+
 /// Answers one request.
 pub async fn handle(
     request: hyper::Request<Incoming>,
@@ -363,6 +422,7 @@ pub async fn handle(
     match segments[0] {
         "" | "echo" => return Ok(echo(request, &connection).await),
         "upload" => return Ok(upload(request).await),
+        "app" => return Ok(sample_app(request, &segments).await),
         _ => {
             let _ = request.into_body().collect().await;
         }

@@ -21,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Run a script (CommonJS .js, or an ES module .mjs) until nothing is pending.
     Run(RunArgs),
+    /// Run a mini-program headless: app.js, App.onLaunch/onShow, the entry page's lifecycle.
+    App(AppArgs),
     /// Run test files (`**/*.test.{js,mjs}` by default), each in a fresh runtime.
     Test(TestArgs),
     /// Print the effective configuration and where each value came from.
@@ -188,10 +190,36 @@ pub struct RunArgs {
     /// Arguments for the script, in require('wxrun').args.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub args: Vec<String>,
+    /// Print lifecycle calls, setData, navigation and UI calls to stderr as they happen.
+    #[arg(long)]
+    pub trace: bool,
     /// Report which wx APIs the run called, against the inventory (table on stderr; JSON
     /// to FILE when given).
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "", require_equals = true)]
     pub api_coverage: Option<String>,
+    #[command(flatten)]
+    pub limits: LimitFlags,
+    #[command(flatten)]
+    pub config: ConfigFlags,
+}
+
+#[derive(Args, Debug)]
+pub struct AppArgs {
+    /// The mini-program folder (the one holding app.json); default: the current folder.
+    pub dir: Option<PathBuf>,
+    /// Open this page instead of the entry page, with a query: pages/detail/detail?id=1
+    #[arg(long, value_name = "URL")]
+    pub page: Option<String>,
+    /// Once the page is ready and idle, call one of its methods with an event object; JSON
+    /// after a colon goes into the event (detail, dataset, type). May repeat; runs in order.
+    #[arg(long = "call", value_name = "METHOD[:JSON]")]
+    pub calls: Vec<String>,
+    /// Print lifecycle calls, setData, navigation and UI calls to stderr as they happen.
+    #[arg(long)]
+    pub trace: bool,
+    /// Run this script first (to script UI answers, mocks or the network state); may repeat.
+    #[arg(long = "require", value_name = "FILE")]
+    pub preload: Vec<PathBuf>,
     #[command(flatten)]
     pub limits: LimitFlags,
     #[command(flatten)]

@@ -1,5 +1,6 @@
 //! The `wxrun` command: wires the CLI to the host, the `wx` layer and the test runner.
 
+mod app;
 mod cli;
 mod config_cmd;
 mod coverage;
@@ -17,6 +18,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(args),
+        Command::App(args) => app::run(args),
         Command::Test(args) => test_cmd::run(args),
         Command::TestWorker(args) => test_cmd::worker(args),
         Command::Config(args) => config_cmd::show(args),

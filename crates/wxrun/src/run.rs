@@ -1,6 +1,8 @@
 //! `wxrun run FILE [ARGS...]`.
 
-use wx_host::Ending;
+use std::path::Path;
+
+use wx_host::{Ending, RunOutcome};
 
 use crate::{
     cli::RunArgs,
@@ -15,12 +17,13 @@ pub fn run(args: RunArgs) -> Result<i32, UsageError> {
         return Err(UsageError(format!("{} is not a file", args.file.display())));
     }
     let config = load_config(&path, &args.config)?;
-    let extras = RunExtras::new(
+    let mut extras = RunExtras::new(
         &config,
         &args.config,
         args.config.record.as_deref(),
         args.api_coverage.is_some(),
     )?;
+    extras.trace = args.trace;
     let runtime = js_thread_runtime()?;
     let outcome = runtime.block_on(async {
         let host = make_host(config, &args.limits, args.args, extras.for_host())?;
@@ -34,7 +37,17 @@ pub fn run(args: RunArgs) -> Result<i32, UsageError> {
         let json = (!target.is_empty()).then(|| std::path::Path::new(target));
         coverage::report(&[file], json)?;
     }
-    if let (Some(count), Some(record)) = (extras.finish()?, &args.config.record) {
+    finish(&outcome, &extras, args.config.record.as_deref())
+}
+
+/// What every run prints at its end (the recording, why it stopped, errors it counted), and
+/// its exit code.
+pub fn finish(
+    outcome: &RunOutcome,
+    extras: &RunExtras,
+    record: Option<&Path>,
+) -> Result<i32, UsageError> {
+    if let (Some(count), Some(record)) = (extras.finish()?, record) {
         eprintln!("wxrun: recorded {count} exchanges in {}", record.display());
     }
     match outcome.ending {

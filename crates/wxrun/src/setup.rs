@@ -55,6 +55,8 @@ pub fn load_config(path: &Path, flags: &ConfigFlags) -> Result<Config, UsageErro
 pub struct RunExtras {
     stand_in: Arc<StandIn>,
     coverage: Option<wx_api::ApiCoverage>,
+    /// `--trace`.
+    pub trace: bool,
 }
 
 impl RunExtras {
@@ -77,6 +79,7 @@ impl RunExtras {
         Ok(RunExtras {
             stand_in: Arc::new(stand_in),
             coverage: coverage.then(wx_api::ApiCoverage::default),
+            trace: false,
         })
     }
 
@@ -85,6 +88,7 @@ impl RunExtras {
         wx_api::Extras {
             stand_in: self.stand_in.clone(),
             coverage: self.coverage.clone(),
+            trace: self.trace,
         }
     }
 

@@ -1,0 +1,158 @@
+// Storage: setStorage/getStorage/removeStorage/clearStorage/getStorageInfo, their Sync forms and
+// the batch functions, over one store per appid (native.storage) with the phone's limits.
+//
+// Values are kept as text: JSON for what JSON can hold, and a one-letter tag for the two kinds
+// the platform keeps that JSON cannot: a Date ("D" + milliseconds) and undefined ("U").
+// JSON text never starts with either letter.
+(function (core) {
+  'use strict';
+  const { native, define, asyncCall, okResult, failResult, checkParam, failNow } = core;
+  const store = native.storage;
+
+  function encode(data) {
+    if (data === undefined) return 'U';
+    if (data instanceof Date) return 'D' + data.getTime();
+    const text = JSON.stringify(data);
+    // Functions and symbols on their own stringify to undefined; phones keep nothing for them.
+    return text === undefined ? 'U' : text;
+  }
+
+  function decode(text) {
+    if (text === 'U') return undefined;
+    if (text[0] === 'D') return new Date(Number(text.slice(1)));
+    return JSON.parse(text);
+  }
+
+  // The encoded value, or the fail reason when it cannot be encoded (a cycle, a BigInt).
+  function tryEncode(data) {
+    try {
+      return { text: encode(data) };
+    } catch (error) {
+      return { reason: 'data could not be stored: ' + (error && error.message) };
+    }
+  }
+
+  // Sync forms throw an Error whose message is the errMsg, as on phones.
+  function syncFailure(api, result) {
+    const error = new Error(result.errMsg);
+    if (result.errno !== undefined) error.errno = result.errno;
+    return error;
+  }
+
+  function setOne(api, key, data) {
+    const encoded = tryEncode(data);
+    if (encoded.reason) return failResult(api, encoded.reason);
+    const reason = store.set([key], [encoded.text]);
+    return reason ? failResult(api, reason) : okResult(api);
+  }
+
+  function getOne(api, key) {
+    const text = store.get(key);
+    if (text === undefined || text === null) return failResult(api, 'data not found');
+    return okResult(api, { data: decode(text) });
+  }
+
+  function info() {
+    return store.info();
+  }
+
+  // The async forms: validated now, answered as a macrotask, Promise style when no callback.
+  function keyed(api, run) {
+    return (options) => {
+      const opts = options || {};
+      const bad = checkParam(api, 'key', opts.key, ['String']);
+      if (bad) return failNow(api, opts, bad);
+      return asyncCall(api, opts, (settle) => {
+        const result = run(opts);
+        settle(/:ok$/.test(result.errMsg), result);
+      }, { promise: true });
+    };
+  }
+
+  define('setStorage', keyed('setStorage', (opts) => setOne('setStorage', opts.key, opts.data)));
+  define('getStorage', keyed('getStorage', (opts) => getOne('getStorage', opts.key)));
+  define('removeStorage', keyed('removeStorage', (opts) => {
+    store.remove(opts.key);
+    return okResult('removeStorage');
+  }));
+  define('clearStorage', (options) => asyncCall('clearStorage', options, (settle) => {
+    store.clear();
+    settle(true, okResult('clearStorage'));
+  }, { promise: true }));
+  define('getStorageInfo', (options) => asyncCall('getStorageInfo', options, (settle) => settle(true, okResult('getStorageInfo', info())), { promise: true }));
+
+  function syncKey(api, key) {
+    const bad = checkParam(api, 'key', key, ['String']);
+    if (bad) throw syncFailure(api, bad);
+  }
+
+  define('setStorageSync', (key, data) => {
+    syncKey('setStorageSync', key);
+    const result = setOne('setStorageSync', key, data);
+    if (!/:ok$/.test(result.errMsg)) throw syncFailure('setStorageSync', result);
+  });
+  // A key never set reads as an empty string, as on phones.
+  define('getStorageSync', (key) => {
+    syncKey('getStorageSync', key);
+    const text = store.get(key);
+    return text === undefined || text === null ? '' : decode(text);
+  });
+  define('removeStorageSync', (key) => {
+    syncKey('removeStorageSync', key);
+    store.remove(key);
+  });
+  define('clearStorageSync', () => store.clear());
+  define('getStorageInfoSync', () => info());
+
+  // Batches are all or nothing: an item over the limit sets none of them.
+  function batchSet(api, kvList) {
+    const bad = checkParam(api, 'kvList', kvList, ['Array']);
+    if (bad) return bad;
+    const keys = [];
+    const texts = [];
+    for (const item of kvList) {
+      if (!item || typeof item.key !== 'string') return failResult(api, 'parameter error: every item of kvList should have a String key', 1001);
+      const encoded = tryEncode(item.value);
+      if (encoded.reason) return failResult(api, encoded.reason);
+      keys.push(item.key);
+      texts.push(encoded.text);
+    }
+    const reason = store.set(keys, texts);
+    return reason ? failResult(api, reason) : okResult(api);
+  }
+
+  function batchGet(api, keyList) {
+    const bad = checkParam(api, 'keyList', keyList, ['Array']);
+    if (bad) return bad;
+    return okResult(api, {
+      dataList: keyList.map((key) => {
+        const text = store.get(String(key));
+        return text === undefined || text === null ? '' : decode(text);
+      }),
+    });
+  }
+
+  define('batchSetStorageSync', (kvList) => {
+    const result = batchSet('batchSetStorageSync', kvList);
+    if (!/:ok$/.test(result.errMsg)) throw syncFailure('batchSetStorageSync', result);
+  });
+  define('batchGetStorageSync', (keyList) => {
+    const result = batchGet('batchGetStorageSync', keyList);
+    if (!/:ok$/.test(result.errMsg)) throw syncFailure('batchGetStorageSync', result);
+    return result.dataList;
+  });
+  define('batchSetStorage', (options) => {
+    const opts = options || {};
+    return asyncCall('batchSetStorage', opts, (settle) => {
+      const result = batchSet('batchSetStorage', opts.kvList);
+      settle(/:ok$/.test(result.errMsg), result);
+    }, { promise: true });
+  });
+  define('batchGetStorage', (options) => {
+    const opts = options || {};
+    return asyncCall('batchGetStorage', opts, (settle) => {
+      const result = batchGet('batchGetStorage', opts.keyList);
+      settle(/:ok$/.test(result.errMsg), result);
+    }, { promise: true });
+  });
+})
