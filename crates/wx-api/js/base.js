@@ -70,8 +70,8 @@
       return networkType !== 'none';
     },
     setType(type) {
-      if (type !== 'none') lastOnlineType = type;
       setNetworkType(type);
+      if (type !== 'none') lastOnlineType = type;
     },
     offline() {
       setNetworkType('none');
