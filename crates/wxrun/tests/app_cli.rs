@@ -1,0 +1,229 @@
+//! `wxrun app`: the sample mini-program (fixtures/sample-app) against wx-testkit's shop API,
+//! with --trace, --call, --page, --require and --data-dir; app errors; bad input.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Run, fixtures, wxrun};
+
+struct Servers {
+    _servers: wx_testkit::TestServers,
+    dir: tempfile::TempDir,
+    config: String,
+}
+
+fn servers() -> Servers {
+    let servers = wx_testkit::TestServers::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = servers.write_config(dir.path()).unwrap();
+    Servers {
+        _servers: servers,
+        config: config.display().to_string(),
+        dir,
+    }
+}
+
+fn app(servers: &Servers, extra: &[&str]) -> Run {
+    wxrun()
+        .arg("app")
+        .arg(fixtures("sample-app"))
+        .args(["--config", &servers.config])
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("wxrun starts")
+        .into()
+}
+
+/// The trace lines without their timestamps.
+fn trace(run: &Run) -> Vec<String> {
+    run.stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("[trace +"))
+        .map(|rest| rest.split_once("ms] ").map_or(rest, |(_, text)| text).to_string())
+        .collect()
+}
+
+/// Asserts that `expected` appear in `lines` in this order (other lines may come between).
+fn in_order(lines: &[String], expected: &[&str]) {
+    let mut at = 0;
+    for want in expected {
+        match lines[at..].iter().position(|line| line.starts_with(want)) {
+            Some(found) => at += found + 1,
+            None => panic!("{want:?} not found (in order) in:\n{}", lines.join("\n")),
+        }
+    }
+}
+
+#[test]
+fn the_sample_app_runs_its_lifecycle_requests_and_taps() {
+    let servers = servers();
+    let run = app(
+        &servers,
+        &[
+            "--trace",
+            "--call",
+            r#"onTapItem:{"dataset":{"id":2}}"#,
+            "--call",
+            "onBuy",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    in_order(
+        &trace(&run),
+        &[
+            "app App() registered",
+            "app onLaunch {\"path\":\"pages/index/index\"",
+            "app onShow",
+            "route launch pages/index/index",
+            "page pages/index/index onLoad {}",
+            "ui showLoading {\"title\":\"Loading\"}",
+            "ui login",
+            "page pages/index/index onShow",
+            "page pages/index/index onReady",
+            "request POST https://api.wxrun.test/app/login -> 200",
+            "request GET https://api.wxrun.test/app/items -> 200",
+            "setData pages/index/index {\"items\":[{\"id\":1,\"name\":\"Item 1\"",
+            "ui hideLoading",
+            "call pages/index/index onTapItem {\"dataset\":{\"id\":2}}",
+            "route navigateTo /pages/detail/detail?id=2",
+            "page pages/index/index onHide",
+            "page pages/detail/detail onLoad {\"id\":\"2\"}",
+            "request GET https://api.wxrun.test/app/items/2 -> 200",
+            "setData pages/detail/detail {\"item\":{\"id\":2",
+            "ui setNavigationBarTitle {\"title\":\"Item 2\"}",
+            "call pages/detail/detail onBuy {}",
+            "ui showModal {\"title\":\"Buy\",\"content\":\"Buy Item 2?\"}",
+            "request POST https://api.wxrun.test/app/orders -> 200",
+            "setData pages/detail/detail {\"order.id\":1001}",
+            "ui showToast {\"title\":\"Ordered\"}",
+        ],
+    );
+}
+
+#[test]
+fn page_opens_a_page_with_its_query_and_nothing_is_traced_without_the_flag() {
+    let servers = servers();
+    let run = app(&servers, &["--page", "pages/detail/detail?id=3", "--trace"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    in_order(
+        &trace(&run),
+        &[
+            "app onLaunch {\"path\":\"pages/detail/detail\",\"query\":{\"id\":\"3\"}",
+            "page pages/detail/detail onLoad {\"id\":\"3\"}",
+            "setData pages/detail/detail {\"item\":{\"id\":3",
+        ],
+    );
+    let quiet = app(&servers, &["--page", "pages/detail/detail?id=3"]);
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert!(trace(&quiet).is_empty(), "{}", quiet.stderr);
+}
+
+#[test]
+fn storage_is_kept_between_runs_only_with_data_dir() {
+    let servers = servers();
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().display().to_string();
+    let logins = |run: &Run| trace(run).iter().filter(|l| l.starts_with("ui login")).count();
+    let first = app(&servers, &["--trace", "--data-dir", &data_dir]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(logins(&first), 1);
+    // The token stored by the first run is used: no login.
+    let second = app(&servers, &["--trace", "--data-dir", &data_dir]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(logins(&second), 0, "{}", second.stderr);
+    // Without --data-dir every run starts empty.
+    let fresh = app(&servers, &["--trace"]);
+    assert_eq!(logins(&fresh), 1);
+}
+
+#[test]
+fn a_require_script_can_take_the_device_offline_before_the_app_starts() {
+    let servers = servers();
+    let preload = servers.dir.path().join("offline.js");
+    std::fs::write(&preload, "require('wxrun').network.offline();\n").unwrap();
+    let run = app(
+        &servers,
+        &["--trace", "--require", &preload.display().to_string()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    in_order(
+        &trace(&run),
+        &[
+            "network networkType none",
+            "request POST https://api.wxrun.test/app/login -> fail -106:net::ERR_INTERNET_DISCONNECTED",
+            "setData pages/index/index {\"loading\":false,\"error\":\"request:fail -106:net::ERR_INTERNET_DISCONNECTED\"}",
+            "ui showToast {\"title\":\"Could not load\",\"icon\":\"error\"}",
+        ],
+    );
+}
+
+#[test]
+fn app_errors_reach_on_error_and_the_run_goes_on_but_fails() {
+    let run: Run = wxrun()
+        .arg("app")
+        .arg(fixtures("miniprogram-errors"))
+        .args(["--call", "onBoom", "--call", "onAsyncBoom", "--call", "onStillAlive"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    let lines: Vec<String> = run.stdout.lines().map(str::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "App.onError: Error: boom",
+            "wx.onError: Error: boom",
+            "App.onUnhandledRejection: later (promise given: true)",
+            "still running after the errors",
+        ]
+    );
+    assert!(run.stderr.contains("boom"), "{}", run.stderr);
+    assert!(run.stderr.contains("Uncaught (in promise) Error: later"), "{}", run.stderr);
+    assert!(run.stderr.contains("2 errors reported during the run"), "{}", run.stderr);
+}
+
+fn bad(args: &[&str], dir: &Path) -> Run {
+    wxrun().arg("app").arg(dir).args(args).output().unwrap().into()
+}
+
+#[test]
+fn bad_input_is_named_with_a_fix_and_exits_2() {
+    let no_manifest = tempfile::tempdir().unwrap();
+    let run = bad(&[], no_manifest.path());
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("has no app.json"), "{}", run.stderr);
+
+    let run = bad(&[], &fixtures("miniprogram-bad-manifest"));
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("app.json: \"pages\" should list the page routes"),
+        "{}",
+        run.stderr
+    );
+
+    let run = bad(&["--page", "pages/nope/nope"], &fixtures("miniprogram-errors"));
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("page \"pages/nope/nope\" is not in") && run.stderr.contains("pages/index/index"),
+        "{}",
+        run.stderr
+    );
+
+    let run = bad(&["--call", "onBoom:{oops"], &fixtures("miniprogram-errors"));
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("is not JSON"), "{}", run.stderr);
+
+    let run = bad(&["--call", "onMissing"], &fixtures("miniprogram-errors"));
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("has no method \"onMissing\" (it has: onBoom, onAsyncBoom, onStillAlive"),
+        "{}",
+        run.stderr
+    );
+    for run in [run] {
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}
