@@ -34,6 +34,9 @@
     return bytes.buffer;
   });
 
+  // The account a build belongs to: wxrun runs the development version of the configured appid.
+  define('getAccountInfoSync', () => ({ miniProgram: { appId: native.appid, envVersion: 'develop', version: '' }, plugin: {} }));
+
   define('canIUse', (schema) => (typeof schema === 'string' ? native.canIUse(schema) : false));
 
   // Network state. `require('wxrun').network` switches it as a phone's user would; going

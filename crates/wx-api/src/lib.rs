@@ -28,6 +28,7 @@ pub const IMPLEMENTED: &[&str] = &[
     "createUDPSocket",
     "downloadFile",
     "env",
+    "getAccountInfoSync",
     "getAppBaseInfo",
     "getDeviceInfo",
     "getEnterOptionsSync",
@@ -279,6 +280,7 @@ fn build_native<'js>(
     let native = Object::new(ctx.clone())?;
     let lib = config.lib_version.value;
     native.set("libVersion", lib.to_string())?;
+    native.set("appid", config.appid.value.clone())?;
     native.set("errnoEnabled", lib >= LibVersion::ERRNO)?;
 
     let availability = Object::new(ctx.clone())?;
