@@ -226,7 +226,10 @@ pub fn install<'js>(
     object.set(
         "set",
         Func::from(
-            move |ctx: Ctx<'js>, keys: Vec<String>, values: Vec<String>| -> rquickjs::Result<String> {
+            move |ctx: Ctx<'js>,
+                  keys: Vec<String>,
+                  values: Vec<String>|
+                  -> rquickjs::Result<String> {
                 let mut lazy = setting.borrow_mut();
                 let storage = lazy.open().map_err(|err| throw_io(&ctx, err))?;
                 let changes = keys.into_iter().zip(values).collect();
@@ -251,13 +254,11 @@ pub fn install<'js>(
     let removing = store.clone();
     object.set(
         "remove",
-        Func::from(
-            move |ctx: Ctx<'js>, key: String| -> rquickjs::Result<()> {
-                let mut lazy = removing.borrow_mut();
-                let storage = lazy.open().map_err(|err| throw_io(&ctx, err))?;
-                storage.remove(&key).map_err(|err| throw_io(&ctx, err))
-            },
-        ),
+        Func::from(move |ctx: Ctx<'js>, key: String| -> rquickjs::Result<()> {
+            let mut lazy = removing.borrow_mut();
+            let storage = lazy.open().map_err(|err| throw_io(&ctx, err))?;
+            storage.remove(&key).map_err(|err| throw_io(&ctx, err))
+        }),
     )?;
     let clearing = store.clone();
     object.set(
@@ -270,18 +271,16 @@ pub fn install<'js>(
     )?;
     object.set(
         "info",
-        Func::from(
-            move |ctx: Ctx<'js>| -> rquickjs::Result<Object<'js>> {
-                let mut lazy = store.borrow_mut();
-                let storage = lazy.open().map_err(|err| throw_io(&ctx, err))?;
-                // Sizes in KB, rounded up as a phone shows them.
-                let info = Object::new(ctx.clone())?;
-                info.set("keys", storage.keys())?;
-                info.set("currentSize", storage.used().div_ceil(1024) as f64)?;
-                info.set("limitSize", (TOTAL_LIMIT / 1024) as f64)?;
-                Ok(info)
-            },
-        ),
+        Func::from(move |ctx: Ctx<'js>| -> rquickjs::Result<Object<'js>> {
+            let mut lazy = store.borrow_mut();
+            let storage = lazy.open().map_err(|err| throw_io(&ctx, err))?;
+            // Sizes in KB, rounded up as a phone shows them.
+            let info = Object::new(ctx.clone())?;
+            info.set("keys", storage.keys())?;
+            info.set("currentSize", storage.used().div_ceil(1024) as f64)?;
+            info.set("limitSize", (TOTAL_LIMIT / 1024) as f64)?;
+            Ok(info)
+        }),
     )?;
     native.set("storage", object)
 }
@@ -310,7 +309,9 @@ mod tests {
         let mut storage = Storage::in_memory();
         let item = "y".repeat(ITEM_LIMIT - 1);
         for i in 0..10 {
-            storage.set_all(vec![(format!("{i}"), item.clone())]).unwrap();
+            storage
+                .set_all(vec![(format!("{i}"), item.clone())])
+                .unwrap();
         }
         // Replacing an item does not count it twice.
         storage.set_all(vec![("0".into(), item.clone())]).unwrap();
@@ -319,7 +320,9 @@ mod tests {
             Err(StorageError::StoreFull)
         );
         storage.remove("3").unwrap();
-        storage.set_all(vec![("10".into(), "z".repeat(20))]).unwrap();
+        storage
+            .set_all(vec![("10".into(), "z".repeat(20))])
+            .unwrap();
     }
 
     #[test]

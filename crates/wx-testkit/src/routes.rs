@@ -355,15 +355,16 @@ async fn sample_app(request: hyper::Request<Incoming>, segments: &[&str]) -> Res
             "application/json",
             json!({ "error": "invalid token" }).to_string(),
         );
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer"),
-        );
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         response
     };
     if segments.get(1) == Some(&"login") {
         return match body.get("code").and_then(Value::as_str) {
-            Some(code) if !code.is_empty() => json_response(&json!({ "token": format!("token-{code}") })),
+            Some(code) if !code.is_empty() => {
+                json_response(&json!({ "token": format!("token-{code}") }))
+            }
             _ => respond(
                 400,
                 "application/json",
@@ -382,17 +383,27 @@ async fn sample_app(request: hyper::Request<Incoming>, segments: &[&str]) -> Res
     }
     let item = |id: u64| json!({ "id": id, "name": format!("Item {id}"), "price": id * 100 });
     match (segments.get(1).copied(), segments.get(2)) {
-        (Some("items"), None) => json_response(&json!({ "items": (1..=3).map(item).collect::<Vec<_>>() })),
+        (Some("items"), None) => {
+            json_response(&json!({ "items": (1..=3).map(item).collect::<Vec<_>>() }))
+        }
         (Some("items"), Some(id)) => match id.parse::<u64>() {
             Ok(id) if (1..=3).contains(&id) => json_response(&item(id)),
-            _ => respond(404, "application/json", json!({ "error": "no such item" }).to_string()),
+            _ => respond(
+                404,
+                "application/json",
+                json!({ "error": "no such item" }).to_string(),
+            ),
         },
         (Some("orders"), None) if parts.method == hyper::Method::POST => json_response(&json!({
             "orderId": 1001,
             "itemId": body.get("itemId").cloned().unwrap_or(Value::Null),
             "user": token.trim_start_matches("token-"),
         })),
-        _ => respond(404, "application/json", json!({ "error": "no such route" }).to_string()),
+        _ => respond(
+            404,
+            "application/json",
+            json!({ "error": "no such route" }).to_string(),
+        ),
     }
 }
 

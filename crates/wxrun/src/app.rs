@@ -63,7 +63,10 @@ pub fn run(args: AppArgs) -> Result<i32, UsageError> {
     let mut preload = Vec::new();
     for file in &args.preload {
         let path = std::fs::canonicalize(file).map_err(|err| {
-            UsageError(format!("--require {}: cannot open it: {err}", file.display()))
+            UsageError(format!(
+                "--require {}: cannot open it: {err}",
+                file.display()
+            ))
         })?;
         preload.push(path.to_string_lossy().into_owned());
     }
@@ -102,7 +105,12 @@ mod tests {
             parse_call(r#"onTap:{"dataset":{"id":3}}"#).unwrap().1,
             r#"{"dataset":{"id":3}}"#
         );
-        assert!(parse_call("onTap:{oops").unwrap_err().0.contains("not JSON"));
+        assert!(
+            parse_call("onTap:{oops")
+                .unwrap_err()
+                .0
+                .contains("not JSON")
+        );
         assert!(parse_call("on tap").is_err());
         assert!(parse_call("onTap:[1]").unwrap_err().0.contains("object"));
     }
