@@ -15,7 +15,7 @@ fn run_reports_the_functions_called_including_unsupported_ones() {
     let script = dir.path().join("uses.js");
     std::fs::write(
         &script,
-        "wx.canIUse('request'); wx.canIUse('x'); typeof wx.request; try { wx.login(); } catch (e) { console.log(e.message); }",
+        "wx.canIUse('request'); wx.canIUse('x'); typeof wx.request; try { wx.scanCode(); } catch (e) { console.log(e.message); }",
     )
     .unwrap();
     let report = dir.path().join("coverage.json");
@@ -27,7 +27,7 @@ fn run_reports_the_functions_called_including_unsupported_ones() {
         .unwrap()
         .into();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.stdout.trim(), "wx.login is not supported by wxrun");
+    assert_eq!(out.stdout.trim(), "wx.scanCode is not supported by wxrun");
     assert!(
         out.stderr.contains("wx API coverage: 1 of the"),
         "{}",
@@ -35,7 +35,7 @@ fn run_reports_the_functions_called_including_unsupported_ones() {
     );
     assert!(
         out.stderr
-            .contains("called but not supported by wxrun: login"),
+            .contains("called but not supported by wxrun: scanCode"),
         "{}",
         out.stderr
     );
@@ -52,7 +52,7 @@ fn run_reports_the_functions_called_including_unsupported_ones() {
         })
         .collect();
     // Reading wx.request without calling it does not count.
-    assert_eq!(names, [("canIUse", true), ("login", false)]);
+    assert_eq!(names, [("canIUse", true), ("scanCode", false)]);
     assert_eq!(json["calledImplemented"], 1);
     assert!(json["documented"].as_u64().unwrap() > 400);
     assert!(
