@@ -346,3 +346,39 @@ fn a_published_npm_library_that_needs_wx_at_import_time_loads_and_makes_requests
         lines.join("\n")
     );
 }
+
+#[test]
+fn a_page_file_runs_on_its_own_with_wxrun_run() {
+    let run: Run = wxrun()
+        .arg("run")
+        .arg(fixtures("sample-app/pages/index/index.js"))
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("is not defined"), "{}", run.stderr);
+}
+
+#[test]
+fn entry_page_path_picks_the_first_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("pages/a")).unwrap();
+    std::fs::create_dir_all(root.join("pages/b")).unwrap();
+    std::fs::write(
+        root.join("app.json"),
+        r#"{ "pages": ["pages/a/a", "pages/b/b"], "entryPagePath": "pages/b/b" }"#,
+    )
+    .unwrap();
+    std::fs::write(root.join("app.js"), "App({});").unwrap();
+    for page in ["a", "b"] {
+        std::fs::write(
+            root.join(format!("pages/{page}/{page}.js")),
+            format!("Page({{ onLoad() {{ console.log('opened {page}'); }} }});"),
+        )
+        .unwrap();
+    }
+    let run: Run = wxrun().arg("app").arg(root).output().unwrap().into();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.trim(), "opened b");
+}
