@@ -123,6 +123,7 @@ test('switchTab closes the pages above, keeps tab pages alive and runs Component
   expect(routes()).toEqual(['pages/me/me']);
   const me = app.currentPage;
   expect(me.data.loggedIn).toBe(true);
+  expect(me.data.status).toBe('signed in'); // set by the loggedIn observer
   expect(me.data.tab).toBe('profile');
   expect(me.data.shown).toBe(1);
   await wx.switchTab({ url: '/pages/index/index' });
@@ -132,6 +133,7 @@ test('switchTab closes the pages above, keeps tab pages alive and runs Component
   await app.call('onLogout');
   expect(wx.getStorageSync('token')).toBe('');
   expect(me.data.loggedIn).toBe(false);
+  expect(me.data.status).toBe('signed out');
 });
 
 test('navigateTo hands an event channel to both pages', async () => {
@@ -170,4 +172,23 @@ test('reLaunch unloads every page, tab pages included', async () => {
   await wx.reLaunch({ url: '/pages/detail/detail?id=3' });
   expect(unloaded).toBe(true);
   expect(routes()).toEqual(['pages/detail/detail']);
+});
+
+test('observers fire for the field, paths under it, what holds it, and ** for anything', async () => {
+  await wx.switchTab({ url: '/pages/me/me' });
+  const page = app.currentPage;
+  const seen = [];
+  page.__wxrun.observers.push({ fields: ['a.b'], fn: (value) => seen.push(['a.b', value]) });
+  page.__wxrun.observers.push({ fields: ['list[1]', 'x.**'], fn: (item, x) => seen.push(['list[1], x.**', item, x]) });
+  page.setData({ a: { b: 1 } }); // replaces what holds a.b
+  page.setData({ 'a.b': 2 }); // the field itself
+  page.setData({ 'a.c': 3 }); // a sibling: no call
+  page.setData({ 'x.y.z': 4 }); // under x
+  page.setData({ list: ['p', 'q'] });
+  expect(seen).toEqual([
+    ['a.b', 1],
+    ['a.b', 2],
+    ['list[1], x.**', undefined, { y: { z: 4 } }],
+    ['list[1], x.**', 'q', { y: { z: 4 } }],
+  ]);
 });

@@ -30,6 +30,8 @@
 
   let appDefinition = null;
   let appInstance = null;
+  // What getApp({ allowDefault: true }) handed out before App() was called.
+  let defaultApp = null;
   const errorListeners = new ListenerList('onError');
   const rejectionListeners = new ListenerList('onUnhandledRejection');
   const pageNotFoundListeners = new ListenerList('onPageNotFound');
@@ -68,7 +70,6 @@
     trace('app', 'App() registered');
   }
 
-  let defaultApp = null;
   function getApp(options) {
     if (appInstance) return appInstance;
     if (options && options.allowDefault) {
@@ -251,22 +252,22 @@
     return out;
   }
 
-  // Component observers: 'a, b.c' fire when a set path is, contains or lies under a field;
-  // 'x.**' fires for anything under x.
+  // Component observers: a field ('a', 'b.c', 'list[0]', 'x.**', '**') fires when a set path
+  // is the field, lies under it, or replaces what holds it. Each gets the fields' values.
+  function observedPath(field) {
+    const base = field.replace(/(^|\.)\*\*$/, '');
+    return base === '' ? [] : parsePath(base);
+  }
+  function overlaps(a, b) {
+    const shorter = Math.min(a.length, b.length);
+    for (let i = 0; i < shorter; i++) if (String(a[i]) !== String(b[i])) return false;
+    return true;
+  }
   function runObservers(page, changedPaths) {
-    const observers = page.__wxrun.observers;
-    if (!observers.length || !changedPaths.length) return;
-    const changedKeys = changedPaths.map((segments) => segments.join('.'));
-    for (const { fields, fn } of observers) {
-      const hit = fields.some((field) => {
-        const deep = field.endsWith('.**');
-        const base = deep ? field.slice(0, -3) : field;
-        const normal = parsePath(base).join('.');
-        return changedKeys.some((key) => key === normal || key.startsWith(normal + '.') || normal.startsWith(key + '.') || (normal === '**'));
-      });
-      if (!hit) continue;
-      const values = fields.map((field) => (field === '**' ? page.data : getPath(page.data, parsePath(field.replace(/\.\*\*$/, '')))));
-      call(page, fn, values, 'observer ' + fields.join(', '));
+    for (const { fields, fn } of page.__wxrun.observers) {
+      const paths = fields.map(observedPath);
+      if (!paths.some((path) => changedPaths.some((changed) => overlaps(path, changed)))) continue;
+      call(page, fn, paths.map((path) => getPath(page.data, path)), 'observer ' + fields.join(', '));
     }
   }
 
@@ -319,8 +320,10 @@
 
   function createPage(route, query, openerChannel) {
     const definition = pageDefinitions.get(route);
-    const page = Object.create(null);
-    Object.defineProperty(page, '__wxrun', { value: { kind: definition.kind, observers: [], lifetimes: {}, pageLifetimes: {}, unloaded: false, openerChannel, webviewId: nextWebviewId++ } });
+    const page = {};
+    let markReady;
+    const ready = new Promise((resolve) => (markReady = resolve));
+    Object.defineProperty(page, '__wxrun', { value: { kind: definition.kind, observers: [], lifetimes: {}, pageLifetimes: {}, unloaded: false, openerChannel, webviewId: nextWebviewId++, ready, markReady } });
     for (const name of Object.keys(PAGE_METHODS)) Object.defineProperty(page, name, { value: PAGE_METHODS[name], writable: true, configurable: true });
     page.data = {};
     const parts = flatten(definition.options);
@@ -395,7 +398,6 @@
     tabRoutes: new Set(),
     stack: [],
     tabPages: new Map(),
-    readyWaiters: [],
     pendingRoutes: 0,
   };
 
@@ -467,20 +469,14 @@
     pageHook(page, 'onLoad', [Object.assign({}, query)]);
     showPage(page);
     core.later(() => {
-      if (page.__wxrun.unloaded) return;
-      if (page.__wxrun.kind === 'component') lifetime(page, 'ready');
-      pageHook(page, 'onReady');
-      page.__wxrun.ready = true;
-      const waiters = state.readyWaiters.filter((waiter) => waiter.page === page);
-      state.readyWaiters = state.readyWaiters.filter((waiter) => waiter.page !== page);
-      for (const waiter of waiters) waiter.resolve(page);
+      // A page closed before its first render never becomes ready; whoever waits goes on.
+      if (!page.__wxrun.unloaded) {
+        if (page.__wxrun.kind === 'component') lifetime(page, 'ready');
+        pageHook(page, 'onReady');
+      }
+      page.__wxrun.markReady(page);
     });
     return page;
-  }
-
-  function whenReady(page) {
-    if (page.__wxrun.ready) return Promise.resolve(page);
-    return new Promise((resolve) => state.readyWaiters.push({ page, resolve }));
   }
 
   function top() {
@@ -683,7 +679,7 @@
       first = Promise.resolve(null);
     } else {
       trace('route', 'launch ' + entryRoute + (Object.keys(query).length ? ' ' + brief(query) : ''));
-      first = whenReady(openPage(entryRoute, query));
+      first = openPage(entryRoute, query).__wxrun.ready;
     }
     return first.then(() => handle);
   }
@@ -712,26 +708,21 @@
     return Promise.resolve(call(page, page[method], [full], 'Page.' + method));
   }
 
-  // Settles once no request, transfer or route change has been in flight for a moment.
+  // Settles once no request, transfer, open socket or route change has been in flight for
+  // three checks in a row.
   function idle(options) {
+    let quiet = 0;
     const timeout = (options && options.timeout) || 10000;
-    const started = Date.now();
-    return new Promise((resolve, reject) => {
-      let quiet = 0;
-      const check = () => {
-        if (core.tasksInFlight() === 0 && state.pendingRoutes === 0) quiet++;
-        else quiet = 0;
-        if (quiet >= 3) return resolve();
-        if (Date.now() - started > timeout) return reject(new Error('wxrun: the app was still busy after ' + timeout + ' ms'));
-        setTimeout(check, 5);
-      };
-      setTimeout(check, 0);
-    });
+    return until(() => {
+      quiet = core.tasksInFlight() === 0 && state.pendingRoutes === 0 ? quiet + 1 : 0;
+      return quiet >= 3;
+    }, { timeout, what: 'the app was still busy' }).then(() => undefined);
   }
 
-  // Polls `predicate` until it returns true (or a timeout).
+  // Polls `predicate` every 5 ms until it returns something true (or a timeout).
   function until(predicate, options) {
     const timeout = (options && options.timeout) || 5000;
+    const what = (options && options.what) || 'until() timed out';
     const started = Date.now();
     return new Promise((resolve, reject) => {
       const check = () => {
@@ -742,7 +733,7 @@
           return reject(error);
         }
         if (value) return resolve(value);
-        if (Date.now() - started > timeout) return reject(new Error('wxrun: until() timed out after ' + timeout + ' ms'));
+        if (Date.now() - started > timeout) return reject(new Error('wxrun: ' + what + ' after ' + timeout + ' ms'));
         setTimeout(check, 5);
       };
       check();
@@ -765,7 +756,7 @@
     call: callPage,
     idle,
     until,
-    ready: () => (top() ? whenReady(top()) : Promise.resolve(undefined)),
+    ready: () => (top() ? top().__wxrun.ready : Promise.resolve(undefined)),
   });
 
   // `wxrun app`: launches, then runs each `--call` once the page is ready and nothing is in

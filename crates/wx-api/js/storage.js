@@ -32,11 +32,44 @@
     }
   }
 
+  const succeeded = (result) => result.errMsg.endsWith(':ok');
+
   // Sync forms throw an Error whose message is the errMsg, as on phones.
-  function syncFailure(api, result) {
+  function orThrow(result) {
+    if (succeeded(result)) return result;
     const error = new Error(result.errMsg);
     if (result.errno !== undefined) error.errno = result.errno;
-    return error;
+    throw error;
+  }
+
+  // The async form of `run(opts) → result`: answered as a macrotask, Promise style when no
+  // callback is given.
+  function answered(api, options, run) {
+    const opts = options || {};
+    return asyncCall(api, opts, (settle) => {
+      const result = run(opts);
+      settle(succeeded(result), result);
+    }, { promise: true });
+  }
+
+  // A key that is not a string fails at once (async forms) or throws (sync forms).
+  function keyed(api, run) {
+    return (options) => {
+      const opts = options || {};
+      const bad = checkParam(api, 'key', opts.key, ['String']);
+      if (bad) return failNow(api, opts, bad);
+      return answered(api, opts, run);
+    };
+  }
+  function syncKey(api, key) {
+    const bad = checkParam(api, 'key', key, ['String']);
+    if (bad) orThrow(bad);
+  }
+
+  // Stored text → value; a key never set reads as an empty string, as on phones.
+  function read(key) {
+    const text = store.get(key);
+    return text === undefined || text === null ? undefined : { value: decode(text) };
   }
 
   function setOne(api, key, data) {
@@ -47,62 +80,9 @@
   }
 
   function getOne(api, key) {
-    const text = store.get(key);
-    if (text === undefined || text === null) return failResult(api, 'data not found');
-    return okResult(api, { data: decode(text) });
+    const found = read(key);
+    return found ? okResult(api, { data: found.value }) : failResult(api, 'data not found');
   }
-
-  function info() {
-    return store.info();
-  }
-
-  // The async forms: validated now, answered as a macrotask, Promise style when no callback.
-  function keyed(api, run) {
-    return (options) => {
-      const opts = options || {};
-      const bad = checkParam(api, 'key', opts.key, ['String']);
-      if (bad) return failNow(api, opts, bad);
-      return asyncCall(api, opts, (settle) => {
-        const result = run(opts);
-        settle(/:ok$/.test(result.errMsg), result);
-      }, { promise: true });
-    };
-  }
-
-  define('setStorage', keyed('setStorage', (opts) => setOne('setStorage', opts.key, opts.data)));
-  define('getStorage', keyed('getStorage', (opts) => getOne('getStorage', opts.key)));
-  define('removeStorage', keyed('removeStorage', (opts) => {
-    store.remove(opts.key);
-    return okResult('removeStorage');
-  }));
-  define('clearStorage', (options) => asyncCall('clearStorage', options, (settle) => {
-    store.clear();
-    settle(true, okResult('clearStorage'));
-  }, { promise: true }));
-  define('getStorageInfo', (options) => asyncCall('getStorageInfo', options, (settle) => settle(true, okResult('getStorageInfo', info())), { promise: true }));
-
-  function syncKey(api, key) {
-    const bad = checkParam(api, 'key', key, ['String']);
-    if (bad) throw syncFailure(api, bad);
-  }
-
-  define('setStorageSync', (key, data) => {
-    syncKey('setStorageSync', key);
-    const result = setOne('setStorageSync', key, data);
-    if (!/:ok$/.test(result.errMsg)) throw syncFailure('setStorageSync', result);
-  });
-  // A key never set reads as an empty string, as on phones.
-  define('getStorageSync', (key) => {
-    syncKey('getStorageSync', key);
-    const text = store.get(key);
-    return text === undefined || text === null ? '' : decode(text);
-  });
-  define('removeStorageSync', (key) => {
-    syncKey('removeStorageSync', key);
-    store.remove(key);
-  });
-  define('clearStorageSync', () => store.clear());
-  define('getStorageInfoSync', () => info());
 
   // Batches are all or nothing: an item over the limit sets none of them.
   function batchSet(api, kvList) {
@@ -124,35 +104,39 @@
   function batchGet(api, keyList) {
     const bad = checkParam(api, 'keyList', keyList, ['Array']);
     if (bad) return bad;
-    return okResult(api, {
-      dataList: keyList.map((key) => {
-        const text = store.get(String(key));
-        return text === undefined || text === null ? '' : decode(text);
-      }),
-    });
+    return okResult(api, { dataList: keyList.map((key) => (read(String(key)) || { value: '' }).value) });
   }
 
+  define('setStorage', keyed('setStorage', (opts) => setOne('setStorage', opts.key, opts.data)));
+  define('getStorage', keyed('getStorage', (opts) => getOne('getStorage', opts.key)));
+  define('removeStorage', keyed('removeStorage', (opts) => {
+    store.remove(opts.key);
+    return okResult('removeStorage');
+  }));
+  define('clearStorage', (options) => answered('clearStorage', options, () => {
+    store.clear();
+    return okResult('clearStorage');
+  }));
+  define('getStorageInfo', (options) => answered('getStorageInfo', options, () => okResult('getStorageInfo', store.info())));
+  define('batchSetStorage', (options) => answered('batchSetStorage', options, (opts) => batchSet('batchSetStorage', opts.kvList)));
+  define('batchGetStorage', (options) => answered('batchGetStorage', options, (opts) => batchGet('batchGetStorage', opts.keyList)));
+
+  define('setStorageSync', (key, data) => {
+    syncKey('setStorageSync', key);
+    orThrow(setOne('setStorageSync', key, data));
+  });
+  define('getStorageSync', (key) => {
+    syncKey('getStorageSync', key);
+    return (read(key) || { value: '' }).value;
+  });
+  define('removeStorageSync', (key) => {
+    syncKey('removeStorageSync', key);
+    store.remove(key);
+  });
+  define('clearStorageSync', () => store.clear());
+  define('getStorageInfoSync', () => store.info());
   define('batchSetStorageSync', (kvList) => {
-    const result = batchSet('batchSetStorageSync', kvList);
-    if (!/:ok$/.test(result.errMsg)) throw syncFailure('batchSetStorageSync', result);
+    orThrow(batchSet('batchSetStorageSync', kvList));
   });
-  define('batchGetStorageSync', (keyList) => {
-    const result = batchGet('batchGetStorageSync', keyList);
-    if (!/:ok$/.test(result.errMsg)) throw syncFailure('batchGetStorageSync', result);
-    return result.dataList;
-  });
-  define('batchSetStorage', (options) => {
-    const opts = options || {};
-    return asyncCall('batchSetStorage', opts, (settle) => {
-      const result = batchSet('batchSetStorage', opts.kvList);
-      settle(/:ok$/.test(result.errMsg), result);
-    }, { promise: true });
-  });
-  define('batchGetStorage', (options) => {
-    const opts = options || {};
-    return asyncCall('batchGetStorage', opts, (settle) => {
-      const result = batchGet('batchGetStorage', opts.keyList);
-      settle(/:ok$/.test(result.errMsg), result);
-    }, { promise: true });
-  });
+  define('batchGetStorageSync', (keyList) => orThrow(batchGet('batchGetStorageSync', keyList)).dataList);
 })

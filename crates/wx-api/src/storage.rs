@@ -192,16 +192,22 @@ struct Lazy {
     storage: Option<Storage>,
 }
 
-impl Lazy {
-    fn open(&mut self) -> io::Result<&mut Storage> {
-        if self.storage.is_none() {
-            self.storage = Some(match &self.data_dir {
-                Some(dir) => Storage::kept(dir, &self.appid)?,
-                None => Storage::in_memory(),
-            });
-        }
-        Ok(self.storage.as_mut().expect("opened above"))
+/// Runs `f` on the store, opening it first if needed; I/O errors become JS exceptions.
+fn with_store<R>(
+    lazy: &RefCell<Lazy>,
+    ctx: &Ctx<'_>,
+    f: impl FnOnce(&mut Storage) -> io::Result<R>,
+) -> rquickjs::Result<R> {
+    let mut lazy = lazy.borrow_mut();
+    if lazy.storage.is_none() {
+        let opened = match &lazy.data_dir {
+            Some(dir) => Storage::kept(dir, &lazy.appid),
+            None => Ok(Storage::in_memory()),
+        };
+        lazy.storage = Some(opened.map_err(|err| throw_io(ctx, err))?);
     }
+    let storage = lazy.storage.as_mut().expect("opened above");
+    f(storage).map_err(|err| throw_io(ctx, err))
 }
 
 fn throw_io(ctx: &Ctx<'_>, err: io::Error) -> rquickjs::Error {
@@ -230,12 +236,13 @@ pub fn install<'js>(
                   keys: Vec<String>,
                   values: Vec<String>|
                   -> rquickjs::Result<String> {
-                let mut lazy = setting.borrow_mut();
-                let storage = lazy.open().map_err(|err| throw_io(&ctx, err))?;
-                let changes = keys.into_iter().zip(values).collect();
-                Ok(match storage.set_all(changes) {
-                    Ok(()) => String::new(),
-                    Err(err) => err.reason(),
+                with_store(&setting, &ctx, |storage| {
+                    let changes = keys.into_iter().zip(values).collect();
+                    Ok(storage
+                        .set_all(changes)
+                        .err()
+                        .map(|err| err.reason())
+                        .unwrap_or_default())
                 })
             },
         ),
@@ -245,39 +252,33 @@ pub fn install<'js>(
         "get",
         Func::from(
             move |ctx: Ctx<'js>, key: String| -> rquickjs::Result<Option<String>> {
-                let mut lazy = getting.borrow_mut();
-                let storage = lazy.open().map_err(|err| throw_io(&ctx, err))?;
-                Ok(storage.get(&key).map(str::to_string))
+                with_store(&getting, &ctx, |storage| {
+                    Ok(storage.get(&key).map(str::to_string))
+                })
             },
         ),
     )?;
     let removing = store.clone();
     object.set(
         "remove",
-        Func::from(move |ctx: Ctx<'js>, key: String| -> rquickjs::Result<()> {
-            let mut lazy = removing.borrow_mut();
-            let storage = lazy.open().map_err(|err| throw_io(&ctx, err))?;
-            storage.remove(&key).map_err(|err| throw_io(&ctx, err))
+        Func::from(move |ctx: Ctx<'js>, key: String| {
+            with_store(&removing, &ctx, |storage| storage.remove(&key))
         }),
     )?;
     let clearing = store.clone();
     object.set(
         "clear",
-        Func::from(move |ctx: Ctx<'js>| -> rquickjs::Result<()> {
-            let mut lazy = clearing.borrow_mut();
-            let storage = lazy.open().map_err(|err| throw_io(&ctx, err))?;
-            storage.clear().map_err(|err| throw_io(&ctx, err))
-        }),
+        Func::from(move |ctx: Ctx<'js>| with_store(&clearing, &ctx, Storage::clear)),
     )?;
     object.set(
         "info",
         Func::from(move |ctx: Ctx<'js>| -> rquickjs::Result<Object<'js>> {
-            let mut lazy = store.borrow_mut();
-            let storage = lazy.open().map_err(|err| throw_io(&ctx, err))?;
+            let (keys, used) =
+                with_store(&store, &ctx, |storage| Ok((storage.keys(), storage.used())))?;
             // Sizes in KB, rounded up as a phone shows them.
             let info = Object::new(ctx.clone())?;
-            info.set("keys", storage.keys())?;
-            info.set("currentSize", storage.used().div_ceil(1024) as f64)?;
+            info.set("keys", keys)?;
+            info.set("currentSize", used.div_ceil(1024) as f64)?;
             info.set("limitSize", (TOTAL_LIMIT / 1024) as f64)?;
             Ok(info)
         }),

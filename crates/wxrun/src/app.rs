@@ -49,12 +49,6 @@ pub fn run(args: AppArgs) -> Result<i32, UsageError> {
             given.display()
         ))
     })?;
-    if !dir.join("app.json").is_file() {
-        return Err(UsageError(format!(
-            "{} has no app.json; give the folder that holds app.json and app.js (wxrun app path/to/miniprogram)",
-            given.display()
-        )));
-    }
     let calls = args
         .calls
         .iter()

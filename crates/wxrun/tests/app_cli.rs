@@ -13,6 +13,17 @@ struct Servers {
     config: String,
 }
 
+/// `wxrun app DIR ARGS` without the test servers.
+fn app_at(dir: &Path, args: &[&str]) -> Run {
+    wxrun()
+        .arg("app")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+        .into()
+}
+
 fn servers() -> Servers {
     let servers = wx_testkit::TestServers::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -222,11 +233,11 @@ fn bad(args: &[&str], dir: &Path) -> Run {
 #[test]
 fn bad_input_is_named_with_a_fix_and_exits_2() {
     let no_manifest = tempfile::tempdir().unwrap();
-    let run = bad(&[], no_manifest.path());
+    let run = app_at(no_manifest.path(), &[]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("has no app.json"), "{}", run.stderr);
 
-    let run = bad(&[], &fixtures("miniprogram-bad-manifest"));
+    let run = app_at(&fixtures("miniprogram-bad-manifest"), &[]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -247,11 +258,11 @@ fn bad_input_is_named_with_a_fix_and_exits_2() {
         run.stderr
     );
 
-    let run = bad(&["--call", "onBoom:{oops"], &fixtures("miniprogram-errors"));
+    let run = app_at(&fixtures("miniprogram-errors"), &["--call", "onBoom:{oops"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("is not JSON"), "{}", run.stderr);
 
-    let run = bad(&["--call", "onMissing"], &fixtures("miniprogram-errors"));
+    let run = app_at(&fixtures("miniprogram-errors"), &["--call", "onMissing"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -378,7 +389,7 @@ fn entry_page_path_picks_the_first_page() {
         )
         .unwrap();
     }
-    let run: Run = wxrun().arg("app").arg(root).output().unwrap().into();
+    let run = app_at(root, &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout.trim(), "opened b");
 }
