@@ -89,7 +89,8 @@ fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
 
-pub(crate) fn string_literal(text: &str) -> String {
+/// `text` as a double-quoted JavaScript string literal.
+pub fn string_literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

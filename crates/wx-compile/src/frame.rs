@@ -3,7 +3,10 @@
 /// Renders lines `line - 2` to `line + 2` of `source` with `line` marked and a caret under
 /// `column` (both from 1; the column counts characters).
 pub fn code_frame(source: &str, line: u32, column: u32) -> String {
-    let lines: Vec<&str> = source.split('\n').collect();
+    let mut lines: Vec<&str> = source.split('\n').collect();
+    if lines.len() > 1 && lines.last() == Some(&"") {
+        lines.pop();
+    }
     let line = (line.max(1) as usize).min(lines.len().max(1));
     let first = line.saturating_sub(2).max(1);
     let last = (line + 2).min(lines.len());

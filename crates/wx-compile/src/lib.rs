@@ -24,12 +24,13 @@ use oxc::{
     span::SourceType,
 };
 
+pub use esm::string_literal;
 pub use frame::{code_frame, line_column};
 pub use map::SourceMapping;
 
 /// Changes whenever the output for a given input changes, so that caches of compiled files
 /// (keyed by it and the source) never serve an older compiler's output.
-pub const OUTPUT_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+esm4");
+pub const OUTPUT_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+esm5");
 
 /// The language of a source file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -104,10 +105,19 @@ impl CompileError {
     }
 }
 
-/// Whether `source` may hold module syntax or `import()`: without either word it cannot, and
-/// the file is not parsed at all.
-fn may_have_module_syntax(source: &str) -> bool {
-    source.contains("import") || source.contains("export")
+/// Whether JavaScript `source` may hold module syntax or `import()`: without either word it
+/// cannot, and [`compile`] returns it unchanged without parsing it.
+pub fn may_have_module_syntax(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    ["import", "export"].iter().any(|word| {
+        source.match_indices(word).any(|(at, _)| {
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(at + word.len()).copied();
+            // `module.exports`, `exportsFoo` and `obj.import()` are not module syntax.
+            !before.is_some_and(|b| is_name(b) || b == b'.') && !after.is_some_and(is_name)
+        })
+    })
 }
 
 /// Compiles one file.

@@ -30,14 +30,17 @@ impl LineIndex {
     }
 }
 
+/// The name marking, in a stored mapping, marks of text the compiler wrote.
+const WRITTEN: &str = "wxrun:written";
+
 /// One known correspondence: output line/column → source line/column (all from 0).
-#[derive(Clone, Copy, Debug, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Mark {
     column: u32,
     source_line: u32,
     source_column: u32,
     /// The text from here to the next mark was copied, so columns between them map one to
-    /// one. Known only while compiling; a stored mapping does not keep it.
+    /// one; otherwise all of it (text the compiler wrote) maps to this mark's source position.
     copied: bool,
 }
 
@@ -48,22 +51,15 @@ pub struct SourceMapping {
     lines: Vec<Vec<Mark>>,
 }
 
-impl PartialEq for Mark {
-    fn eq(&self, other: &Self) -> bool {
-        (self.column, self.source_line, self.source_column)
-            == (other.column, other.source_line, other.source_column)
-    }
-}
-
 impl SourceMapping {
-    fn add(&mut self, line: u32, column: u32, source_line: u32, source_column: u32) {
+    fn add(&mut self, line: u32, column: u32, source: (u32, u32), copied: bool) {
         self.add_mark(
             line,
             Mark {
                 column,
-                source_line,
-                source_column,
-                copied: false,
+                source_line: source.0,
+                source_column: source.1,
+                copied,
             },
         );
     }
@@ -132,10 +128,8 @@ impl SourceMapping {
         let mut mapping = SourceMapping::default();
         for (line, marks) in self.lines.iter().enumerate() {
             for (index, mark) in marks.iter().enumerate() {
-                if let Some((source_line, source_column)) =
-                    earlier.lookup(mark.source_line, mark.source_column)
-                {
-                    mapping.add(line as u32, mark.column, source_line, source_column);
+                if let Some(source) = earlier.lookup(mark.source_line, mark.source_column) {
+                    mapping.add(line as u32, mark.column, source, mark.copied);
                 }
                 if !mark.copied {
                     continue;
@@ -152,8 +146,8 @@ impl SourceMapping {
                     mapping.add(
                         line as u32,
                         mark.column + (carried.column - mark.source_column),
-                        carried.source_line,
-                        carried.source_column,
+                        (carried.source_line, carried.source_column),
+                        carried.copied,
                     );
                 }
             }
@@ -171,7 +165,11 @@ impl SourceMapping {
         } else {
             &marks[index - 1]
         };
-        let delta = column.saturating_sub(mark.column);
+        let delta = if mark.copied {
+            column.saturating_sub(mark.column)
+        } else {
+            0
+        };
         Some((mark.source_line, mark.source_column + delta))
     }
 
@@ -181,10 +179,12 @@ impl SourceMapping {
         Some((line + 1, column + 1))
     }
 
-    /// The stored form: a version 3 source map whose columns count UTF-8 bytes.
+    /// The stored form: a version 3 source map whose columns count UTF-8 bytes; marks of text
+    /// the compiler wrote carry the name [`WRITTEN`].
     pub fn to_json(&self) -> String {
         let mut builder = SourceMapBuilder::default();
         let source = builder.add_source_and_content("", "");
+        let written = builder.add_name(WRITTEN);
         for (line, marks) in self.lines.iter().enumerate() {
             for mark in marks {
                 builder.add_token(
@@ -193,7 +193,7 @@ impl SourceMapping {
                     mark.source_line,
                     mark.source_column,
                     Some(source),
-                    None,
+                    (!mark.copied).then_some(written),
                 );
             }
         }
@@ -205,22 +205,27 @@ impl SourceMapping {
         let map = SourceMap::from_json_string(text).ok()?;
         let mut mapping = SourceMapping::default();
         for token in map.get_tokens() {
+            let written = token
+                .get_name_id()
+                .and_then(|id| map.get_name(id))
+                .is_some_and(|name| name == WRITTEN);
             mapping.add(
                 token.get_dst_line(),
                 token.get_dst_col(),
-                token.get_src_line(),
-                token.get_src_col(),
+                (token.get_src_line(), token.get_src_col()),
+                !written,
             );
         }
         mapping.sort();
         Some(mapping)
     }
 
-    /// Builds a mapping from raw marks (output line, column → source line, column; from 0).
+    /// Builds a mapping from the tokens of a printer (output line, column → source line,
+    /// column; from 0), each the start of text copied from the source.
     pub(crate) fn from_marks(marks: impl IntoIterator<Item = (u32, u32, u32, u32)>) -> Self {
         let mut mapping = SourceMapping::default();
         for (line, column, source_line, source_column) in marks {
-            mapping.add(line, column, source_line, source_column);
+            mapping.add(line, column, (source_line, source_column), true);
         }
         mapping.sort();
         mapping
@@ -246,8 +251,10 @@ mod tests {
         // `)` after `_a.default` is at column 23 in the output, 14 in the source.
         assert_eq!(&output[output.find(");\n").unwrap()..][..1], ")");
         assert_eq!(mapping.original(2, 23), Some((2, 14)));
-        // The prologue maps to the file's start.
-        assert_eq!(mapping.original(1, 3), Some((1, 3)));
+        // Text the compiler wrote maps to where it was written: the prologue to the file's
+        // start, anything inside `_a.default` to the `a` it replaced.
+        assert_eq!(mapping.original(1, 3), Some((1, 1)));
+        assert_eq!(mapping.original(2, 17), Some((2, 13)));
         let json = mapping.to_json();
         assert_eq!(SourceMapping::from_json(&json), Some(mapping));
     }

@@ -4,7 +4,6 @@
 (function (native, inspectLib) {
   'use strict';
   const { inspect, formatArgs, formatError, userStack, setLocationFixer } = inspectLib;
-  const HEADER_LENGTH = native.commonJsHeaderLength;
 
   // ---------------------------------------------------------------- errors and warnings
 
@@ -15,12 +14,14 @@
     return value instanceof Error ? formatError(value) : inspect(value, { depth: 4 });
   }
 
-  // Columns on line 1 of a CommonJS file count the wrapper placed before the file's text.
+  // Stacks hold the engine's locations: in a module, line 1 starts after the wrapper, and a
+  // compiled file (TypeScript, ES-module syntax) has its own lines. Shown, they name the file,
+  // line and column the user wrote.
   function fixLocation(location) {
-    const match = /^(.*):1:(\d+)$/.exec(location);
+    const match = /^(.*):(\d+):(\d+)$/.exec(location);
     if (!match) return location;
-    if (!commonJsFiles.has(match[1])) return location;
-    return match[1] + ':1:' + Math.max(1, Number(match[2]) - HEADER_LENGTH);
+    const fixed = native.userLocation(match[1], Number(match[2]), Number(match[3]));
+    return fixed ? match[1] + ':' + fixed[0] + ':' + fixed[1] : location;
   }
   setLocationFixer((line) => line.replace(/([^\s()]+:\d+:\d+)(\)?)\s*$/, (all, location, paren) => fixLocation(location) + paren));
 
@@ -65,11 +66,12 @@
   }
 
   // An exception nobody caught. Returns true when a hook took it over; otherwise the caller
-  // (Rust) prints it and ends the run.
+  // (Rust) prints it and ends the run. A file that does not compile ends the run even in a
+  // mini-program, as DevTools stops at it.
   function onUncaught(error, origin, promise) {
     tellObserver(error, origin, promise);
     if (hooks.uncaught && hooks.uncaught(error, origin) === true) return true;
-    if (!errorWatch.keepRunning) return false;
+    if (!errorWatch.keepRunning || isCompileError(error)) return false;
     native.printError((origin === 'unhandledRejection' ? 'Uncaught (in promise) ' : 'Uncaught ') + describeError(error), false);
     return true;
   }
@@ -217,6 +219,29 @@
   const moduleCache = new Map();
   // Every file compiled with the CommonJS wrapper, kept even when loading it failed.
   const commonJsFiles = new Set();
+  // Modules whose code finished running, in order: named when a later file does not compile.
+  const ranModules = [];
+
+  function isCompileError(error) {
+    return error instanceof SyntaxError && error.code === native.compileErrorCode;
+  }
+
+  // Adds to a compile error what had already run, once (the error passes every loader above
+  // the file that failed).
+  function noteWhatRan(error) {
+    if (!isCompileError(error) || error.whatRan !== undefined) return;
+    const shown = ranModules.slice(-10).map(shortPath);
+    const more = ranModules.length - shown.length;
+    Object.defineProperty(error, 'whatRan', { value: ranModules.length, enumerable: false });
+    error.message += ranModules.length
+      ? '\n(it stopped the run; ' + ranModules.length + ' module' + (ranModules.length === 1 ? '' : 's') + ' had run before it: ' + (more > 0 ? '..., ' : '') + shown.join(', ') + ')'
+      : '\n(it stopped the run before any module ran)';
+  }
+
+  function shortPath(path) {
+    const cwd = native.cwd;
+    return cwd && path.startsWith(cwd + '/') ? path.slice(cwd.length + 1) : path;
+  }
 
   function defineBuiltin(name, exports) {
     builtins.set(name, exports);
@@ -243,6 +268,8 @@
     }
     require.resolve = (specifier) => (builtins.has(specifier) ? specifier : native.resolve(String(specifier), from));
     require.cache = moduleCache;
+    // Base library 2.11.2: a module (often of a subpackage) as a Promise.
+    require.async = (specifier) => Promise.resolve().then(() => require(specifier));
     return require;
   }
 
@@ -269,13 +296,16 @@
         commonJsFiles.add(path);
         const wrapper = native.compileCommonJs(path);
         module.require = makeRequire(module);
-        wrapper.call(module.exports, module.exports, module.require, module, path, dirname(path));
+        // `global` is the app's global object; the browser names after it stay undefined.
+        wrapper.call(module.exports, module.exports, module.require, module, path, dirname(path), globalThis);
       }
     } catch (e) {
       moduleCache.delete(path);
+      noteWhatRan(e);
       throw e;
     }
     module.loaded = true;
+    ranModules.push(path);
     return module.exports;
   }
 
@@ -307,6 +337,7 @@
 
   const define = (name, value) => Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   define('console', console);
+  define('global', globalThis);
   define('setTimeout', (callback, delay, ...args) => startTimer(callback, delay, args, false));
   define('setInterval', (callback, delay, ...args) => startTimer(callback, delay, args, true));
   define('clearTimeout', clearTimer);

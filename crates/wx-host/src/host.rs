@@ -19,8 +19,9 @@ use tokio::sync::mpsc;
 
 use crate::{
     event_loop::{LoopHandle, Macrotask, Timers},
-    modules::{BuiltinNames, EsmLoader, EsmResolver, read_source, to_exception},
+    modules::{BuiltinNames, EsmLoader, EsmResolver, ModuleOptions, to_exception},
     natives,
+    sources::{CacheDir, Sources, read_source},
     watchdog::{StopCause, Watchdog},
 };
 
@@ -46,6 +47,10 @@ pub struct HostOptions {
     pub strict: bool,
     /// End the run on Ctrl-C with a message instead of dying silently.
     pub handle_ctrl_c: bool,
+    /// The mini-program root and aliases for `require`.
+    pub modules: ModuleOptions,
+    /// Where compiled modules are cached.
+    pub cache: CacheDir,
 }
 
 /// Why a run ended.
@@ -123,6 +128,8 @@ pub(crate) struct HostState {
     pub(crate) timers: RefCell<Timers>,
     rejections: RefCell<Vec<PendingRejection>>,
     pub(crate) builtins: BuiltinNames,
+    pub(crate) modules: Rc<ModuleOptions>,
+    pub(crate) sources: Sources,
     pub(crate) es_modules: Rc<RefCell<Vec<String>>>,
     pub(crate) errors: Cell<usize>,
     warnings: Cell<usize>,
@@ -240,6 +247,8 @@ impl Host {
             timers: RefCell::new(Timers::default()),
             rejections: RefCell::new(Vec::new()),
             builtins: Rc::new(RefCell::new(Vec::new())),
+            modules: Rc::new(options.modules.clone()),
+            sources: Sources::new(&options.cache),
             es_modules: Rc::new(RefCell::new(Vec::new())),
             errors: Cell::new(0),
             warnings: Cell::new(0),
@@ -277,6 +286,7 @@ impl Host {
         runtime.set_loader(
             EsmResolver {
                 builtins: state.builtins.clone(),
+                options: state.modules.clone(),
             },
             EsmLoader {
                 loaded: state.es_modules.clone(),

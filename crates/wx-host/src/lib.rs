@@ -14,10 +14,12 @@ mod event_loop;
 mod host;
 mod modules;
 mod natives;
+mod sources;
 mod watchdog;
 
 pub use event_loop::{KeepAlive, LoopHandle, Macrotask};
 pub use host::{
     Ending, Host, HostError, HostOptions, INTERNAL_PREFIX, Internals, RunOutcome, eval_layer,
 };
-pub use modules::{ModuleNotFound, Resolved, resolve};
+pub use modules::{ModuleNotFound, ModuleOptions, ResolutionStep, Resolved, resolve};
+pub use sources::CacheDir;

@@ -1,6 +1,8 @@
-//! Module resolution and loading: CommonJS as mini-programs and Node use it (relative paths,
-//! extensions, `index.js`, `.json`, `miniprogram_npm/` then `node_modules/` packages) and ES
-//! modules for `.mjs` files, which may import CommonJS files and built-ins.
+//! Module resolution and loading as a mini-program sees them: relative paths, paths absolute to
+//! the mini-program root, `resolveAlias` of app.json, packages in `miniprogram_npm/` (what
+//! DevTools' "build npm" writes) then `node_modules/` (for tests), and, as the base library
+//! does, a bare name relative to the requiring file. `.js`, `.ts` and `.json` are found
+//! without their extension. ES modules (`.mjs`) may import CommonJS files and built-ins.
 
 use std::{
     cell::RefCell,
@@ -15,7 +17,10 @@ use rquickjs::{
     module::Declared,
 };
 
-use crate::eval::eval_at_line;
+use crate::{
+    eval::eval_at_line,
+    sources::{SourceError, Sources, read_source},
+};
 
 /// What a specifier names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,12 +29,29 @@ pub enum Resolved {
     File(PathBuf),
 }
 
-/// A module that could not be found, with every path tried.
+/// How specifiers that are not relative resolve: the mini-program's root and aliases.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleOptions {
+    /// The mini-program root: `/utils/x` means `<root>/utils/x`.
+    pub root: Option<PathBuf>,
+    /// `resolveAlias` of app.json, in its order: pattern → target, either may end in `*`;
+    /// targets are relative to the root.
+    pub aliases: Vec<(String, String)>,
+}
+
+/// One way of resolving a specifier that was tried, and the paths it looked at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolutionStep {
+    pub what: String,
+    pub tried: Vec<PathBuf>,
+}
+
+/// A module that could not be found, with every step and path tried.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleNotFound {
     pub specifier: String,
     pub from: Option<PathBuf>,
-    pub tried: Vec<PathBuf>,
+    pub steps: Vec<ResolutionStep>,
 }
 
 impl fmt::Display for ModuleNotFound {
@@ -38,9 +60,14 @@ impl fmt::Display for ModuleNotFound {
         if let Some(from) = &self.from {
             write!(f, " required from {}", from.display())?;
         }
-        if !self.tried.is_empty() {
-            let tried: Vec<String> = self.tried.iter().map(|p| p.display().to_string()).collect();
-            write!(f, " (tried {})", tried.join(", "))?;
+        for (index, step) in self.steps.iter().enumerate() {
+            f.write_str(if index == 0 { "; tried " } else { "; then " })?;
+            f.write_str(&step.what)?;
+            if !step.tried.is_empty() {
+                let tried: Vec<String> =
+                    step.tried.iter().map(|p| p.display().to_string()).collect();
+                write!(f, " ({})", tried.join(", "))?;
+            }
         }
         Ok(())
     }
@@ -61,19 +88,21 @@ pub fn normalise(path: &Path) -> PathBuf {
     out
 }
 
-fn is_path_like(specifier: &str) -> bool {
+fn is_relative(specifier: &str) -> bool {
     specifier == "."
         || specifier == ".."
         || specifier.starts_with("./")
         || specifier.starts_with("../")
-        || specifier.starts_with('/')
 }
+
+/// Extensions a specifier may leave out, in the order they are tried.
+const EXTENSIONS: [&str; 3] = [".js", ".ts", ".json"];
 
 /// Tries `base` as a file, with extensions, and as a folder.
 fn load_as_file_or_folder(base: &Path, tried: &mut Vec<PathBuf>) -> Option<PathBuf> {
     let as_text = base.as_os_str().to_string_lossy();
     let mut candidates = vec![base.to_path_buf()];
-    for ext in [".js", ".json"] {
+    for ext in EXTENSIONS {
         candidates.push(PathBuf::from(format!("{as_text}{ext}")));
     }
     for candidate in candidates {
@@ -89,19 +118,20 @@ fn load_as_file_or_folder(base: &Path, tried: &mut Vec<PathBuf>) -> Option<PathB
             .and_then(|text| package_main(&text))
         {
             let main_path = normalise(&base.join(main));
-            for candidate in [
-                main_path.clone(),
-                PathBuf::from(format!("{}.js", main_path.display())),
-                main_path.join("index.js"),
-            ] {
+            let mut candidates = vec![main_path.clone()];
+            for ext in EXTENSIONS {
+                candidates.push(PathBuf::from(format!("{}{ext}", main_path.display())));
+            }
+            candidates.push(main_path.join("index.js"));
+            for candidate in candidates {
                 if candidate.is_file() {
                     return Some(candidate);
                 }
                 tried.push(candidate);
             }
         }
-        for index in ["index.js", "index.json"] {
-            let candidate = base.join(index);
+        for ext in EXTENSIONS {
+            let candidate = base.join(format!("index{ext}"));
             if candidate.is_file() {
                 return Some(candidate);
             }
@@ -119,11 +149,29 @@ fn package_main(text: &str) -> Option<String> {
     (!main.is_empty()).then(|| main.to_string())
 }
 
+/// The target of the first alias whose pattern matches `specifier`.
+fn alias_target(specifier: &str, aliases: &[(String, String)]) -> Option<(String, String)> {
+    for (pattern, target) in aliases {
+        let rewritten = match (pattern.strip_suffix('*'), target.strip_suffix('*')) {
+            (Some(prefix), Some(target_prefix)) => specifier
+                .strip_prefix(prefix)
+                .map(|rest| format!("{target_prefix}{rest}")),
+            (Some(_), None) | (None, Some(_)) => None,
+            (None, None) => (specifier == pattern).then(|| target.clone()),
+        };
+        if let Some(rewritten) = rewritten {
+            return Some((pattern.clone(), rewritten));
+        }
+    }
+    None
+}
+
 /// Resolves `specifier` as required from the file `from` (or the working folder).
 pub fn resolve(
     specifier: &str,
     from: Option<&Path>,
     builtins: &[String],
+    options: &ModuleOptions,
 ) -> Result<Resolved, ModuleNotFound> {
     if builtins.iter().any(|name| name == specifier) {
         return Ok(Resolved::Builtin(specifier.to_string()));
@@ -133,20 +181,60 @@ pub fn resolve(
         .map(Path::to_path_buf)
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_else(|| PathBuf::from("/"));
-    let mut tried = Vec::new();
-    let not_found = |tried| ModuleNotFound {
-        specifier: specifier.to_string(),
-        from: from.map(Path::to_path_buf),
-        tried,
+    let mut steps: Vec<ResolutionStep> = Vec::new();
+    let attempt = |what: String, base: PathBuf, steps: &mut Vec<ResolutionStep>| {
+        let mut tried = Vec::new();
+        let found = load_as_file_or_folder(&base, &mut tried);
+        steps.push(ResolutionStep { what, tried });
+        found
     };
-    if is_path_like(specifier) {
-        let target = normalise(&base_dir.join(specifier));
-        return load_as_file_or_folder(&target, &mut tried)
-            .map(Resolved::File)
-            .ok_or_else(|| not_found(tried));
+    let done = |found: Option<PathBuf>, steps: Vec<ResolutionStep>| {
+        found.map(Resolved::File).ok_or_else(|| ModuleNotFound {
+            specifier: specifier.to_string(),
+            from: from.map(Path::to_path_buf),
+            steps,
+        })
+    };
+    if let Some(root) = &options.root
+        && let Some((pattern, target)) = alias_target(specifier, &options.aliases)
+    {
+        let base = normalise(&root.join(target.trim_start_matches('/')));
+        let found = attempt(
+            format!("the resolveAlias entry \"{pattern}\" of app.json"),
+            base,
+            &mut steps,
+        );
+        return done(found, steps);
     }
-    for dir in base_dir.ancestors() {
-        for packages in ["miniprogram_npm", "node_modules"] {
+    if is_relative(specifier) {
+        let found = attempt(
+            "relative to the requiring file".into(),
+            normalise(&base_dir.join(specifier)),
+            &mut steps,
+        );
+        return done(found, steps);
+    }
+    if specifier.starts_with('/') {
+        if let Some(root) = &options.root {
+            let found = attempt(
+                "from the mini-program root".into(),
+                normalise(&root.join(specifier.trim_start_matches('/'))),
+                &mut steps,
+            );
+            if found.is_some() {
+                return done(found, steps);
+            }
+        }
+        let found = attempt(
+            "as an absolute path".into(),
+            normalise(Path::new(specifier)),
+            &mut steps,
+        );
+        return done(found, steps);
+    }
+    for packages in ["miniprogram_npm", "node_modules"] {
+        let mut tried = Vec::new();
+        for dir in base_dir.ancestors() {
             let folder = dir.join(packages);
             if folder.is_dir()
                 && let Some(found) = load_as_file_or_folder(&folder.join(specifier), &mut tried)
@@ -154,46 +242,157 @@ pub fn resolve(
                 return Ok(Resolved::File(found));
             }
         }
+        steps.push(ResolutionStep {
+            what: format!("{packages} folders from the requiring file up"),
+            tried,
+        });
     }
-    Err(not_found(tried))
+    // The base library reads a bare path such as 'utils/util' relative to the requiring file.
+    let found = attempt(
+        "relative to the requiring file, as the base library reads a bare path".into(),
+        normalise(&base_dir.join(specifier)),
+        &mut steps,
+    );
+    done(found, steps)
 }
 
-/// Reads a source file as text, dropping a BOM and a `#!` line (kept as an empty comment so
-/// that line numbers stay right).
-pub fn read_source(path: &Path) -> std::io::Result<String> {
-    let text = fs::read_to_string(path)?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
-    Ok(match text.strip_prefix("#!") {
-        Some(rest) => format!("//{rest}"),
-        None => text,
-    })
-}
+/// Browser globals DevTools' module wrapper hands every module as `undefined`, so that
+/// `typeof window` and friends answer 'undefined' instead of throwing.
+const BROWSER_NAMES: &str = "window, document, frames, self, location, navigator, localStorage, \
+     history, Caches, screen, alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, \
+     webkit, WeixinJSCore";
 
 /// The text placed before a CommonJS file's first line. It shares that line, so line numbers
 /// stay right; columns on line 1 are corrected when stacks are shown.
-pub(crate) const COMMON_JS_HEADER: &str =
-    "(function (exports, require, module, __filename, __dirname) {";
-
-/// Compiles a CommonJS file into its module function.
-pub fn compile_common_js<'js>(ctx: &Ctx<'js>, path: &Path) -> rquickjs::Result<Function<'js>> {
-    let source = read_source(path).map_err(|err| {
-        Exception::throw_message(ctx, &format!("cannot read {}: {err}", path.display()))
-    })?;
-    let wrapped = format!("{COMMON_JS_HEADER}{source}\n}})");
-    let value = eval_at_line(ctx, &wrapped, &path.to_string_lossy(), 1)?;
-    value.into_function().ok_or_else(|| {
-        Exception::throw_internal(ctx, "module wrapper did not compile to a function")
-    })
+pub(crate) fn common_js_header() -> String {
+    format!(
+        "(function (exports, require, module, __filename, __dirname, global, {BROWSER_NAMES}) {{"
+    )
 }
+
+/// Compiles a CommonJS file (after the compile step) into its module function.
+pub(crate) fn compile_common_js<'js>(
+    ctx: &Ctx<'js>,
+    path: &Path,
+    sources: &Sources,
+) -> rquickjs::Result<Function<'js>> {
+    let name = path.to_string_lossy();
+    sources.mark_wrapped(&name);
+    let code = match sources.code_of(path) {
+        Ok(code) => code,
+        Err(SourceError::Read(err)) => {
+            return Err(Exception::throw_message(
+                ctx,
+                &format!("cannot read {name}: {err}"),
+            ));
+        }
+        Err(SourceError::Compile(error)) => {
+            // The stack holds engine coordinates, as every stack does; the header shares line 1.
+            let engine_column = if error.line == 1 {
+                error.column + common_js_header().len() as u32
+            } else {
+                error.column
+            };
+            return Err(throw_compile_error(
+                ctx,
+                &name,
+                (error.line, engine_column),
+                (error.line, error.column),
+                &error.message,
+                &error.frame,
+            ));
+        }
+    };
+    let wrapped = format!("{}{code}\n}})", common_js_header());
+    match eval_at_line(ctx, &wrapped, &name, 1) {
+        Ok(value) => value.into_function().ok_or_else(|| {
+            Exception::throw_internal(ctx, "module wrapper did not compile to a function")
+        }),
+        Err(Error::Exception) => Err(with_code_frame(ctx, path, sources)),
+        Err(other) => Err(other),
+    }
+}
+
+/// A syntax error QuickJS found in a file gets the same form as one the compile step found:
+/// `file:line:col: message` and a code frame of the user's source.
+fn with_code_frame(ctx: &Ctx<'_>, path: &Path, sources: &Sources) -> Error {
+    let error = ctx.catch();
+    let file = path.to_string_lossy();
+    let located = error.as_object().and_then(|object| {
+        let name: String = object.get("name").ok()?;
+        if name != "SyntaxError" {
+            return None;
+        }
+        let message: String = object.get("message").ok()?;
+        let stack: String = object.get("stack").ok()?;
+        let at = stack.lines().find_map(|line| {
+            let rest = line.trim().strip_prefix("at ")?;
+            let rest = rest.trim_start_matches('(').trim_end_matches(')');
+            let rest = rest.strip_prefix(file.as_ref())?.strip_prefix(':')?;
+            let (line, column) = rest.split_once(':')?;
+            Some((line.parse::<u32>().ok()?, column.parse::<u32>().ok()?))
+        })?;
+        Some((message, at))
+    });
+    let (Some((message, engine)), Ok(source)) = (located, read_source(path)) else {
+        return ctx.throw(error);
+    };
+    let (line, byte_column) = sources
+        .user_location(&file, engine.0, engine.1)
+        .unwrap_or(engine);
+    // QuickJS counts bytes; the frame counts characters.
+    let text = source.split('\n').nth(line as usize - 1).unwrap_or("");
+    let prefix = text
+        .get(..(byte_column as usize).saturating_sub(1).min(text.len()))
+        .unwrap_or(text);
+    let column = prefix.chars().count() as u32 + 1;
+    let frame = wx_compile::code_frame(&source, line, column);
+    throw_compile_error(ctx, &file, engine, (line, column), &message, &frame)
+}
+
+/// Throws `SyntaxError: file:line:col: message` with the code frame. Its stack starts at the
+/// error's location in engine coordinates (`engine`), which the stack display turns into the
+/// user's, like every other frame; `code` marks it so the loader can say what ran before it.
+fn throw_compile_error(
+    ctx: &Ctx<'_>,
+    file: &str,
+    engine: (u32, u32),
+    (line, column): (u32, u32),
+    message: &str,
+    frame: &str,
+) -> Error {
+    let text = format!("{file}:{line}:{column}: {message}\n{}", frame.trim_end());
+    let built = (|| -> rquickjs::Result<Value<'_>> {
+        let constructor: rquickjs::Constructor = ctx.globals().get("SyntaxError")?;
+        let error: Object = constructor.construct((text.as_str(),))?;
+        let stack: String = error.get("stack").unwrap_or_default();
+        error.set(
+            "stack",
+            format!("    at {file}:{}:{}\n{stack}", engine.0, engine.1),
+        )?;
+        error.prop(
+            "code",
+            rquickjs::object::Property::from(COMPILE_ERROR_CODE)
+                .writable()
+                .configurable(),
+        )?;
+        Ok(error.into_value())
+    })();
+    match built {
+        Ok(error) => ctx.throw(error),
+        Err(err) => err,
+    }
+}
+
+/// The `code` of a SyntaxError thrown because a module could not be compiled.
+pub(crate) const COMPILE_ERROR_CODE: &str = "WXRUN_COMPILE";
 
 /// The built-in names the ES module resolver recognises, shared with the host.
 pub(crate) type BuiltinNames = Rc<RefCell<Vec<String>>>;
 
 pub(crate) struct EsmResolver {
     pub builtins: BuiltinNames,
+    pub options: Rc<ModuleOptions>,
 }
 
 impl Resolver for EsmResolver {
@@ -206,7 +405,7 @@ impl Resolver for EsmResolver {
     ) -> rquickjs::Result<String> {
         let from = Path::new(base);
         let from = from.is_absolute().then_some(from);
-        match resolve(name, from, &self.builtins.borrow()) {
+        match resolve(name, from, &self.builtins.borrow(), &self.options) {
             Ok(Resolved::Builtin(builtin)) => Ok(format!("builtin:{builtin}")),
             Ok(Resolved::File(path)) => Ok(path.to_string_lossy().into_owned()),
             Err(missing) => Err(Exception::throw_message(ctx, &missing.to_string())),
@@ -217,25 +416,6 @@ impl Resolver for EsmResolver {
 /// Loads ES modules and records the files it loaded.
 pub(crate) struct EsmLoader {
     pub loaded: Rc<RefCell<Vec<String>>>,
-}
-
-fn js_string_literal(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn is_identifier_name(key: &str) -> bool {
@@ -255,7 +435,7 @@ fn reexport_source(getter: &str, exports: &Value<'_>) -> String {
             if key != "default" && is_identifier_name(&key) {
                 source.push_str(&format!(
                     "const e{index} = m[{}];\nexport {{ e{index} as {key} }};\n",
-                    js_string_literal(&key)
+                    wx_compile::string_literal(&key)
                 ));
             }
         }
@@ -275,7 +455,7 @@ impl Loader for EsmLoader {
             let exports: Value = bridge.get::<_, Function>("builtin")?.call((builtin,))?;
             let getter = format!(
                 "globalThis[Symbol.for('wxrun.esm')].builtin({})",
-                js_string_literal(builtin)
+                wx_compile::string_literal(builtin)
             );
             return Module::declare(ctx.clone(), name, reexport_source(&getter, &exports));
         }
@@ -294,7 +474,7 @@ impl Loader for EsmLoader {
                     .call((name,))?;
                 let getter = format!(
                     "globalThis[Symbol.for('wxrun.esm')].requireCommonJs({})",
-                    js_string_literal(name)
+                    wx_compile::string_literal(name)
                 );
                 Module::declare(ctx.clone(), name, reexport_source(&getter, &exports))
             }
@@ -357,7 +537,7 @@ mod tests {
         ];
         for (specifier, expected) in cases {
             assert_eq!(
-                resolve(specifier, Some(&from), &builtins).unwrap(),
+                resolve(specifier, Some(&from), &builtins, &ModuleOptions::default()).unwrap(),
                 expected,
                 "{specifier}"
             );
@@ -368,7 +548,7 @@ mod tests {
     fn missing_module_names_paths_and_requester() {
         let dir = tempfile::tempdir().unwrap();
         let from = dir.path().join("main.js");
-        let err = resolve("./nope", Some(&from), &[]).unwrap_err();
+        let err = resolve("./nope", Some(&from), &[], &ModuleOptions::default()).unwrap_err();
         let text = err.to_string();
         assert!(
             text.starts_with("Cannot find module './nope' required from "),

@@ -13,7 +13,8 @@ use rquickjs::{Ctx, Exception, Function, Object, Value, function::Opt, prelude::
 use crate::{
     eval::throw_uncatchable,
     host::HostState,
-    modules::{COMMON_JS_HEADER, Resolved, compile_common_js, read_source, resolve},
+    modules::{COMPILE_ERROR_CODE, Resolved, compile_common_js, resolve},
+    sources::read_source,
 };
 
 fn write_stream(fd: i32, text: &str) {
@@ -67,6 +68,7 @@ pub(crate) fn build<'js>(
     )?;
 
     let builtins = state.builtins.clone();
+    let options = state.modules.clone();
     native.set(
         "resolve",
         Func::from(
@@ -75,7 +77,7 @@ pub(crate) fn build<'js>(
                     .0
                     .and_then(|value| value.as_string().and_then(|s| s.to_string().ok()))
                     .map(PathBuf::from);
-                match resolve(&specifier, from.as_deref(), &builtins.borrow()) {
+                match resolve(&specifier, from.as_deref(), &builtins.borrow(), &options) {
                     Ok(Resolved::File(path)) => Ok(path.to_string_lossy().into_owned()),
                     Ok(Resolved::Builtin(name)) => Ok(name),
                     Err(missing) => Err(throw_with_code(
@@ -97,13 +99,27 @@ pub(crate) fn build<'js>(
         }),
     )?;
 
+    let compiling = state.clone();
     native.set(
         "compileCommonJs",
         Func::from(
-            |ctx: Ctx<'js>, path: String| -> rquickjs::Result<Function<'js>> {
-                compile_common_js(&ctx, Path::new(&path))
+            move |ctx: Ctx<'js>, path: String| -> rquickjs::Result<Function<'js>> {
+                compile_common_js(&ctx, Path::new(&path), &compiling.sources)
             },
         ),
+    )?;
+    native.set("compileErrorCode", COMPILE_ERROR_CODE)?;
+
+    // A location as the user wrote it: [line, column], or undefined when it needs no change.
+    let locating = state.clone();
+    native.set(
+        "userLocation",
+        Func::from(move |file: String, line: u32, column: u32| {
+            locating
+                .sources
+                .user_location(&file, line, column)
+                .map(|(line, column)| vec![line, column])
+        }),
     )?;
 
     let errors = state.clone();
@@ -164,11 +180,16 @@ pub(crate) fn build<'js>(
     )?;
 
     native.set("args", args.to_vec())?;
+    native.set(
+        "cwd",
+        std::env::current_dir()
+            .map(|dir| dir.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    )?;
     let env = Object::new(ctx.clone())?;
     for (key, value) in std::env::vars() {
         env.set(key, value)?;
     }
     native.set("env", env)?;
-    native.set("commonJsHeaderLength", COMMON_JS_HEADER.chars().count())?;
     Ok(native)
 }

@@ -155,6 +155,7 @@ pub fn make_host(
         max_memory: limits.max_memory.map(|mib| (mib as usize) * 1024 * 1024),
         strict: config.strict.value,
         handle_ctrl_c: true,
+        ..HostOptions::default()
     };
     if config.insecure.value {
         eprintln!(

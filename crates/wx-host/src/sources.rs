@@ -1,0 +1,284 @@
+//! Module sources as the loader evaluates them: read, compiled by wx-compile (ES-module syntax
+//! and TypeScript), cached on disk by content, and the mappings that turn a location in
+//! compiled code back into the user's file, line and column.
+
+use std::{
+    cell::RefCell,
+    collections::{HashMap, HashSet},
+    fs, io,
+    path::{Path, PathBuf},
+    rc::Rc,
+};
+
+use sha2::{Digest, Sha256};
+use wx_compile::{CompileError, Lang, Output, SourceMapping};
+
+/// Where compiled files are kept between runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum CacheDir {
+    /// The system cache folder (`$XDG_CACHE_HOME/wxrun`, `~/.cache/wxrun`,
+    /// `~/Library/Caches/wxrun` on macOS).
+    #[default]
+    System,
+    At(PathBuf),
+    /// Compile every run.
+    Off,
+}
+
+impl CacheDir {
+    /// The folder compiled files go in, when there is one.
+    pub fn folder(&self) -> Option<PathBuf> {
+        let base = match self {
+            CacheDir::Off => return None,
+            CacheDir::At(dir) => return Some(dir.join("compile")),
+            CacheDir::System => system_cache_dir()?,
+        };
+        Some(base.join("wxrun").join("compile"))
+    }
+}
+
+fn system_cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME").filter(|dir| !dir.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    let home = PathBuf::from(std::env::var_os("HOME").filter(|home| !home.is_empty())?);
+    Some(if cfg!(target_os = "macos") {
+        home.join("Library").join("Caches")
+    } else {
+        home.join(".cache")
+    })
+}
+
+/// A source that could not be turned into code to run.
+#[derive(Debug)]
+pub(crate) enum SourceError {
+    Read(io::Error),
+    Compile(CompileError),
+}
+
+/// A compiled file's mapping: in memory once used, on disk until then.
+enum Mapping {
+    Ready(Rc<SourceMapping>),
+    Stored(PathBuf),
+    Unreadable,
+}
+
+/// What one run knows of its module sources.
+pub(crate) struct Sources {
+    cache: Option<PathBuf>,
+    mappings: RefCell<HashMap<String, Mapping>>,
+    /// Files evaluated inside the CommonJS wrapper, whose line 1 starts after its header.
+    wrapped: RefCell<HashSet<String>>,
+}
+
+/// The cache key of `source` compiled as `lang`: changes with the compiler's output version.
+fn cache_key(source: &str, lang: Lang) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(wx_compile::OUTPUT_VERSION.as_bytes());
+    hasher.update([0, lang as u8, 0]);
+    hasher.update(source.as_bytes());
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Writes `bytes` to `path` through a temporary file, so a reader never sees half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    io::Write::write_all(&mut file, bytes)?;
+    file.persist(path).map_err(|err| err.error)?;
+    Ok(())
+}
+
+impl Sources {
+    pub(crate) fn new(cache: &CacheDir) -> Sources {
+        Sources {
+            cache: cache.folder(),
+            mappings: RefCell::new(HashMap::new()),
+            wrapped: RefCell::new(HashSet::new()),
+        }
+    }
+
+    /// The code to evaluate for the module file `path`: its text, compiled when it is
+    /// TypeScript or uses ES-module syntax.
+    pub(crate) fn code_of(&self, path: &Path) -> Result<String, SourceError> {
+        let source = read_source(path).map_err(SourceError::Read)?;
+        let Some(lang) = Lang::of_path(path) else {
+            return Ok(source);
+        };
+        if lang == Lang::JavaScript && !wx_compile::may_have_module_syntax(&source) {
+            return Ok(source);
+        }
+        let key = cache_key(&source, lang);
+        let entry = self
+            .cache
+            .as_ref()
+            .map(|dir| dir.join(&key[..2]).join(&key[2..]));
+        if let Some(entry) = &entry
+            && let Some(code) = self.cached(entry, path)
+        {
+            return Ok(code.unwrap_or(source));
+        }
+        match wx_compile::compile(&source, lang) {
+            Ok(Output::Unchanged) => {
+                if let Some(entry) = &entry {
+                    let _ = write_atomically(&entry.with_extension("same"), b"");
+                }
+                Ok(source)
+            }
+            Ok(Output::Compiled(compiled)) => {
+                if let Some(entry) = &entry {
+                    // The map first: a code file is only ever found beside its map.
+                    let stored = write_atomically(
+                        &entry.with_extension("map"),
+                        compiled.mapping.to_json().as_bytes(),
+                    )
+                    .and_then(|()| {
+                        write_atomically(&entry.with_extension("js"), compiled.code.as_bytes())
+                    });
+                    let _ = stored;
+                }
+                self.mappings.borrow_mut().insert(
+                    path.to_string_lossy().into_owned(),
+                    Mapping::Ready(Rc::new(compiled.mapping)),
+                );
+                Ok(compiled.code)
+            }
+            Err(error) => Err(SourceError::Compile(error)),
+        }
+    }
+
+    /// A cache hit: `Some(Some(code))` for a compiled file, `Some(None)` for one that runs
+    /// unchanged, `None` for a miss.
+    fn cached(&self, entry: &Path, path: &Path) -> Option<Option<String>> {
+        if entry.with_extension("same").is_file() {
+            return Some(None);
+        }
+        let map = entry.with_extension("map");
+        let code = fs::read_to_string(entry.with_extension("js")).ok()?;
+        if !map.is_file() {
+            return None;
+        }
+        self.mappings
+            .borrow_mut()
+            .insert(path.to_string_lossy().into_owned(), Mapping::Stored(map));
+        Some(Some(code))
+    }
+
+    /// Notes that `file` is evaluated inside the CommonJS wrapper.
+    pub(crate) fn mark_wrapped(&self, file: &str) {
+        self.wrapped.borrow_mut().insert(file.to_string());
+    }
+
+    /// The user's line and column for a location the engine reported in `file` (from 1):
+    /// without the wrapper's header on line 1, and through the mapping of a compiled file.
+    /// `None` when the location needs no change.
+    pub(crate) fn user_location(&self, file: &str, line: u32, column: u32) -> Option<(u32, u32)> {
+        if !self.wrapped.borrow().contains(file) {
+            return None;
+        }
+        let column = if line == 1 {
+            column
+                .saturating_sub(crate::modules::common_js_header().len() as u32)
+                .max(1)
+        } else {
+            column
+        };
+        Some(self.original(file, line, column).unwrap_or((line, column)))
+    }
+
+    /// The user's line and column for a location in the compiled code of `file`, when `file`
+    /// was compiled.
+    fn original(&self, file: &str, line: u32, column: u32) -> Option<(u32, u32)> {
+        let mut mappings = self.mappings.borrow_mut();
+        let slot = mappings.get_mut(file)?;
+        if let Mapping::Stored(path) = slot {
+            *slot = fs::read_to_string(&*path)
+                .ok()
+                .and_then(|json| SourceMapping::from_json(&json))
+                .map_or(Mapping::Unreadable, |mapping| Mapping::Ready(Rc::new(mapping)));
+        }
+        match slot {
+            Mapping::Ready(mapping) => mapping.original(line, column),
+            _ => None,
+        }
+    }
+}
+
+/// Reads a source file as text, dropping a BOM and a `#!` line (kept as an empty comment so
+/// that line numbers stay right).
+pub fn read_source(path: &Path) -> io::Result<String> {
+    let text = fs::read_to_string(path)?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    Ok(match text.strip_prefix("#!") {
+        Some(rest) => format!("//{rest}"),
+        None => text,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compiled_files_are_cached_with_their_mapping() {
+        let cache = tempfile::tempdir().unwrap();
+        let project = tempfile::tempdir().unwrap();
+        let file = project.path().join("a.js");
+        fs::write(&file, "import b from './b';\n\nthrow b;\n").unwrap();
+        let plain = project.path().join("plain.js");
+        fs::write(&plain, "module.exports = 1;\n").unwrap();
+        let dir = CacheDir::At(cache.path().to_path_buf());
+
+        let first = Sources::new(&dir);
+        let code = first.code_of(&file).unwrap();
+        assert!(code.contains("require(\"./b\")"), "{code}");
+        let name = file.to_string_lossy();
+        assert_eq!(first.original(&name, 3, 1), Some((3, 1)));
+        assert_eq!(first.code_of(&plain).unwrap(), "module.exports = 1;\n");
+
+        let second = Sources::new(&dir);
+        assert_eq!(second.code_of(&file).unwrap(), code);
+        assert!(matches!(
+            second.mappings.borrow().get(name.as_ref()),
+            Some(Mapping::Stored(_))
+        ));
+        assert_eq!(second.original(&name, 3, 1), Some((3, 1)));
+        // Nothing was written for the plain file, which was never parsed.
+        let entries: usize = fs::read_dir(cache.path().join("compile"))
+            .unwrap()
+            .map(|dir| fs::read_dir(dir.unwrap().path()).unwrap().count())
+            .sum();
+        assert_eq!(entries, 2, "a .js and a .map");
+    }
+
+    #[test]
+    fn a_changed_file_is_compiled_again() {
+        let cache = tempfile::tempdir().unwrap();
+        let project = tempfile::tempdir().unwrap();
+        let file = project.path().join("a.ts");
+        let dir = CacheDir::At(cache.path().to_path_buf());
+        fs::write(&file, "export const a: number = 1;\n").unwrap();
+        assert!(Sources::new(&dir).code_of(&file).unwrap().contains("= 1"));
+        fs::write(&file, "export const a: number = 2;\n").unwrap();
+        assert!(Sources::new(&dir).code_of(&file).unwrap().contains("= 2"));
+    }
+
+    #[test]
+    fn compile_errors_come_back_with_their_location() {
+        let project = tempfile::tempdir().unwrap();
+        let file = project.path().join("bad.ts");
+        fs::write(&file, "let a: = 1;\n").unwrap();
+        match Sources::new(&CacheDir::Off).code_of(&file) {
+            Err(SourceError::Compile(error)) => assert_eq!(error.line, 1),
+            other => panic!("{other:?}"),
+        }
+    }
+}
