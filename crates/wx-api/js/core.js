@@ -154,15 +154,23 @@
   function newTaskId() {
     return nextTaskId++;
   }
-  function setTaskHandler(id, handler) {
+  // Requests, uploads and downloads among them: what keeps an app busy.
+  const transfers = new Set();
+  function setTaskHandler(id, handler, { transfer = false } = {}) {
     taskHandlers.set(id, handler);
+    if (transfer) transfers.add(id);
   }
   function forgetTask(id) {
     taskHandlers.delete(id);
+    transfers.delete(id);
   }
   // Requests, transfers and sockets still open.
   function tasksInFlight() {
     return taskHandlers.size;
+  }
+  // Requests, uploads and downloads in flight.
+  function transfersInFlight() {
+    return transfers.size;
   }
   internals.wxDispatch = (id, type, a, b, c, d) => {
     const handler = taskHandlers.get(id);
@@ -309,6 +317,7 @@
     setTaskHandler,
     forgetTask,
     tasksInFlight,
+    transfersInFlight,
   };
   return core;
 })

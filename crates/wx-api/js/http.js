@@ -274,7 +274,7 @@
           settleNow(api, options, false, failResult(api, a, b === null ? undefined : b));
           break;
       }
-    });
+    }, { transfer: true });
     const [url, method, headerList, body, timeout, flags] = args;
     const cappedFrom = native.startHttp(id, url, method, headerList, body, timeout, flags | INTERFACE[api]);
     if (cappedFrom) {

@@ -36,8 +36,13 @@
   const rejectionListeners = new ListenerList('onUnhandledRejection');
   const pageNotFoundListeners = new ListenerList('onPageNotFound');
 
+  // The text App.onError receives: name, message and the stack, its locations naming the
+  // files, lines and columns the user wrote (TypeScript included).
   function errorText(error) {
-    if (error instanceof Error) return error.name + ': ' + error.message + (error.stack ? '\n' + error.stack : '');
+    if (error instanceof Error) {
+      const stack = internals.userStack(error.stack);
+      return error.name + ': ' + error.message + (stack ? '\n' + stack : '');
+    }
     return String(error);
   }
 
@@ -438,10 +443,19 @@
     return out.join('/').replace(/\.js$/, '');
   }
 
+  // The page's script: `<route>.js`, or `<route>.ts` in a TypeScript project.
+  function pageFile(route) {
+    for (const ext of ['.js', '.ts']) {
+      const file = state.root + '/' + route + ext;
+      if (native.isFile(file)) return file;
+    }
+    return null;
+  }
+
   function loadPage(route) {
     if (pageDefinitions.has(route)) return true;
-    const file = state.root + '/' + route + '.js';
-    if (!native.isFile(file)) return false;
+    const file = pageFile(route);
+    if (!file) return false;
     const previous = loadingRoute;
     loadingRoute = route;
     try {
@@ -488,7 +502,10 @@
     const { path, query } = splitUrl(url);
     const route = routeOf(path);
     if (!state.launched) return { fail: failResult(api, 'the app has not been launched (use wxrun app, or require("wxrun").miniprogram.launch())') };
-    if (!state.routes.has(route) || !loadPage(route)) return { fail: failResult(api, 'page "' + route + '" is not found') };
+    if (!state.routes.has(route) || !loadPage(route)) {
+      if (state.routes.has(route)) missingPageFile(route);
+      return { fail: failResult(api, 'page "' + route + '" is not found') };
+    }
     return { route, query };
   }
 
@@ -604,36 +621,53 @@
     },
   };
 
+  // A page app.json lists whose script is missing: the phone says the page is not found;
+  // wxrun also says why, once per page.
+  const missingReported = new Set();
+  function missingPageFile(route) {
+    if (missingReported.has(route)) return;
+    missingReported.add(route);
+    console.error('wxrun: app.json lists the page "' + route + '", but neither ' + state.root + '/' + route + '.js nor .ts exists');
+  }
+
+  // A problem with the project itself (no app.json, a bad manifest): `wxrun app` reports it and
+  // exits 2, nothing of the app having run. Errors of the app's code are not of this kind.
+  function launchError(message) {
+    const error = new Error(message);
+    Object.defineProperty(error, 'wxrunLaunch', { value: true });
+    return error;
+  }
+
   // ------------------------------------------------------------------ launching
 
   function readManifest(root) {
     const file = root + '/app.json';
-    if (!native.isFile(file)) throw new Error(root + ' has no app.json: a mini-program folder holds app.json and app.js');
+    if (!native.isFile(file)) throw launchError(root + ' has no app.json: a mini-program folder holds app.json and app.js');
     const manifest = internals.loadModule(file);
     const where = (key) => file + ': "' + key + '" ';
-    if (!isPlainObject(manifest)) throw new Error(file + ' should hold a JSON object');
+    if (!isPlainObject(manifest)) throw launchError(file + ' should hold a JSON object');
     if (!Array.isArray(manifest.pages) || !manifest.pages.length || !manifest.pages.every((p) => typeof p === 'string')) {
-      throw new Error(where('pages') + 'should list the page routes, such as ["pages/index/index"]');
+      throw launchError(where('pages') + 'should list the page routes, such as ["pages/index/index"]');
     }
     const routes = manifest.pages.map((p) => p.replace(/^\//, ''));
     const subpackages = manifest.subpackages || manifest.subPackages || [];
-    if (!Array.isArray(subpackages)) throw new Error(where('subpackages') + 'should be a list of { "root": ..., "pages": [...] }');
+    if (!Array.isArray(subpackages)) throw launchError(where('subpackages') + 'should be a list of { "root": ..., "pages": [...] }');
     for (const sub of subpackages) {
-      if (!sub || typeof sub.root !== 'string' || !Array.isArray(sub.pages)) throw new Error(where('subpackages') + 'entries need a "root" string and a "pages" list');
+      if (!sub || typeof sub.root !== 'string' || !Array.isArray(sub.pages)) throw launchError(where('subpackages') + 'entries need a "root" string and a "pages" list');
       for (const p of sub.pages) routes.push((sub.root.replace(/^\/|\/$/g, '') + '/' + p).replace(/^\//, ''));
     }
     const tabs = [];
     if (manifest.tabBar !== undefined) {
       const list = manifest.tabBar && manifest.tabBar.list;
-      if (!Array.isArray(list)) throw new Error(where('tabBar') + 'should have a "list" of { "pagePath": ..., "text": ... }');
+      if (!Array.isArray(list)) throw launchError(where('tabBar') + 'should have a "list" of { "pagePath": ..., "text": ... }');
       for (const item of list) {
         const route = item && typeof item.pagePath === 'string' ? item.pagePath.replace(/^\//, '') : null;
-        if (!route || !routes.includes(route)) throw new Error(where('tabBar') + 'lists ' + JSON.stringify(item && item.pagePath) + ', which is not one of the pages');
+        if (!route || !routes.includes(route)) throw launchError(where('tabBar') + 'lists ' + JSON.stringify(item && item.pagePath) + ', which is not one of the pages');
         tabs.push(route);
       }
     }
     const entry = manifest.entryPagePath === undefined ? routes[0] : String(manifest.entryPagePath).replace(/^\//, '');
-    if (!routes.includes(entry)) throw new Error(where('entryPagePath') + JSON.stringify(manifest.entryPagePath) + ' is not one of the pages');
+    if (!routes.includes(entry)) throw launchError(where('entryPagePath') + JSON.stringify(manifest.entryPagePath) + ' is not one of the pages');
     return { file, manifest, routes, tabs, entry };
   }
 
@@ -642,7 +676,7 @@
   // app's handle once the first page is ready.
   function launch(dir, options) {
     const opts = options || {};
-    if (state.launched) throw new Error('wxrun: an app was already launched in this run (each test file gets a fresh runtime; use reLaunch to start over)');
+    if (state.launched) throw launchError('wxrun: an app was already launched in this run (each test file gets a fresh runtime; use reLaunch to start over)');
     if (typeof dir !== 'string') throw new TypeError('launch(dir): dir should be the folder of app.json');
     if (opts.trace !== undefined) core.tracing.on = Boolean(opts.trace);
     const root = native.appRoot(dir);
@@ -653,8 +687,8 @@
     Object.assign(launchOptions, { path: entryRoute, query, scene: opts.scene === undefined ? 1001 : Number(opts.scene), referrerInfo: opts.referrerInfo || {} });
     // A mini-program keeps running after an error, as on a phone; the run still fails.
     internals.errorWatch.keepRunning = true;
-    const appFile = root + '/app.js';
-    if (!native.isFile(appFile)) throw new Error(root + ' has no app.js');
+    const appFile = ['/app.js', '/app.ts'].map((name) => root + name).find((file) => native.isFile(file));
+    if (!appFile) throw launchError(root + ' has no app.js (or app.ts)');
     trace('app', 'load ' + appFile);
     internals.loadModule(appFile);
     if (!appInstance) {
@@ -671,8 +705,12 @@
     if (!state.routes.has(entryRoute) || !loadPage(entryRoute)) {
       const event = { path: entryRoute, query, isEntryPage: true };
       if (typeof appInstance.onPageNotFound !== 'function' && !pageNotFoundListeners.size) {
-        throw new Error('page "' + entryRoute + '" is not in ' + root + '/app.json (pages: ' + routes.join(', ') + ')');
+        if (state.routes.has(entryRoute)) {
+          throw launchError('app.json lists the page "' + entryRoute + '", but neither ' + root + '/' + entryRoute + '.js nor .ts exists');
+        }
+        throw launchError('page "' + entryRoute + '" is not in ' + root + '/app.json (pages: ' + routes.join(', ') + ')');
       }
+      if (state.routes.has(entryRoute)) missingPageFile(entryRoute);
       trace('app', 'onPageNotFound ' + brief(event));
       call(appInstance, appInstance.onPageNotFound, [event], 'App.onPageNotFound');
       pageNotFoundListeners.emit(event);
@@ -708,13 +746,14 @@
     return Promise.resolve(call(page, page[method], [full], 'Page.' + method));
   }
 
-  // Settles once no request, transfer, open socket or route change has been in flight for
-  // three checks in a row.
+  // Settles once no request, upload, download or route change has been in flight for three
+  // checks in a row. Open WebSockets, bound UDP sockets and mDNS scans do not count: they
+  // stay open for as long as the app lives, and would keep it busy for ever.
   function idle(options) {
     let quiet = 0;
     const timeout = (options && options.timeout) || 10000;
     return until(() => {
-      quiet = core.tasksInFlight() === 0 && state.pendingRoutes === 0 ? quiet + 1 : 0;
+      quiet = core.transfersInFlight() === 0 && state.pendingRoutes === 0 ? quiet + 1 : 0;
       return quiet >= 3;
     }, { timeout, what: 'the app was still busy' }).then(() => undefined);
   }
@@ -766,7 +805,9 @@
     try {
       launched = launch(dir, { page: page === null ? undefined : page });
     } catch (error) {
-      return error && error.message ? error.message : String(error);
+      if (error && error.wxrunLaunch) return error.message;
+      // The app's own code failed while launching: an uncaught error of the app.
+      throw error;
     }
     launched
       .then(async () => {

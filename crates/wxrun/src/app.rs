@@ -3,7 +3,9 @@
 //! `require('wxrun').miniprogram.launch()`; this side checks the flags, runs the `--require`
 //! scripts and starts the launch.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use wx_policy::{Config, config::CompileType};
 
 use crate::{
     cli::AppArgs,
@@ -41,9 +43,94 @@ fn parse_call(flag: &str) -> Result<(String, String), UsageError> {
     Ok((method.to_string(), json.to_string()))
 }
 
+/// Folders below `dir` (two levels at most, no hidden ones or packages) that hold app.json,
+/// for a hint when the project does not say where its mini-program is.
+fn app_json_below(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut queue = vec![(dir.to_path_buf(), 0)];
+    while let Some((folder, depth)) = queue.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !path.is_dir() || name.starts_with('.') || name == "node_modules" {
+                continue;
+            }
+            if path.join("app.json").is_file() {
+                found.push(path.clone());
+            }
+            if depth < 1 {
+                queue.push((path, depth + 1));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The folder of app.json that `wxrun app DIR` runs: DIR itself, or the `miniprogramRoot` of
+/// the project DIR belongs to, as DevTools finds it.
+fn app_folder(dir: &Path, config: &Config) -> Result<PathBuf, UsageError> {
+    if config.compile_type.value == CompileType::Game {
+        return Err(UsageError(format!(
+            "{} is a mini-game project (compileType \"game\" in {}); wxrun app runs mini-programs — run a game's scripts with wxrun run",
+            dir.display(),
+            config.compile_type.source
+        )));
+    }
+    let mut looked = vec![dir.join("app.json")];
+    if dir.join("app.json").is_file() {
+        return Ok(dir.to_path_buf());
+    }
+    if let Some(root) = &config.miniprogram_root {
+        let candidate = root.join("app.json");
+        if candidate.is_file() {
+            return Ok(std::fs::canonicalize(root).unwrap_or_else(|_| root.clone()));
+        }
+        if !looked.contains(&candidate) {
+            looked.push(candidate);
+        }
+    }
+    let looked: Vec<String> = looked.iter().map(|p| p.display().to_string()).collect();
+    let mut message = format!("no app.json found: looked at {}", looked.join(" and "));
+    let below = app_json_below(dir);
+    let project_config = config
+        .project_root
+        .as_ref()
+        .map(|root| root.join("project.config.json"))
+        .filter(|file| file.is_file());
+    match (below.first(), project_config) {
+        (Some(found), Some(file)) => {
+            let relative = found.strip_prefix(dir).unwrap_or(found);
+            message.push_str(&format!(
+                "; {}/app.json exists: set \"miniprogramRoot\": \"{}/\" in {}, or run wxrun app {}",
+                relative.display(),
+                relative.display(),
+                file.display(),
+                found.display()
+            ));
+        }
+        (Some(found), None) => message.push_str(&format!(
+            "; {}/app.json exists: run wxrun app {} (or add a project.config.json with \"miniprogramRoot\")",
+            found.display(),
+            found.display()
+        )),
+        (None, Some(file)) => message.push_str(&format!(
+            "; set \"miniprogramRoot\" in {} to the folder that holds app.json",
+            file.display()
+        )),
+        (None, None) => message.push_str(
+            "; give the folder that holds app.json, or the project folder whose project.config.json names it in \"miniprogramRoot\"",
+        ),
+    }
+    Err(UsageError(message))
+}
+
 pub fn run(args: AppArgs) -> Result<i32, UsageError> {
     let given = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
-    let dir = std::fs::canonicalize(&given).map_err(|err| {
+    let given_dir = std::fs::canonicalize(&given).map_err(|err| {
         UsageError(format!(
             "cannot open the mini-program folder {}: {err}",
             given.display()
@@ -64,12 +151,13 @@ pub fn run(args: AppArgs) -> Result<i32, UsageError> {
         })?;
         preload.push(path.to_string_lossy().into_owned());
     }
-    let config = load_config(&dir, &args.config)?;
+    let config = load_config(&given_dir, &args.config)?;
+    let dir = app_folder(&given_dir, &config)?;
     let mut extras = RunExtras::new(&config, &args.config, args.config.record.as_deref(), false)?;
     extras.trace = args.trace;
     let runtime = js_thread_runtime()?;
     let outcome = runtime.block_on(async {
-        let host = make_host(config, &args.limits, Vec::new(), extras.for_host())?;
+        let host = make_host(config, &args.limits, &args.config, Vec::new(), extras.for_host())?;
         let launch = wx_api::AppLaunch {
             dir: dir.to_string_lossy().into_owned(),
             page: args.page.clone(),

@@ -19,7 +19,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Run a script (CommonJS .js, or an ES module .mjs) until nothing is pending.
+    /// Run a script (.js with CommonJS or ES-module syntax, .ts, or an ES module .mjs) until
+    /// nothing is pending.
     Run(RunArgs),
     /// Run a mini-program headless: app.js, App.onLaunch/onShow, the entry page's lifecycle.
     App(AppArgs),
@@ -35,7 +36,7 @@ pub enum Command {
 /// Flags that set configuration; they win over every file (see docs/configuration.md).
 #[derive(Args, Debug, Default, Clone)]
 pub struct ConfigFlags {
-    /// Read this file instead of looking for wxrun.json next to the project files.
+    /// Read this file after the project's wxrun.json; its keys win over that file's.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// The appid (in the Referer and storage).
@@ -89,6 +90,13 @@ pub struct ConfigFlags {
     /// Internal (`wxrun test --api-coverage`): each worker lists its APIs in this folder.
     #[arg(long, value_name = "DIR", hide = true)]
     pub coverage_parts: Option<PathBuf>,
+    /// Keep compiled files (TypeScript, ES-module syntax) in DIR instead of the system cache
+    /// folder (~/.cache/wxrun).
+    #[arg(long, value_name = "DIR", env = "WXRUN_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Compile every file on every run and keep nothing.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl ConfigFlags {
@@ -139,17 +147,30 @@ impl ConfigFlags {
         if let Some(dir) = &self.coverage_parts {
             push("--coverage-parts", dir.display().to_string());
         }
+        if let Some(dir) = &self.cache_dir {
+            push("--cache-dir", dir.display().to_string());
+        }
         for (set, flag) in [
             (self.no_url_check, "--no-url-check"),
             (self.insecure, "--insecure"),
             (self.strict, "--strict"),
             (self.offline, "--offline"),
+            (self.no_cache, "--no-cache"),
         ] {
             if set {
                 args.push(flag.to_string());
             }
         }
         args
+    }
+
+    /// Where the compile step keeps its output.
+    pub fn cache(&self) -> wx_host::CacheDir {
+        match (&self.cache_dir, self.no_cache) {
+            (_, true) => wx_host::CacheDir::Off,
+            (Some(dir), false) => wx_host::CacheDir::At(dir.clone()),
+            (None, false) => wx_host::CacheDir::System,
+        }
     }
 
     pub fn overrides(&self) -> Overrides {
@@ -205,7 +226,8 @@ pub struct RunArgs {
 
 #[derive(Args, Debug)]
 pub struct AppArgs {
-    /// The mini-program folder (the one holding app.json); default: the current folder.
+    /// The project folder (holding project.config.json, whose miniprogramRoot is followed) or
+    /// the mini-program folder (holding app.json); default: the current folder.
     pub dir: Option<PathBuf>,
     /// Open this page instead of the entry page, with a query: pages/detail/detail?id=1
     #[arg(long, value_name = "URL")]
@@ -236,7 +258,8 @@ pub struct ConfigArgs {
 
 #[derive(Args, Debug)]
 pub struct TestArgs {
-    /// Test files, folders or glob patterns (default: **/*.test.{js,mjs} under the current folder).
+    /// Test files, folders or glob patterns (default: **/*.test.{js,mjs,ts} under the current
+    /// folder).
     pub paths: Vec<String>,
     /// Run only tests whose full name ("describe > test") contains TEXT, or matches /REGEX/.
     #[arg(long, value_name = "TEXT")]

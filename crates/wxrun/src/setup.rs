@@ -6,7 +6,7 @@ use std::{
     time::Duration,
 };
 
-use wx_host::{Host, HostOptions};
+use wx_host::{Host, HostOptions, ModuleOptions};
 use wx_policy::{
     Config, ConfigError,
     config::{Source, load},
@@ -146,6 +146,7 @@ pub fn part_file_name(file: &Path, extension: &str) -> String {
 pub fn make_host(
     config: Config,
     limits: &LimitFlags,
+    flags: &ConfigFlags,
     args: Vec<String>,
     extras: wx_api::Extras,
 ) -> Result<Host, UsageError> {
@@ -155,8 +156,22 @@ pub fn make_host(
         max_memory: limits.max_memory.map(|mib| (mib as usize) * 1024 * 1024),
         strict: config.strict.value,
         handle_ctrl_c: true,
-        ..HostOptions::default()
+        modules: ModuleOptions {
+            root: config.miniprogram_root.clone(),
+            aliases: config
+                .resolve_alias
+                .iter()
+                .map(|alias| alias.value.clone())
+                .collect(),
+        },
+        cache: flags.cache(),
     };
+    if !config.extended_libs.is_empty() {
+        eprintln!(
+            "wxrun: note: useExtendedLib ({}) adds components only; wxrun runs no components' views, so it has nothing to load",
+            config.extended_libs.join(", ")
+        );
+    }
     if config.insecure.value {
         eprintln!(
             "wxrun: WARNING: --insecure is on: TLS certificates are NOT verified. Phones always verify them."

@@ -279,7 +279,7 @@ pub fn worker(args: WorkerArgs) -> Result<i32, UsageError> {
     )?;
     let runtime = js_thread_runtime()?;
     let code = runtime.block_on(async {
-        let host = make_host(config, &limits, Vec::new(), extras.for_host())?;
+        let host = make_host(config, &limits, &args.config, Vec::new(), extras.for_host())?;
         Ok::<_, UsageError>(wx_test::worker::run(&host, &file, &options).await)
     })?;
     extras.finish()?;

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::{
     ConfigError,
     json::{At, kind, parse_file},
-    model::{Config, ConnectTo, DeviceProfile, Source, Sourced, WXRUN_JSON},
+    model::{CompileType, Config, ConnectTo, DeviceProfile, Source, Sourced, WXRUN_JSON},
 };
 use crate::{
     DomainEntry, DomainList, Interface, Lan, LibVersion, ReleaseLabel,
@@ -106,6 +106,17 @@ pub fn load(start: &Path, overrides: &Overrides) -> Result<Config, ConfigError> 
         }
         config.files.push(file.clone());
     }
+    // Without a `miniprogramRoot`, the mini-program is the nearest folder holding app.json
+    // from `start` up (not above the project root), as when a folder of one is given alone.
+    let has_manifest = |dir: &Path| dir.join("app.json").is_file() || dir.join("game.json").is_file();
+    if !miniprogram_root.as_deref().is_some_and(has_manifest)
+        && let Some(dir) = start
+            .ancestors()
+            .take_while(|dir| files.root.as_deref().is_none_or(|root| dir.starts_with(root)))
+            .find(|dir| has_manifest(dir))
+    {
+        miniprogram_root = Some(dir.to_path_buf());
+    }
     if let Some(root) = &miniprogram_root {
         for name in ["app.json", "game.json"] {
             let file = root.join(name);
@@ -192,6 +203,26 @@ fn apply_project_config(
             config.url_check.set(check, source());
         }
     }
+    if let Some(value) = root.get("compileType") {
+        let at = At {
+            file,
+            key: "compileType",
+            value,
+        };
+        let name = at.str()?;
+        let kind = CompileType::NAMES
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, kind)| *kind)
+            .ok_or_else(|| {
+                let names: Vec<&str> = CompileType::NAMES.iter().map(|(n, _)| *n).collect();
+                at.error(format!(
+                    "{name:?} is not a compile type wxrun knows; use one of {}",
+                    names.join(", ")
+                ))
+            })?;
+        config.compile_type.set(kind, source());
+    }
     let mut miniprogram_root = None;
     if let Some(value) = root.get("miniprogramRoot") {
         let relative = At {
@@ -247,7 +278,9 @@ fn apply_network_timeout(
     Ok(())
 }
 
-/// `app.json` / `game.json`: only `networkTimeout` concerns the network.
+/// `app.json` / `game.json`: `networkTimeout` for the network; `resolveAlias` and
+/// `useExtendedLib` for module loading. The rest (pages, windows, tab bar) is the app's own
+/// business, read by the mini-program layer.
 fn apply_app_json(config: &mut Config, file: &Path, json: &Value) -> Result<(), ConfigError> {
     let root = At {
         file,
@@ -257,6 +290,58 @@ fn apply_app_json(config: &mut Config, file: &Path, json: &Value) -> Result<(), 
     .object()?;
     if let Some(value) = root.get("networkTimeout") {
         apply_network_timeout(config, file, value)?;
+    }
+    if let Some(value) = root.get("resolveAlias") {
+        apply_resolve_alias(config, file, value)?;
+    }
+    if let Some(value) = root.get("useExtendedLib") {
+        let libs = At {
+            file,
+            key: "useExtendedLib",
+            value,
+        }
+        .object()?;
+        config.extended_libs = libs
+            .iter()
+            .filter(|(_, on)| on.as_bool() != Some(false))
+            .map(|(name, _)| name.clone())
+            .collect();
+    }
+    Ok(())
+}
+
+/// `resolveAlias`: `{"@/*": "/*", "~utils/*": "utils/*"}`. A pattern and its target both end
+/// in `*`, or neither does.
+fn apply_resolve_alias(config: &mut Config, file: &Path, value: &Value) -> Result<(), ConfigError> {
+    let aliases = At {
+        file,
+        key: "resolveAlias",
+        value,
+    }
+    .object()?;
+    for (pattern, target) in aliases {
+        let key = format!("resolveAlias.{pattern}");
+        let at = At {
+            file,
+            key: &key,
+            value: target,
+        };
+        let target = at.str()?;
+        if pattern.is_empty() || target.is_empty() {
+            return Err(at.error("an alias and its target must not be empty, such as \"@/*\": \"/*\""));
+        }
+        if pattern.ends_with('*') != target.ends_with('*') {
+            return Err(at.error(format!(
+                "{pattern:?} and {target:?} must both end in * or neither, such as \"@utils/*\": \"utils/*\""
+            )));
+        }
+        if pattern.starts_with("./") || pattern.starts_with("../") {
+            return Err(at.error("an alias cannot start with ./ or ../, which always mean the requiring file's folder"));
+        }
+        config.resolve_alias.push(Sourced {
+            value: (pattern.clone(), target.to_string()),
+            source: Source::File(file.to_path_buf()),
+        });
     }
     Ok(())
 }

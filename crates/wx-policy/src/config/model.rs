@@ -51,6 +51,32 @@ impl<T> Sourced<T> {
     }
 }
 
+/// What a DevTools project builds (`compileType` of project.config.json).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompileType {
+    Miniprogram,
+    /// A plugin project: `miniprogramRoot` holds the mini-program that uses the plugin.
+    Plugin,
+    /// A mini-game (`game.json`): wxrun runs its scripts but not a game's lifecycle.
+    Game,
+}
+
+impl CompileType {
+    /// The values of `compileType`, as written in project.config.json.
+    pub const NAMES: [(&'static str, CompileType); 3] = [
+        ("miniprogram", CompileType::Miniprogram),
+        ("plugin", CompileType::Plugin),
+        ("game", CompileType::Game),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(_, kind)| *kind == self)
+            .map_or("miniprogram", |(name, _)| name)
+    }
+}
+
 /// `connectTo`: where to connect for `host:port`, while TLS, the Host header and the domain
 /// checks keep the original name (like curl's `--connect-to`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -201,6 +227,13 @@ pub struct Config {
     pub project_root: Option<PathBuf>,
     /// The folder holding `app.json`/`game.json` (`miniprogramRoot`), if any.
     pub miniprogram_root: Option<PathBuf>,
+    /// `compileType` of project.config.json: what DevTools builds (`miniprogram`, `plugin`,
+    /// `game`).
+    pub compile_type: Sourced<CompileType>,
+    /// `resolveAlias` of app.json (base library 2.12.0): pattern → target, in its order.
+    pub resolve_alias: Vec<Sourced<(String, String)>>,
+    /// `useExtendedLib` of app.json: the extended libraries the app names (`weui`, ...).
+    pub extended_libs: Vec<String>,
     /// Every file that contributed, in the order read.
     pub files: Vec<PathBuf>,
     pub appid: Sourced<String>,
@@ -234,6 +267,9 @@ impl Default for Config {
         Config {
             project_root: None,
             miniprogram_root: None,
+            compile_type: Sourced::default_value(CompileType::Miniprogram),
+            resolve_alias: Vec::new(),
+            extended_libs: Vec::new(),
             files: Vec::new(),
             appid: Sourced::default_value("touristappid".into()),
             lib_version: Sourced::default_value(LibVersion::NEWEST_MODELLED),
@@ -284,6 +320,22 @@ impl Config {
         let mut push = |key: &str, value: String, source: &Source| {
             rows.push((key.to_string(), value, source.clone()));
         };
+        push(
+            "compileType",
+            self.compile_type.value.name().to_string(),
+            &self.compile_type.source,
+        );
+        push(
+            "miniprogramRoot",
+            self.miniprogram_root
+                .as_ref()
+                .map_or_else(|| "(none found)".into(), |dir| dir.display().to_string()),
+            &Source::Default,
+        );
+        for alias in &self.resolve_alias {
+            let (pattern, target) = &alias.value;
+            push("resolveAlias", format!("{pattern} -> {target}"), &alias.source);
+        }
         push("appid", self.appid.value.clone(), &self.appid.source);
         push(
             "libVersion",
