@@ -52,3 +52,8 @@ test('callbacks arrive as a macrotask in success, complete order', async () => {
   expect(order).toEqual(['returned', 'success', 'complete']);
   expect(ui.state.navigationBarTitle).toBe('Shop');
 });
+
+test('an answer for an API this layer does not answer is an error naming those it does', () => {
+  expect(() => ui.respond('showModall', { confirm: false })).toThrow(/"showModall"\): not an API wxrun answers this way; it answers .*showModal/);
+  expect(() => ui.respond('request', {})).toThrow(TypeError);
+});

@@ -67,6 +67,13 @@ describe('GET query merging', () => {
     expect(sent.query).toBe('a%20b=%C3%A4%26%3D&n=null&u=undefined');
   });
 
+  test('GET with an empty object (as many request wrappers send) sends no body and warns of nothing', async () => {
+    const sent = await echo({ url: API + '/echo?x=1', data: {} });
+    expect(sent.query).toBe('x=1');
+    expect(sent.bodyLength).toBe(0);
+    expect(takeWarnings()).toEqual([]);
+  });
+
   test('an empty object leaves the URL alone; string data on GET is dropped (warned)', async () => {
     expect((await echo({ url: API + '/echo?x=1', data: {} })).query).toBe('x=1');
     const sent = await echo({ url: API + '/echo?x=1', data: 'a=b' });

@@ -272,6 +272,14 @@
     internals.emit('stderr', '[trace +' + elapsed + 'ms] ' + kind + ' ' + text);
   }
 
+  // The size of a message for trace lines: text in characters, binary data in bytes.
+  function sizeOf(data) {
+    if (typeof data === 'string') return data.length + ' chars';
+    if (data instanceof ArrayBuffer) return data.byteLength + ' bytes';
+    if (ArrayBuffer.isView(data)) return data.byteLength + ' bytes';
+    return typeof data;
+  }
+
   // A short, one-line rendering of a value for trace lines.
   function brief(value) {
     let text;
@@ -284,6 +292,15 @@
     return text.length > 200 ? text.slice(0, 197) + '...' : text;
   }
 
+  // What the developer could change, printed once per run; the call itself still behaves as
+  // on a phone.
+  const hinted = new Set();
+  function hint(text) {
+    if (hinted.has(text)) return;
+    hinted.add(text);
+    internals.emit('stderr', 'wxrun: ' + text);
+  }
+
   // Loads a lazy layer (if it is not yet) and returns what it exported.
   function layerExports(layer) {
     const entry = native.lazyLayers.find(([name]) => name === layer);
@@ -294,6 +311,8 @@
   const core = {
     native,
     trace,
+    sizeOf,
+    hint,
     tracing,
     brief,
     layerExports,

@@ -159,6 +159,32 @@
     },
   };
 
+  // --trace shows every change to the sandbox: the operation and the paths it wrote.
+  const WRITES = {
+    writeFile: ['filePath'],
+    appendFile: ['filePath'],
+    unlink: ['filePath'],
+    mkdir: ['dirPath'],
+    rmdir: ['dirPath'],
+    copyFile: ['srcPath', 'destPath'],
+    rename: ['oldPath', 'newPath'],
+    saveFile: ['tempFilePath'],
+    removeSavedFile: ['filePath'],
+  };
+  for (const [api, fields] of Object.entries(WRITES)) {
+    const operation = operations[api];
+    if (!operation) continue;
+    const run = operation.run;
+    operation.run = (o) => {
+      const result = run(o);
+      if (core.tracing.on) {
+        const paths = fields.map((field) => o[field]).concat(result.savedFilePath ? [result.savedFilePath] : []);
+        core.trace('file', api + ' ' + paths.join(' -> '));
+      }
+      return result;
+    };
+  }
+
   function parameterFailure(api, operation, options) {
     for (const [field, types] of operation.params) {
       const bad = checkParam(api, field, options[field], types);

@@ -262,6 +262,9 @@
         case 'warning':
           internals.warn(a, 'wx.' + api + ': ' + b, site);
           break;
+        case 'hint':
+          core.hint('wx.' + api + ': ' + a);
+          break;
         case 'done': {
           finish(id);
           if (core.tracing.on) core.trace(api, args[1] + ' ' + args[0] + ' -> ' + c);
@@ -330,8 +333,9 @@
     let finalUrl = url;
     let body;
     const isObject = data !== null && typeof data === 'object' && !(data instanceof ArrayBuffer);
-    if (method === 'GET' && isObject && Object.keys(data).length > 0) {
-      finalUrl = mergeQuery(url, data);
+    if (method === 'GET' && isObject) {
+      // An empty object builds an empty query: the url stays as written, and nothing is dropped.
+      if (Object.keys(data).length > 0) finalUrl = mergeQuery(url, data);
     } else {
       body = bodyOf(data, headers.contentType);
       if (body !== undefined && !BODY_METHODS.includes(method)) {

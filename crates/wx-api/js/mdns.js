@@ -25,6 +25,7 @@
         const id = newTaskId();
         const current = { id, serviceType };
         setTaskHandler(id, (kind, a, b, c) => {
+          if (core.tracing.on) core.trace('mdns', serviceType + ' ' + kind + (a ? ' ' + a : '') + (b ? ' ' + b + ':' + c : ''));
           switch (kind) {
             case 'found':
               listeners.found.emit({ serviceType, serviceName: a, ip: b, port: c });
@@ -48,6 +49,7 @@
           return settle(false, failResult(api, error));
         }
         scan = current;
+        if (core.tracing.on) core.trace('mdns', 'start ' + serviceType);
         settle(true, okResult(api, {}));
       },
       { promise: true },

@@ -136,6 +136,7 @@
     const bad = checkParam(failApi, 'data', payload, ['String', 'ArrayBuffer']);
     if (bad) return [false, bad];
     if (!native.socketSend(SocketTask.idOf(task), payload)) return [false, failResult(failApi, 'WebSocket is not connected')];
+    if (core.tracing.on) core.trace('socket', '#' + SocketTask.idOf(task) + ' -> ' + core.sizeOf(payload));
     return [true, okResult('sendSocketMessage', {})];
   }
 
@@ -154,24 +155,32 @@
     return [true, okResult('closeSocket', {})];
   }
 
-  function handlerFor(task) {
+  function handlerFor(task, url) {
     const id = SocketTask.idOf(task);
+    const trace = (text) => core.tracing.on && core.trace('socket', '#' + id + ' ' + text);
     return (type, a, b) => {
       switch (type) {
         case 'open':
+          trace('open ' + url);
           if (task.readyState === CONNECTING) SocketTask.setState(task, OPEN);
           SocketTask.emit(task, 'open', { header: headerObject(a), profile: profileOf(b) });
           break;
         case 'message':
+          trace('<- ' + core.sizeOf(a));
           SocketTask.emit(task, 'message', { data: a });
           break;
         case 'warning':
           internals.warn(a, 'wx.connectSocket: ' + b, SocketTask.siteOf(task));
           break;
+        case 'hint':
+          core.hint('wx.connectSocket: ' + a);
+          break;
         case 'error':
+          trace('error ' + a);
           SocketTask.emit(task, 'error', { errMsg: a });
           break;
         case 'close':
+          trace('close ' + a + (b ? ' ' + b : ''));
           SocketTask.setState(task, CLOSED);
           active.delete(task);
           forgetTask(id);
@@ -203,7 +212,8 @@
     const task = new SocketTask(id, CONNECTING, site);
     active.add(task);
     if (single || !defaultTask || defaultTask.readyState === CLOSED) defaultTask = task;
-    setTaskHandler(id, handlerFor(task));
+    setTaskHandler(id, handlerFor(task, url));
+    if (core.tracing.on) core.trace('socket', '#' + id + ' connect ' + url);
     const headers = [];
     if (isPlainObject(opts.header)) {
       for (const key of Object.keys(opts.header)) {

@@ -7,7 +7,26 @@
 (function (core) {
   'use strict';
   const { native, define, asyncCall, okResult, failResult, checkParam, failNow } = core;
-  const store = native.storage;
+  // The store, with --trace showing every write: the keys and the size of what was stored.
+  const raw = native.storage;
+  const traced = (text) => core.tracing.on && core.trace('storage', text);
+  const store = {
+    get: (key) => raw.get(key),
+    info: () => raw.info(),
+    set(keys, texts) {
+      const reason = raw.set(keys, texts);
+      traced('set ' + keys.map((key, i) => key + ' (' + texts[i].length + ' chars)').join(', ') + (reason ? ' -> fail ' + reason : ''));
+      return reason;
+    },
+    remove(key) {
+      raw.remove(key);
+      traced('remove ' + key);
+    },
+    clear() {
+      raw.clear();
+      traced('clear');
+    },
+  };
 
   function encode(data) {
     if (data === undefined) return 'U';

@@ -37,6 +37,7 @@
     constructor(type) {
       this.#v6 = type === 'udp6';
       setTaskHandler(this.#id, (kind, a, b, c, d) => {
+        if (core.tracing.on) this.#trace(kind === 'message' ? '<- ' + core.sizeOf(a) + ' from ' + b + ':' + c : kind + (a ? ' ' + a : ''));
         switch (kind) {
           case 'listening':
             this.#listeners.listening.emit(undefined);
@@ -59,6 +60,10 @@
       });
     }
 
+    #trace(text) {
+      core.trace('udp', '#' + this.#id + ' ' + text);
+    }
+
     #error(errMsg) {
       this.#listeners.error.emit({ errMsg });
     }
@@ -72,6 +77,7 @@
       this.#bound = true;
       this.#localPort = Number(boundPort);
       this.#localAddress = address;
+      if (core.tracing.on) this.#trace('bind ' + address + ':' + this.#localPort);
       return this.#localPort;
     }
 
@@ -94,6 +100,7 @@
       const data = bytesOf(o.message, o.offset, o.length);
       if (data === undefined) return this.#error('send:fail parameter error: message should be String or ArrayBuffer');
       if (data === null) return this.#error('send:fail offset and length must lie within the message');
+      if (core.tracing.on) this.#trace('-> ' + core.sizeOf(data) + ' to ' + o.address + ':' + o.port);
       native.udpSend(this.#id, o.address, o.port, data, !!o.setBroadcast);
     }
 
@@ -110,6 +117,7 @@
       const data = bytesOf(o.message, o.offset, o.length);
       if (data === undefined) return this.#error('write:fail parameter error: message should be String or ArrayBuffer');
       if (data === null) return this.#error('write:fail offset and length must lie within the message');
+      if (core.tracing.on) this.#trace('-> ' + core.sizeOf(data));
       native.udpWrite(this.#id, data, !!o.setBroadcast);
     }
 

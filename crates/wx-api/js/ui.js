@@ -57,27 +57,34 @@
     return respond(api, opts, fallback, onAnswered);
   }
 
-  define('showToast', (options) => {
+  // The APIs this layer answers, and so the ones a script may give answers for.
+  const answered = new Set();
+  function defineAnswered(name, fn) {
+    answered.add(name);
+    define(name, fn);
+  }
+
+  defineAnswered('showToast', (options) => {
     const opts = options || {};
     return titled('showToast', 'title', opts, {}, () => {
       state.toast = { title: opts.title, icon: opts.icon || 'success', duration: opts.duration === undefined ? 1500 : opts.duration };
       state.loading = null;
     });
   });
-  define('hideToast', (options) => respond('hideToast', options, {}, () => {
+  defineAnswered('hideToast', (options) => respond('hideToast', options, {}, () => {
     state.toast = null;
   }));
-  define('showLoading', (options) => {
+  defineAnswered('showLoading', (options) => {
     const opts = options || {};
     return titled('showLoading', 'title', opts, {}, () => {
       state.loading = { title: opts.title };
       state.toast = null;
     });
   });
-  define('hideLoading', (options) => respond('hideLoading', options, {}, () => {
+  defineAnswered('hideLoading', (options) => respond('hideLoading', options, {}, () => {
     state.loading = null;
   }));
-  define('showModal', (options) => {
+  defineAnswered('showModal', (options) => {
     const opts = options || {};
     // A person reads it and taps the confirm button; an editable modal is confirmed empty.
     const fallback = Object.assign({ confirm: true, cancel: false }, opts.editable ? { content: '' } : {});
@@ -85,35 +92,38 @@
       state.modal = { title: opts.title, content: opts.content, confirm: result.confirm };
     });
   });
-  define('showActionSheet', (options) => {
+  defineAnswered('showActionSheet', (options) => {
     const opts = options || {};
     const bad = checkParam('showActionSheet', 'itemList', opts.itemList, ['Array']);
     if (bad) return failNow('showActionSheet', opts, bad);
     if (opts.itemList.length > 6) return failNow('showActionSheet', opts, failResult('showActionSheet', 'parameter error: itemList should not be large than 6'));
     return respond('showActionSheet', opts, { tapIndex: 0 });
   });
-  define('setNavigationBarTitle', (options) => {
+  defineAnswered('setNavigationBarTitle', (options) => {
     const opts = options || {};
     return titled('setNavigationBarTitle', 'title', opts, {}, () => {
       state.navigationBarTitle = opts.title;
       if (core.onNavigationBarTitle) core.onNavigationBarTitle(opts.title);
     });
   });
-  define('startPullDownRefresh', (options) => respond('startPullDownRefresh', options, {}, () => {
+  defineAnswered('startPullDownRefresh', (options) => respond('startPullDownRefresh', options, {}, () => {
     state.pullDownRefreshing = true;
   }));
-  define('stopPullDownRefresh', (options) => respond('stopPullDownRefresh', options, {}, () => {
+  defineAnswered('stopPullDownRefresh', (options) => respond('stopPullDownRefresh', options, {}, () => {
     state.pullDownRefreshing = false;
   }));
   // Each login yields a new code unless a script set one: `ui.respond('login', { code })`.
-  define('login', (options) => respond('login', options, () => ({ code: 'wxrun-login-code-' + ++loginCount })));
-  define('checkSession', (options) => respond('checkSession', options, {}));
+  defineAnswered('login', (options) => respond('login', options, () => ({ code: 'wxrun-login-code-' + ++loginCount })));
+  defineAnswered('checkSession', (options) => respond('checkSession', options, {}));
 
   const controls = Object.freeze({
     // How `api` answers from now on: an object merged over the default answer, a function of
     // the call's options returning one, `{ fail: reason }`, or undefined for the default again.
     respond(api, answer) {
       if (typeof api !== 'string') throw new TypeError('wxrun.ui.respond(api, answer): api should be a string such as "showModal"');
+      if (!answered.has(api)) {
+        throw new TypeError('wxrun.ui.respond(' + JSON.stringify(api) + '): not an API wxrun answers this way; it answers ' + Array.from(answered).join(', '));
+      }
       if (answer === undefined) answers.delete(api);
       else answers.set(api, answer);
     },

@@ -125,6 +125,7 @@ fn deliver<'js>(
             total,
         } => dispatch.call((id, "progress", percent, done as f64, total as f64)),
         TaskEvent::Warning { code, message } => dispatch.call((id, "warning", code, message)),
+        TaskEvent::Hint(text) => dispatch.call((id, "hint", text)),
         TaskEvent::Done(response) => {
             let profile = profile_values(ctx, &response.profile)?;
             let data: Value = match response.body {

@@ -39,6 +39,7 @@ fn deliver<'js>(
             dispatch.call((id, "message", ArrayBuffer::new(ctx.clone(), bytes)?))
         }
         SocketEvent::Warning { code, message } => dispatch.call((id, "warning", code, message)),
+        SocketEvent::Hint(text) => dispatch.call((id, "hint", text)),
         SocketEvent::Error(message) => dispatch.call((id, "error", message)),
         SocketEvent::Close { code, reason } => dispatch.call((id, "close", code, reason)),
     }

@@ -87,7 +87,9 @@ fn plain_commonjs_is_not_touched() {
         compile(source, Lang::JavaScript),
         Ok(Output::Unchanged)
     ));
-    assert!(!may_have_module_syntax("module.exports = x; exports.y = obj.import(z);"));
+    assert!(!may_have_module_syntax(
+        "module.exports = x; exports.y = obj.import(z);"
+    ));
     assert!(may_have_module_syntax("export default 1"));
     assert!(may_have_module_syntax("const m = import('./m');"));
     // The words alone are not module syntax.

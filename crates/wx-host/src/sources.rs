@@ -200,7 +200,9 @@ impl Sources {
             *slot = fs::read_to_string(&*path)
                 .ok()
                 .and_then(|json| SourceMapping::from_json(&json))
-                .map_or(Mapping::Unreadable, |mapping| Mapping::Ready(Rc::new(mapping)));
+                .map_or(Mapping::Unreadable, |mapping| {
+                    Mapping::Ready(Rc::new(mapping))
+                });
         }
         match slot {
             Mapping::Ready(mapping) => mapping.original(line, column),

@@ -130,6 +130,8 @@ pub enum TaskEvent {
         code: &'static str,
         message: String,
     },
+    /// What the developer could change to allow a refused URL (see `UrlPolicy::refusal_hint`).
+    Hint(String),
     Done(HttpResponse),
     Failed(Failure),
 }
@@ -427,9 +429,14 @@ pub async fn perform(
         &clients.0
     };
     loop {
+        let access = policy.check(request.interface, &target).inspect_err(|_| {
+            if let Some(hint) = policy.refusal_hint(request.interface, &target) {
+                emit(TaskEvent::Hint(hint));
+            }
+        })?;
         if let Access::Unchecked {
             insecure_outside_lan: true,
-        } = policy.check(request.interface, &target)?
+        } = access
         {
             emit(TaskEvent::Warning {
                 code: "insecure-url",

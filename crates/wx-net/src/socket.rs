@@ -57,6 +57,8 @@ pub enum SocketEvent {
         code: &'static str,
         message: String,
     },
+    /// What the developer could change to allow a refused URL.
+    Hint(String),
     Error(String),
     Close {
         code: u16,
@@ -274,7 +276,12 @@ pub async fn run(
         Err(_) => return fail(failure_text(&Failure::InvalidUrl(request.url.clone()))),
     };
     match policy.check(Interface::Socket, &target) {
-        Err(failure) => return fail(failure_text(&failure)),
+        Err(failure) => {
+            if let Some(hint) = policy.refusal_hint(Interface::Socket, &target) {
+                sink(SocketEvent::Hint(hint));
+            }
+            return fail(failure_text(&failure));
+        }
         Ok(Access::Unchecked {
             insecure_outside_lan: true,
         }) => sink(SocketEvent::Warning {

@@ -115,7 +115,7 @@ impl Rule {
             Some(_) => return Err(at.error("method", "must be a string such as \"POST\"")),
         };
         let url = match object.get("url") {
-            Some(Value::String(url)) => WildMatch::new(url),
+            Some(Value::String(url)) => WildMatch::new(&normalise_url_pattern(url)),
             Some(_) => {
                 return Err(at.error("url", "must be a string; * matches any run of characters"));
             }
@@ -233,6 +233,24 @@ impl Rule {
                 }
             }
         }
+    }
+}
+
+/// A URL pattern in the form of the URLs it is matched against, which the URL parser wrote: a
+/// pattern without wildcards is parsed the same way (so `wss://host`, `WSS://Host:443` and
+/// `wss://host/` are one), and one with wildcards gets the path a bare origin lacks.
+fn normalise_url_pattern(pattern: &str) -> String {
+    if !pattern.contains(['*', '?'])
+        && let Ok(url) = url::Url::parse(pattern)
+    {
+        return url.into();
+    }
+    match pattern.split_once("://") {
+        Some((scheme, rest)) if !rest.contains(['/', '?', '#']) && !rest.ends_with('*') => {
+            format!("{}://{rest}/", scheme.to_ascii_lowercase())
+        }
+        Some((scheme, rest)) => format!("{}://{rest}", scheme.to_ascii_lowercase()),
+        None => pattern.to_string(),
     }
 }
 
@@ -524,6 +542,40 @@ mod tests {
             headers: &[],
             body,
         }
+    }
+
+    /// A rule's URL is compared in the form calls have after URL parsing, for sockets as for
+    /// requests.
+    #[test]
+    fn url_patterns_are_normalised_like_the_urls_they_match() {
+        let socket = |url: &str| {
+            rule(json!({"api": "connectSocket", "url": url, "socket": {"echo": true}})).unwrap()
+        };
+        for pattern in [
+            "wss://chat.example.com",
+            "wss://chat.example.com/",
+            "WSS://Chat.Example.com:443",
+            "wss://chat.example.*",
+        ] {
+            let r = socket(pattern);
+            assert!(
+                r.matches(&call(
+                    Api::ConnectSocket,
+                    "GET",
+                    "wss://chat.example.com/",
+                    None
+                )),
+                "{pattern}"
+            );
+        }
+        let r = rule(json!({"url": "https://api.example.com", "response": {"body": "x"}})).unwrap();
+        assert!(r.matches(&call(Api::Request, "GET", "https://api.example.com/", None)));
+        assert!(!r.matches(&call(
+            Api::Request,
+            "GET",
+            "https://api.example.com/v1",
+            None
+        )));
     }
 
     #[test]

@@ -198,6 +198,50 @@ impl UrlPolicy {
     }
 }
 
+impl UrlPolicy {
+    /// What to change so that a URL refused with `url not in domain list` would be allowed,
+    /// as one sentence for the developer (wxrun prints it once per run; the call still fails
+    /// as on a phone). `None` when `check` allows the URL or refuses it for another reason.
+    pub fn refusal_hint(&self, interface: Interface, target: &Target) -> Option<String> {
+        if self.check(interface, target) != Err(Failure::UrlNotInDomainList) {
+            return None;
+        }
+        let url = target.url();
+        let key = interface.domain_key();
+        let secure = interface.secure_scheme();
+        let host = target.host_key()?;
+        Some(match host {
+            HostKey::Domain(domain) if domain == BANNED_HOST => format!(
+                "{BANNED_HOST} cannot be called from a mini-program on any phone; call it from your server"
+            ),
+            HostKey::Domain(domain) if url.scheme() != secure => format!(
+                "{url} uses {}://; phones allow a domain of \"{key}\" only over {secure}://, so use {secure}://{domain}",
+                url.scheme()
+            ),
+            HostKey::Domain(domain) => {
+                let port = target
+                    .written_port()
+                    .map(|port| format!(":{port}"))
+                    .unwrap_or_default();
+                format!(
+                    "{url} is not in the domain list: add \"{secure}://{domain}{port}\" to \"{key}\" in wxrun.json (on phones, to the mini-program's server domains)"
+                )
+            }
+            HostKey::Ipv4(addr) => format!(
+                "{url} names an IP address, which phones reach only on the device's LAN{}: if {addr} is on it, set \"lan\" in wxrun.json to the device's address and subnet (such as \"192.168.1.23/24\")",
+                if self.lib_version < LibVersion::LAN_EXCEPTION {
+                    format!(" (from base library {})", LibVersion::LAN_EXCEPTION)
+                } else {
+                    String::new()
+                }
+            ),
+            HostKey::Ipv6 => format!(
+                "{url} names an IPv6 address, which phones do not reach through \"{key}\"; use a domain name"
+            ),
+        })
+    }
+}
+
 /// The synchronous host check of `wx.request` (validation step 5): a host that begins with a
 /// dot or contains an empty label.
 pub fn illegal_host(url: &Url) -> Option<Failure> {

@@ -357,3 +357,27 @@ fn redirect_hops_are_checked_again() {
         "a relative hop keeps the explicit port"
     );
 }
+
+/// A refused URL comes with the change that would allow it; an allowed one with none.
+#[test]
+fn refusals_name_the_fix() {
+    let policy = policy(Std);
+    let hint = |interface, raw: &str| policy.refusal_hint(interface, &Target::parse(raw).unwrap());
+    let text = hint(R, "https://new.example.com/v1").unwrap();
+    assert!(
+        text.contains("add \"https://new.example.com\" to \"requestdomain\" in wxrun.json"),
+        "{text}"
+    );
+    let text = hint(R, "https://api.example.com:8443/x").unwrap();
+    assert!(text.contains("\"https://api.example.com:8443\""), "{text}");
+    let text = hint(S, "wss://other.example.com/").unwrap();
+    assert!(text.contains("to \"wsrequestdomain\""), "{text}");
+    let text = hint(R, "http://api.example.com/x").unwrap();
+    assert!(text.contains("only over https://"), "{text}");
+    let text = hint(R, "https://10.1.2.3/x").unwrap();
+    assert!(text.contains("set \"lan\" in wxrun.json"), "{text}");
+    let text = hint(R, "https://api.weixin.qq.com/sns").unwrap();
+    assert!(text.contains("from your server"), "{text}");
+    assert_eq!(hint(R, "https://api.example.com/x"), None);
+    assert_eq!(hint(R, "ftp://api.example.com/x"), None);
+}

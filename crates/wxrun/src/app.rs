@@ -157,7 +157,13 @@ pub fn run(args: AppArgs) -> Result<i32, UsageError> {
     extras.trace = args.trace;
     let runtime = js_thread_runtime()?;
     let outcome = runtime.block_on(async {
-        let host = make_host(config, &args.limits, &args.config, Vec::new(), extras.for_host())?;
+        let host = make_host(
+            config,
+            &args.limits,
+            &args.config,
+            Vec::new(),
+            extras.for_host(),
+        )?;
         let launch = wx_api::AppLaunch {
             dir: dir.to_string_lossy().into_owned(),
             page: args.page.clone(),

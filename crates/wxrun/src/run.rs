@@ -26,7 +26,13 @@ pub fn run(args: RunArgs) -> Result<i32, UsageError> {
     extras.trace = args.trace;
     let runtime = js_thread_runtime()?;
     let outcome = runtime.block_on(async {
-        let host = make_host(config, &args.limits, &args.config, args.args, extras.for_host())?;
+        let host = make_host(
+            config,
+            &args.limits,
+            &args.config,
+            args.args,
+            extras.for_host(),
+        )?;
         Ok::<_, UsageError>(host.run_main(&path).await)
     })?;
     if let (Some(target), Some(touched)) = (&args.api_coverage, extras.touched()) {

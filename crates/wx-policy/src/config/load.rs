@@ -108,11 +108,17 @@ pub fn load(start: &Path, overrides: &Overrides) -> Result<Config, ConfigError> 
     }
     // Without a `miniprogramRoot`, the mini-program is the nearest folder holding app.json
     // from `start` up (not above the project root), as when a folder of one is given alone.
-    let has_manifest = |dir: &Path| dir.join("app.json").is_file() || dir.join("game.json").is_file();
+    let has_manifest =
+        |dir: &Path| dir.join("app.json").is_file() || dir.join("game.json").is_file();
     if !miniprogram_root.as_deref().is_some_and(has_manifest)
         && let Some(dir) = start
             .ancestors()
-            .take_while(|dir| files.root.as_deref().is_none_or(|root| dir.starts_with(root)))
+            .take_while(|dir| {
+                files
+                    .root
+                    .as_deref()
+                    .is_none_or(|root| dir.starts_with(root))
+            })
             .find(|dir| has_manifest(dir))
     {
         miniprogram_root = Some(dir.to_path_buf());
@@ -328,7 +334,9 @@ fn apply_resolve_alias(config: &mut Config, file: &Path, value: &Value) -> Resul
         };
         let target = at.str()?;
         if pattern.is_empty() || target.is_empty() {
-            return Err(at.error("an alias and its target must not be empty, such as \"@/*\": \"/*\""));
+            return Err(
+                at.error("an alias and its target must not be empty, such as \"@/*\": \"/*\"")
+            );
         }
         if pattern.ends_with('*') != target.ends_with('*') {
             return Err(at.error(format!(

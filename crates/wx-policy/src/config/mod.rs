@@ -9,6 +9,6 @@ mod model;
 pub use error::ConfigError;
 pub use load::{Overrides, ProjectFiles, load};
 pub use model::{
-    CompileType,
-    Config, ConnectTo, DeviceProfile, Limits, NetworkTimeouts, Source, Sourced, WXRUN_JSON,
+    CompileType, Config, ConnectTo, DeviceProfile, Limits, NetworkTimeouts, Source, Sourced,
+    WXRUN_JSON,
 };

@@ -334,7 +334,11 @@ impl Config {
         );
         for alias in &self.resolve_alias {
             let (pattern, target) = &alias.value;
-            push("resolveAlias", format!("{pattern} -> {target}"), &alias.source);
+            push(
+                "resolveAlias",
+                format!("{pattern} -> {target}"),
+                &alias.source,
+            );
         }
         push("appid", self.appid.value.clone(), &self.appid.source);
         push(
