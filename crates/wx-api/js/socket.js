@@ -98,6 +98,7 @@
       // The common case (open, no callbacks) costs no result object and no macrotask.
       if (this.#state === OPEN && typeof opts.data === 'string' && !opts.success && !opts.fail && !opts.complete) {
         native.socketSend(this.#id, opts.data);
+        if (core.tracing.on) core.trace('socket', '#' + this.#id + ' -> ' + core.sizeOf(opts.data));
         return;
       }
       const [ok, result] = sendResult(this, opts.data, 'SocketTask.send');

@@ -11,9 +11,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use oxc::{
     ast::ast::{
-        AssignmentExpression, CallExpression, Class, Declaration, ExportDefaultDeclarationKind,
-        Expression, Function, IdentifierReference, ImportDeclarationSpecifier, ImportExpression,
-        ImportMeta, ImportOrExportKind, ModuleExportName, ObjectProperty, Program, Statement,
+        ArrowFunctionExpression, AssignmentExpression, AwaitExpression, CallExpression, Class,
+        Declaration, ExportDefaultDeclarationKind, Expression, ForOfStatement, Function,
+        IdentifierReference, ImportDeclarationSpecifier, ImportExpression, ImportMeta,
+        ImportOrExportKind, ModuleExportName, ObjectProperty, Program, Statement,
         TaggedTemplateExpression, ThisExpression, UpdateExpression,
     },
     ast_visit::{Visit, walk},
@@ -29,6 +30,8 @@ use crate::edits::{Edits, Order};
 pub(crate) struct Unsupported {
     pub offset: u32,
     pub message: String,
+    /// It is `await` at the top level, which only an ES module can run.
+    pub top_level_await: bool,
 }
 
 /// How a module's `require` result is wrapped, weakest first.
@@ -239,6 +242,7 @@ pub(crate) fn to_common_js(
                         "this ES module declares `{name}` at its top level; the CommonJS form it \
                          runs as needs that name, so rename the declaration"
                     ),
+                    top_level_await: false,
                 });
             }
         }
@@ -251,6 +255,7 @@ pub(crate) fn to_common_js(
         edits: &mut edits,
         is_module,
         this_depth: 0,
+        function_depth: 0,
         wrappers: 0,
         writes: Vec::new(),
         error: None,
@@ -399,6 +404,7 @@ fn plan_statements(
                 return Err(Unsupported {
                     offset: scoping.symbol_span(symbol).start,
                     message: format!("cannot find where `{local}` is declared"),
+                    top_level_await: false,
                 });
             };
             after
@@ -519,6 +525,7 @@ fn plan_statements(
                             message: format!(
                                 "`{local}` is exported but not declared in this module"
                             ),
+                            top_level_await: false,
                         });
                     };
                     if let Some(imported) = plan.imported.get(&symbol).cloned() {
@@ -649,6 +656,7 @@ fn plan_statements(
                     offset: span.start,
                     message: "`export =` and `export as namespace` belong to TypeScript files"
                         .into(),
+                    top_level_await: false,
                 });
             }
             _ => code_seen = true,
@@ -691,7 +699,15 @@ fn plan_statements(
         prologue.push_str(text);
     }
     prologue.push(' ');
-    edits.insert(0, Order::FIRST, prologue);
+    // After the directives, which stay first so that they still apply ("use strict").
+    let at = program
+        .directives
+        .last()
+        .map_or(0, |directive| directive.span.end);
+    if at > 0 {
+        prologue.insert(0, ' ');
+    }
+    edits.insert(at, Order::FIRST, prologue);
     Ok(())
 }
 
@@ -705,6 +721,9 @@ struct Rewriter<'p> {
     /// How many functions (other than arrows), class bodies and static blocks enclose the
     /// current node: `this` at depth 0 is the module's.
     this_depth: u32,
+    /// How many functions of any kind enclose the current node: `await` at depth 0 is a
+    /// top-level await.
+    function_depth: u32,
     /// Wrappers opened so far, to order nested ones.
     wrappers: u32,
     /// Exported symbols written by the assignment target being visited.
@@ -713,6 +732,18 @@ struct Rewriter<'p> {
 }
 
 impl Rewriter<'_> {
+    fn top_level_await(&mut self, span: Span) {
+        if self.error.is_none() {
+            self.error = Some(Unsupported {
+                offset: span.start,
+                message: "`await` at the top level needs an ES module: mini-program modules run \
+                          as CommonJS (an entry script may use it; rename a module to .mjs)"
+                    .into(),
+                top_level_await: true,
+            });
+        }
+    }
+
     fn imported(&self, reference: &IdentifierReference<'_>) -> Option<Imported> {
         let id = reference.reference_id.get()?;
         let symbol = self.scoping.get_reference(id).symbol_id()?;
@@ -830,8 +861,30 @@ impl<'a> Visit<'a> for Rewriter<'_> {
 
     fn visit_function(&mut self, it: &Function<'a>, flags: ScopeFlags) {
         self.this_depth += 1;
+        self.function_depth += 1;
         walk::walk_function(self, it, flags);
+        self.function_depth -= 1;
         self.this_depth -= 1;
+    }
+
+    fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
+        self.function_depth += 1;
+        walk::walk_arrow_function_expression(self, it);
+        self.function_depth -= 1;
+    }
+
+    fn visit_await_expression(&mut self, it: &AwaitExpression<'a>) {
+        if self.function_depth == 0 {
+            self.top_level_await(it.span);
+        }
+        walk::walk_await_expression(self, it);
+    }
+
+    fn visit_for_of_statement(&mut self, it: &ForOfStatement<'a>) {
+        if it.r#await && self.function_depth == 0 {
+            self.top_level_await(it.span);
+        }
+        walk::walk_for_of_statement(self, it);
     }
 
     fn visit_class(&mut self, it: &Class<'a>) {
@@ -866,6 +919,7 @@ impl<'a> Visit<'a> for Rewriter<'_> {
                 message: "`import.meta` is not available: mini-program modules run as CommonJS \
                           (use __filename and __dirname)"
                     .into(),
+                top_level_await: false,
             });
         }
     }

@@ -30,7 +30,7 @@ pub use map::SourceMapping;
 
 /// Changes whenever the output for a given input changes, so that caches of compiled files
 /// (keyed by it and the source) never serve an older compiler's output.
-pub const OUTPUT_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+esm5");
+pub const OUTPUT_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+esm7");
 
 /// The language of a source file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -70,6 +70,7 @@ pub struct Compiled {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct CompileError {
+    pub kind: ErrorKind,
     pub message: String,
     /// From 1.
     pub line: u32,
@@ -79,10 +80,20 @@ pub struct CompileError {
     pub frame: String,
 }
 
+/// Why a file could not be compiled to CommonJS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A syntax error, or a form with no CommonJS equivalent.
+    Invalid,
+    /// `await` at the top level: the file can run only as an ES module ([`compile_as_module`]).
+    TopLevelAwait,
+}
+
 impl CompileError {
     fn at(source: &str, offset: u32, message: String) -> CompileError {
         let (line, column) = line_column(source, offset as usize);
         CompileError {
+            kind: ErrorKind::Invalid,
             message,
             line,
             column,
@@ -133,17 +144,34 @@ pub fn compile(source: &str, lang: Lang) -> Result<Output, CompileError> {
             }
         }
         Lang::TypeScript => {
-            let (javascript, to_typescript) = typescript::to_javascript(source)?;
+            let (javascript, to_typescript) =
+                typescript::to_javascript(source, typescript::Modules::CommonJs)?;
             let (code, mapping) = match convert_modules(&javascript).map_err(|error| {
                 // The TypeScript output is the compiler's own text: point at the source.
+                let (line, column) = to_typescript.original(error.line, 1).unwrap_or((1, 1));
                 CompileError {
+                    kind: error.kind,
                     message: error.message,
-                    ..CompileError::at(source, 0, String::new())
+                    line,
+                    column,
+                    frame: code_frame(source, line, column),
                 }
             })? {
                 Some((code, to_javascript)) => (code, to_javascript.then(&to_typescript)),
                 None => (javascript, to_typescript),
             };
+            Ok(Output::Compiled(Compiled { code, mapping }))
+        }
+    }
+}
+
+/// Compiles a file to run as a native ES module (an entry script with top-level `await`):
+/// TypeScript loses its types and keeps its module syntax; JavaScript runs as written.
+pub fn compile_as_module(source: &str, lang: Lang) -> Result<Output, CompileError> {
+    match lang {
+        Lang::JavaScript => Ok(Output::Unchanged),
+        Lang::TypeScript => {
+            let (code, mapping) = typescript::to_javascript(source, typescript::Modules::Keep)?;
             Ok(Output::Compiled(Compiled { code, mapping }))
         }
     }
@@ -171,8 +199,13 @@ fn convert_modules(source: &str) -> Result<Option<(String, SourceMapping)>, Comp
         return Err(CompileError::from_diagnostic(source, error));
     }
     let scoping = semantic.semantic.into_scoping();
-    let edits = esm::to_common_js(source, &program, &scoping)
-        .map_err(|unsupported| CompileError::at(source, unsupported.offset, unsupported.message))?;
+    let edits = esm::to_common_js(source, &program, &scoping).map_err(|unsupported| {
+        let mut error = CompileError::at(source, unsupported.offset, unsupported.message);
+        if unsupported.top_level_await {
+            error.kind = ErrorKind::TopLevelAwait;
+        }
+        error
+    })?;
     let Some(edits) = edits else {
         return Ok(None);
     };

@@ -408,3 +408,54 @@ fn mapping_survives_its_stored_form() {
     let stored = out.mapping.to_json();
     assert_eq!(SourceMapping::from_json(&stored), Some(out.mapping));
 }
+
+#[test]
+fn directives_stay_first() {
+    let out = compiled(
+        "'use strict';\nimport a from './a';\nexport default function f() { return this; }\n",
+        Lang::JavaScript,
+    );
+    assert!(
+        out.code
+            .starts_with("'use strict'; Object.defineProperty(exports"),
+        "{}",
+        out.code
+    );
+    assert_eq!(out.code.matches("use strict").count(), 1, "{}", out.code);
+    // The module is strict: a plain call gets no `this`.
+    let result = run(
+        &[(
+            "main.ts",
+            "export const report = (): unknown => ({ strict: (function (this: unknown) { return this === undefined; })() });",
+        )],
+        "main",
+    );
+    assert_eq!(result, r#"{"strict":true}"#);
+}
+
+#[test]
+fn top_level_await_is_named_and_compiles_as_a_module() {
+    let source = "import a from './a';\nconst b = await a;\nexport default b;\n";
+    let error = compile(source, Lang::JavaScript).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::TopLevelAwait);
+    assert_eq!((error.line, error.column), (2, 11));
+    // `await` inside functions is not top level.
+    assert!(compile("export async function f() { await 1; for await (const x of y) {} }\nexport const g = async () => await 2;", Lang::JavaScript).is_ok());
+    let ts = "import type { A } from './a';\nconst n: number = await Promise.resolve(1);\nexport { n };\n";
+    assert_eq!(
+        compile(ts, Lang::TypeScript).unwrap_err().kind,
+        ErrorKind::TopLevelAwait
+    );
+    match compile_as_module(ts, Lang::TypeScript).unwrap() {
+        Output::Compiled(out) => {
+            assert!(
+                out.code.contains("await Promise.resolve(1)"),
+                "{}",
+                out.code
+            );
+            assert!(out.code.contains("export { n }"), "{}", out.code);
+            assert!(!out.code.contains("import type"), "{}", out.code);
+        }
+        Output::Unchanged => panic!("TypeScript is always compiled"),
+    }
+}

@@ -46,8 +46,20 @@ impl<'t> Columns<'t> {
     }
 }
 
+/// What becomes of the module syntax of TypeScript that is not an ES feature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Modules {
+    /// `import x = require()` and `export =` become their CommonJS forms.
+    CommonJs,
+    /// The file stays an ES module.
+    Keep,
+}
+
 /// The JavaScript of a TypeScript file, and where each of its positions came from.
-pub(crate) fn to_javascript(source: &str) -> Result<(String, SourceMapping), CompileError> {
+pub(crate) fn to_javascript(
+    source: &str,
+    modules: Modules,
+) -> Result<(String, SourceMapping), CompileError> {
     let allocator = Allocator::default();
     let source_type = SourceType::ts().with_unambiguous(true);
     let parsed = Parser::new(&allocator, source, source_type).parse();
@@ -58,7 +70,10 @@ pub(crate) fn to_javascript(source: &str) -> Result<(String, SourceMapping), Com
     let semantic = SemanticBuilder::new().with_enum_eval(true).build(&program);
     let scoping = semantic.semantic.into_scoping();
     let mut options = TransformOptions::default();
-    options.env.module = Module::CommonJS;
+    options.env.module = match modules {
+        Modules::CommonJs => Module::CommonJS,
+        Modules::Keep => Module::Preserve,
+    };
     let path = Path::new("source.ts");
     let transformed =
         Transformer::new(&allocator, path, &options).build_with_scoping(scoping, &mut program);

@@ -21,7 +21,8 @@ use crate::{
     event_loop::{LoopHandle, Macrotask, Timers},
     modules::{BuiltinNames, EsmLoader, EsmResolver, ModuleOptions, to_exception},
     natives,
-    sources::{CacheDir, Sources, read_source},
+    modules::compile_failure,
+    sources::{CacheDir, SourceError, Sources},
     watchdog::{StopCause, Watchdog},
 };
 
@@ -355,9 +356,11 @@ impl Host {
         result
     }
 
-    /// Loads the entry script: CommonJS for `.js`/`.cjs`, an ES module for `.mjs`.
+    /// Loads the entry script: CommonJS for `.js`/`.ts` (after the compile step), an ES module
+    /// for `.mjs` and for an entry that awaits at its top level.
     pub fn load_main(&self, path: &Path) -> Option<()> {
-        let is_module = path.extension().is_some_and(|ext| ext == "mjs");
+        let is_module = path.extension().is_some_and(|ext| ext == "mjs")
+            || self.state.sources.runs_as_module(path);
         let state = self.state.clone();
         self.with(|ctx, internals| {
             if !is_module {
@@ -366,9 +369,18 @@ impl Host {
                     .call::<_, Value>((path.to_string_lossy().as_ref(),))
                     .map(drop);
             }
-            let source = read_source(path).map_err(|err| {
-                Exception::throw_message(ctx, &format!("cannot read {}: {err}", path.display()))
-            })?;
+            let source = match state.sources.module_code_of(path) {
+                Ok(source) => source,
+                Err(SourceError::Read(err)) => {
+                    return Err(Exception::throw_message(
+                        ctx,
+                        &format!("cannot read {}: {err}", path.display()),
+                    ));
+                }
+                Err(SourceError::Compile(error)) => {
+                    return Err(compile_failure(ctx, &path.to_string_lossy(), &error));
+                }
+            };
             let name = path.to_string_lossy().into_owned();
             let promise: Promise = Module::evaluate(ctx.clone(), name, source)
                 .map_err(|err| to_exception(ctx, err))?;

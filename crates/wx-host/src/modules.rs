@@ -63,7 +63,9 @@ impl fmt::Display for ModuleNotFound {
         for (index, step) in self.steps.iter().enumerate() {
             f.write_str(if index == 0 { "; tried " } else { "; then " })?;
             f.write_str(&step.what)?;
-            if !step.tried.is_empty() {
+            if step.tried.is_empty() {
+                f.write_str(" (none exists)")?;
+            } else {
                 let tried: Vec<String> =
                     step.tried.iter().map(|p| p.display().to_string()).collect();
                 write!(f, " ({})", tried.join(", "))?;
@@ -232,9 +234,16 @@ pub fn resolve(
         );
         return done(found, steps);
     }
+    // Packages from the requiring file up, and for `miniprogram_npm` also the mini-program
+    // root's, where DevTools' "build npm" writes them (a script or test outside that folder
+    // uses the same packages as the app).
     for packages in ["miniprogram_npm", "node_modules"] {
         let mut tried = Vec::new();
-        for dir in base_dir.ancestors() {
+        let root_folder = options
+            .root
+            .as_deref()
+            .filter(|root| packages == "miniprogram_npm" && !base_dir.starts_with(root));
+        for dir in base_dir.ancestors().chain(root_folder) {
             let folder = dir.join(packages);
             if folder.is_dir()
                 && let Some(found) = load_as_file_or_folder(&folder.join(specifier), &mut tried)
@@ -311,6 +320,13 @@ pub(crate) fn compile_common_js<'js>(
         Err(Error::Exception) => Err(with_code_frame(ctx, path, sources)),
         Err(other) => Err(other),
     }
+}
+
+/// Throws the SyntaxError of a file that could not be compiled and is not wrapped (an entry
+/// evaluated as an ES module).
+pub(crate) fn compile_failure(ctx: &Ctx<'_>, file: &str, error: &wx_compile::CompileError) -> Error {
+    let at = (error.line, error.column);
+    throw_compile_error(ctx, file, at, at, &error.message, &error.frame)
 }
 
 /// A syntax error QuickJS found in a file gets the same form as one the compile step found:
@@ -426,10 +442,18 @@ fn is_identifier_name(key: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
 
-/// An ES module that re-exports a CommonJS or built-in object: `default` is the object and
-/// each own key with an identifier name becomes a named export.
+/// An ES module that re-exports a CommonJS or built-in object: `default` is the object (or
+/// its `default` when it was compiled from ES-module syntax) and each own key with an
+/// identifier name becomes a named export, with the value it has when the module is imported.
 fn reexport_source(getter: &str, exports: &Value<'_>) -> String {
-    let mut source = format!("const m = {getter};\nexport default m;\n");
+    // A module compiled from ES-module syntax marks itself with `__esModule`: its default
+    // export is `exports.default`, as Babel's interop reads it; otherwise the whole object.
+    let compiled = exports
+        .as_object()
+        .and_then(|object| object.get::<_, bool>("__esModule").ok())
+        .unwrap_or(false);
+    let default = if compiled { "m.default" } else { "m" };
+    let mut source = format!("const m = {getter};\nexport default {default};\n");
     if let Some(object) = exports.as_object() {
         for (index, key) in object.keys::<String>().flatten().enumerate() {
             if key != "default" && is_identifier_name(&key) {

@@ -11,7 +11,7 @@ use std::{
 };
 
 use sha2::{Digest, Sha256};
-use wx_compile::{CompileError, Lang, Output, SourceMapping};
+use wx_compile::{CompileError, ErrorKind, Lang, Output, SourceMapping};
 
 /// Where compiled files are kept between runs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -169,6 +169,35 @@ impl Sources {
         Some(Some(code))
     }
 
+    /// Whether the entry file `path` must run as a native ES module: it awaits at its top
+    /// level, which CommonJS cannot.
+    pub(crate) fn runs_as_module(&self, path: &Path) -> bool {
+        matches!(
+            self.code_of(path),
+            Err(SourceError::Compile(error)) if error.kind == ErrorKind::TopLevelAwait
+        )
+    }
+
+    /// The code of an entry that runs as a native ES module: `.mjs` and JavaScript as written,
+    /// TypeScript without its types (and then with a mapping).
+    pub(crate) fn module_code_of(&self, path: &Path) -> Result<String, SourceError> {
+        let source = read_source(path).map_err(SourceError::Read)?;
+        let Some(lang) = Lang::of_path(path) else {
+            return Ok(source);
+        };
+        match wx_compile::compile_as_module(&source, lang) {
+            Ok(Output::Unchanged) => Ok(source),
+            Ok(Output::Compiled(compiled)) => {
+                self.mappings.borrow_mut().insert(
+                    path.to_string_lossy().into_owned(),
+                    Mapping::Ready(Rc::new(compiled.mapping)),
+                );
+                Ok(compiled.code)
+            }
+            Err(error) => Err(SourceError::Compile(error)),
+        }
+    }
+
     /// Notes that `file` is evaluated inside the CommonJS wrapper.
     pub(crate) fn mark_wrapped(&self, file: &str) {
         self.wrapped.borrow_mut().insert(file.to_string());
@@ -178,17 +207,16 @@ impl Sources {
     /// without the wrapper's header on line 1, and through the mapping of a compiled file.
     /// `None` when the location needs no change.
     pub(crate) fn user_location(&self, file: &str, line: u32, column: u32) -> Option<(u32, u32)> {
-        if !self.wrapped.borrow().contains(file) {
-            return None;
-        }
-        let column = if line == 1 {
+        let wrapped = self.wrapped.borrow().contains(file);
+        let column = if wrapped && line == 1 {
             column
                 .saturating_sub(crate::modules::common_js_header().len() as u32)
                 .max(1)
         } else {
             column
         };
-        Some(self.original(file, line, column).unwrap_or((line, column)))
+        self.original(file, line, column)
+            .or(wrapped.then_some((line, column)))
     }
 
     /// The user's line and column for a location in the compiled code of `file`, when `file`

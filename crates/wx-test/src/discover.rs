@@ -7,10 +7,10 @@ use globset::{Glob, GlobMatcher};
 use walkdir::WalkDir;
 
 /// The files `wxrun test` runs when given a folder or nothing.
-pub const DEFAULT_PATTERN: &str = "**/*.test.{js,mjs}";
+pub const DEFAULT_PATTERN: &str = "**/*.test.{js,mjs,ts}";
 
 fn skipped_dir(name: &str) -> bool {
-    name == "node_modules" || (name.starts_with('.') && name != "." && name != "..")
+    name == "node_modules" || name == "miniprogram_npm" || (name.starts_with('.') && name != "." && name != "..")
 }
 
 fn walk(root: &Path, matcher: &GlobMatcher, out: &mut Vec<PathBuf>) {
@@ -37,7 +37,7 @@ fn walk(root: &Path, matcher: &GlobMatcher, out: &mut Vec<PathBuf>) {
 pub struct DiscoverError(pub String);
 
 /// The test files named by `args` (files, folders or globs relative to `cwd`), sorted and
-/// without duplicates. No arguments means every `*.test.js` / `*.test.mjs` under `cwd`.
+/// without duplicates. No arguments means every `*.test.js`, `*.test.mjs` and `*.test.ts` under `cwd`.
 pub fn discover(cwd: &Path, args: &[String]) -> Result<Vec<PathBuf>, DiscoverError> {
     let default = Glob::new(DEFAULT_PATTERN)
         .map_err(|err| DiscoverError(err.to_string()))?

@@ -24,7 +24,7 @@ pub enum Command {
     Run(RunArgs),
     /// Run a mini-program headless: app.js, App.onLaunch/onShow, the entry page's lifecycle.
     App(AppArgs),
-    /// Run test files (`**/*.test.{js,mjs}` by default), each in a fresh runtime.
+    /// Run test files (`**/*.test.{js,mjs,ts}` by default), each in a fresh runtime.
     Test(TestArgs),
     /// Print the effective configuration and where each value came from.
     Config(ConfigArgs),

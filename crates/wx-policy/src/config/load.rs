@@ -103,6 +103,7 @@ pub fn load(start: &Path, overrides: &Overrides) -> Result<Config, ConfigError> 
         let json = read_json(file)?;
         if let Some(dir) = apply_project_config(&mut config, file, &json)? {
             miniprogram_root = Some(dir);
+            config.miniprogram_root_source = Source::File(file.clone());
         }
         config.files.push(file.clone());
     }
@@ -122,6 +123,8 @@ pub fn load(start: &Path, overrides: &Overrides) -> Result<Config, ConfigError> 
             .find(|dir| has_manifest(dir))
     {
         miniprogram_root = Some(dir.to_path_buf());
+        config.miniprogram_root_source =
+            Source::Detected("the nearest folder holding app.json".into());
     }
     if let Some(root) = &miniprogram_root {
         for name in ["app.json", "game.json"] {

@@ -227,6 +227,8 @@ pub struct Config {
     pub project_root: Option<PathBuf>,
     /// The folder holding `app.json`/`game.json` (`miniprogramRoot`), if any.
     pub miniprogram_root: Option<PathBuf>,
+    /// How `miniprogram_root` was found: the file naming it, or found by looking.
+    pub miniprogram_root_source: Source,
     /// `compileType` of project.config.json: what DevTools builds (`miniprogram`, `plugin`,
     /// `game`).
     pub compile_type: Sourced<CompileType>,
@@ -267,6 +269,7 @@ impl Default for Config {
         Config {
             project_root: None,
             miniprogram_root: None,
+            miniprogram_root_source: Source::Default,
             compile_type: Sourced::default_value(CompileType::Miniprogram),
             resolve_alias: Vec::new(),
             extended_libs: Vec::new(),
@@ -330,7 +333,7 @@ impl Config {
             self.miniprogram_root
                 .as_ref()
                 .map_or_else(|| "(none found)".into(), |dir| dir.display().to_string()),
-            &Source::Default,
+            &self.miniprogram_root_source,
         );
         for alias in &self.resolve_alias {
             let (pattern, target) = &alias.value;
