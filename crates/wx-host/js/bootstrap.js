@@ -305,7 +305,7 @@
       throw e;
     }
     module.loaded = true;
-    ranModules.push(path);
+    if (!path.endsWith('.json')) ranModules.push(path);
     return module.exports;
   }
 

@@ -19,9 +19,9 @@ use tokio::sync::mpsc;
 
 use crate::{
     event_loop::{LoopHandle, Macrotask, Timers},
+    modules::compile_failure,
     modules::{BuiltinNames, EsmLoader, EsmResolver, ModuleOptions, to_exception},
     natives,
-    modules::compile_failure,
     sources::{CacheDir, SourceError, Sources},
     watchdog::{StopCause, Watchdog},
 };

@@ -324,7 +324,11 @@ pub(crate) fn compile_common_js<'js>(
 
 /// Throws the SyntaxError of a file that could not be compiled and is not wrapped (an entry
 /// evaluated as an ES module).
-pub(crate) fn compile_failure(ctx: &Ctx<'_>, file: &str, error: &wx_compile::CompileError) -> Error {
+pub(crate) fn compile_failure(
+    ctx: &Ctx<'_>,
+    file: &str,
+    error: &wx_compile::CompileError,
+) -> Error {
     let at = (error.line, error.column);
     throw_compile_error(ctx, file, at, at, &error.message, &error.frame)
 }

@@ -10,7 +10,9 @@ use walkdir::WalkDir;
 pub const DEFAULT_PATTERN: &str = "**/*.test.{js,mjs,ts}";
 
 fn skipped_dir(name: &str) -> bool {
-    name == "node_modules" || name == "miniprogram_npm" || (name.starts_with('.') && name != "." && name != "..")
+    name == "node_modules"
+        || name == "miniprogram_npm"
+        || (name.starts_with('.') && name != "." && name != "..")
 }
 
 fn walk(root: &Path, matcher: &GlobMatcher, out: &mut Vec<PathBuf>) {
