@@ -3,6 +3,7 @@
 //! in the same run, interleaved, on this machine; nothing here is a pass/fail test.
 
 mod child;
+mod project;
 mod report;
 mod request;
 mod startup;
@@ -46,6 +47,7 @@ type Bench = fn(&Env) -> Result<String>;
 
 const BENCHMARKS: &[(&str, Bench)] = &[
     ("startup", startup::run),
+    ("project", project::run),
     ("test-runner", test_runner::run),
     ("request", request::run),
     ("websocket", websocket::run),

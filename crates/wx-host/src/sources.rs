@@ -84,6 +84,11 @@ fn cache_key(source: &str, lang: Lang) -> String {
         .collect()
 }
 
+/// A cache entry of a file that runs as written.
+const UNCHANGED: &str = "// wxrun: unchanged\n";
+/// The first line of a cache entry holding compiled code (which follows it).
+const COMPILED: &str = "// wxrun: compiled\n";
+
 /// Writes `bytes` to `path` through a temporary file, so a reader never sees half a file.
 fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -126,20 +131,18 @@ impl Sources {
         match wx_compile::compile(&source, lang) {
             Ok(Output::Unchanged) => {
                 if let Some(entry) = &entry {
-                    let _ = write_atomically(&entry.with_extension("same"), b"");
+                    let _ = write_atomically(entry, UNCHANGED.as_bytes());
                 }
                 Ok(source)
             }
             Ok(Output::Compiled(compiled)) => {
                 if let Some(entry) = &entry {
-                    // The map first: a code file is only ever found beside its map.
-                    let stored = write_atomically(
-                        &entry.with_extension("map"),
-                        compiled.mapping.to_json().as_bytes(),
-                    )
-                    .and_then(|()| {
-                        write_atomically(&entry.with_extension("js"), compiled.code.as_bytes())
-                    });
+                    // The map first, so that an entry is never found without its map.
+                    let map = entry.with_extension("map");
+                    let stored = write_atomically(&map, compiled.mapping.to_json().as_bytes())
+                        .and_then(|()| {
+                            write_atomically(entry, format!("{COMPILED}{}", compiled.code).as_bytes())
+                        });
                     let _ = stored;
                 }
                 self.mappings.borrow_mut().insert(
@@ -153,20 +156,19 @@ impl Sources {
     }
 
     /// A cache hit: `Some(Some(code))` for a compiled file, `Some(None)` for one that runs
-    /// unchanged, `None` for a miss.
+    /// unchanged, `None` for a miss. One read: the mapping is read only if a location in the
+    /// file is ever shown.
     fn cached(&self, entry: &Path, path: &Path) -> Option<Option<String>> {
-        if entry.with_extension("same").is_file() {
+        let text = fs::read_to_string(entry).ok()?;
+        if text == UNCHANGED {
             return Some(None);
         }
-        let map = entry.with_extension("map");
-        let code = fs::read_to_string(entry.with_extension("js")).ok()?;
-        if !map.is_file() {
-            return None;
-        }
-        self.mappings
-            .borrow_mut()
-            .insert(path.to_string_lossy().into_owned(), Mapping::Stored(map));
-        Some(Some(code))
+        let code = text.strip_prefix(COMPILED)?;
+        self.mappings.borrow_mut().insert(
+            path.to_string_lossy().into_owned(),
+            Mapping::Stored(entry.with_extension("map")),
+        );
+        Some(Some(code.to_string()))
     }
 
     /// Whether the entry file `path` must run as a native ES module: it awaits at its top
@@ -286,7 +288,7 @@ mod tests {
             .unwrap()
             .map(|dir| fs::read_dir(dir.unwrap().path()).unwrap().count())
             .sum();
-        assert_eq!(entries, 2, "a .js and a .map");
+        assert_eq!(entries, 2, "the compiled code and its map");
     }
 
     #[test]
