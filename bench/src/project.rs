@@ -86,10 +86,19 @@ fn write_projects(dir: &Path) -> Result<()> {
         "module.exports = { add: (list) => list.reduce((a, b) => a + b, 0) };\n",
     )?;
     for index in 0..MODULES {
-        std::fs::write(compiled.join(format!("ts{index}.ts")), typescript_module(index))?;
+        std::fs::write(
+            compiled.join(format!("ts{index}.ts")),
+            typescript_module(index),
+        )?;
         std::fs::write(compiled.join(format!("es{index}.js")), esm_module(index))?;
-        std::fs::write(plain.join(format!("ts{index}.js")), plain_module(index, "ts"))?;
-        std::fs::write(plain.join(format!("es{index}.js")), plain_module(index, "es"))?;
+        std::fs::write(
+            plain.join(format!("ts{index}.js")),
+            plain_module(index, "ts"),
+        )?;
+        std::fs::write(
+            plain.join(format!("es{index}.js")),
+            plain_module(index, "es"),
+        )?;
     }
     let last = MODULES - 1;
     std::fs::write(

@@ -141,7 +141,10 @@ impl Sources {
                     let map = entry.with_extension("map");
                     let stored = write_atomically(&map, compiled.mapping.to_json().as_bytes())
                         .and_then(|()| {
-                            write_atomically(entry, format!("{COMPILED}{}", compiled.code).as_bytes())
+                            write_atomically(
+                                entry,
+                                format!("{COMPILED}{}", compiled.code).as_bytes(),
+                            )
                         });
                     let _ = stored;
                 }

@@ -235,7 +235,11 @@ fn bad_input_is_named_with_a_fix_and_exits_2() {
     let no_manifest = tempfile::tempdir().unwrap();
     let run = app_at(no_manifest.path(), &[]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("has no app.json"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no app.json found: looked at"),
+        "{}",
+        run.stderr
+    );
 
     let run = app_at(&fixtures("miniprogram-bad-manifest"), &[]);
     assert_eq!(run.code, 2);
