@@ -104,24 +104,24 @@ use wx_host::{Host, Internals};
 use wx_net::Network;
 use wx_policy::{Config, LibVersion, inventory};
 
-const CORE_JS: &str = include_str!("../js/core.js");
-const BASE_JS: &str = include_str!("../js/base.js");
+const CORE: &[u8] = wx_bytecode::layer!("core.js");
+const BASE: &[u8] = wx_bytecode::layer!("base.js");
 /// An API family whose JS layer loads on first access of one of its members.
 struct LazyLayer {
     name: &'static str,
-    source: &'static str,
+    bytecode: &'static [u8],
     members: &'static [&'static str],
 }
 
 const LAZY_LAYERS: &[LazyLayer] = &[
     LazyLayer {
         name: "http",
-        source: include_str!("../js/http.js"),
+        bytecode: wx_bytecode::layer!("http.js"),
         members: &["request", "uploadFile", "downloadFile"],
     },
     LazyLayer {
         name: "socket",
-        source: include_str!("../js/socket.js"),
+        bytecode: wx_bytecode::layer!("socket.js"),
         members: &[
             "connectSocket",
             "onSocketOpen",
@@ -134,12 +134,12 @@ const LAZY_LAYERS: &[LazyLayer] = &[
     },
     LazyLayer {
         name: "udp",
-        source: include_str!("../js/udp.js"),
+        bytecode: wx_bytecode::layer!("udp.js"),
         members: &["createUDPSocket"],
     },
     LazyLayer {
         name: "mdns",
-        source: include_str!("../js/mdns.js"),
+        bytecode: wx_bytecode::layer!("mdns.js"),
         members: &[
             "startLocalServiceDiscovery",
             "stopLocalServiceDiscovery",
@@ -155,7 +155,7 @@ const LAZY_LAYERS: &[LazyLayer] = &[
     },
     LazyLayer {
         name: "storage",
-        source: include_str!("../js/storage.js"),
+        bytecode: wx_bytecode::layer!("storage.js"),
         members: &[
             "setStorage",
             "setStorageSync",
@@ -175,7 +175,7 @@ const LAZY_LAYERS: &[LazyLayer] = &[
     },
     LazyLayer {
         name: "ui",
-        source: include_str!("../js/ui.js"),
+        bytecode: wx_bytecode::layer!("ui.js"),
         members: &[
             "showToast",
             "hideToast",
@@ -192,7 +192,7 @@ const LAZY_LAYERS: &[LazyLayer] = &[
     },
     LazyLayer {
         name: "miniprogram",
-        source: include_str!("../js/miniprogram.js"),
+        bytecode: wx_bytecode::layer!("miniprogram.js"),
         members: &[
             "navigateTo",
             "redirectTo",
@@ -211,7 +211,7 @@ const LAZY_LAYERS: &[LazyLayer] = &[
     },
     LazyLayer {
         name: "fs",
-        source: include_str!("../js/fs.js"),
+        bytecode: wx_bytecode::layer!("fs.js"),
         members: &[
             "getFileSystemManager",
             "saveFile",
@@ -368,7 +368,7 @@ fn build_native<'js>(
                     .iter()
                     .find(|layer| layer.name == name)
                     .ok_or(rquickjs::Error::Unknown)?;
-                wx_host::eval_layer(&ctx, &format!("wx/{}.js", layer.name), layer.source)?
+                wx_host::eval_layer(&ctx, layer.bytecode)?
                     .into_function()
                     .ok_or(rquickjs::Error::Unknown)
             },
@@ -415,9 +415,8 @@ pub fn install_with(host: &Host, config: Config, extras: Extras) -> Result<(), I
                 }),
             )?;
         }
-        let core: Object =
-            layer(internals, "wx/core.js", CORE_JS)?.call((native, internals.object().clone()))?;
-        layer(internals, "wx/base.js", BASE_JS)?.call::<_, Value>((core.clone(),))?;
+        let core: Object = layer(internals, CORE)?.call((native, internals.object().clone()))?;
+        layer(internals, BASE)?.call::<_, Value>((core.clone(),))?;
         core.get::<_, Function>("assemble")?.call::<_, Value>(())?;
         Ok(())
     })
@@ -457,13 +456,9 @@ pub fn launch_app(host: &Host, launch: AppLaunch) -> Option<String> {
     .flatten()
 }
 
-fn layer<'js>(
-    internals: &Internals<'js>,
-    name: &str,
-    source: &str,
-) -> rquickjs::Result<Function<'js>> {
+fn layer<'js>(internals: &Internals<'js>, bytecode: &[u8]) -> rquickjs::Result<Function<'js>> {
     internals
-        .eval_layer(name, source)?
+        .eval_layer(bytecode)?
         .into_function()
         .ok_or(rquickjs::Error::Unknown)
 }

@@ -13,7 +13,7 @@ use std::{
 
 use rquickjs::{
     CatchResultExt, Context, Ctx, Error, Exception, Function, Module, Object, Persistent, Promise,
-    Runtime, Value, context::EvalOptions,
+    Runtime, Value,
 };
 use tokio::sync::mpsc;
 
@@ -26,11 +26,8 @@ use crate::{
     watchdog::{StopCause, Watchdog},
 };
 
-const INSPECT_JS: &str = include_str!("../js/inspect.js");
-const BOOTSTRAP_JS: &str = include_str!("../js/bootstrap.js");
-
-/// File names of embedded layers start with this, so stacks can leave them out.
-pub const INTERNAL_PREFIX: &str = "wxrun:internal/";
+const INSPECT: &[u8] = wx_bytecode::layer!("inspect.js");
+const BOOTSTRAP: &[u8] = wx_bytecode::layer!("bootstrap.js");
 
 /// How many queued macrotasks run before timers get another look.
 const MACROTASK_BATCH: usize = 256;
@@ -179,9 +176,10 @@ impl<'js> Internals<'js> {
         self.state.handle.clone()
     }
 
-    /// Evaluates an embedded JavaScript layer; its frames are hidden from user stacks.
-    pub fn eval_layer(&self, name: &str, source: &str) -> rquickjs::Result<Value<'js>> {
-        eval_layer(self.object.ctx(), name, source)
+    /// Evaluates an embedded JavaScript layer (its bytecode, from `wx_bytecode::layer!`); its
+    /// frames are hidden from user stacks.
+    pub fn eval_layer(&self, bytecode: &[u8]) -> rquickjs::Result<Value<'js>> {
+        eval_layer(self.object.ctx(), bytecode)
     }
 
     /// Reports a conformance warning (printed once per code and call site).
@@ -302,11 +300,11 @@ impl Host {
         host.context
             .with(|ctx| -> rquickjs::Result<()> {
                 let native = natives::build(&ctx, &host.state, &options.args)?;
-                let inspect = eval_layer(&ctx, "inspect.js", INSPECT_JS)?
+                let inspect = eval_layer(&ctx, INSPECT)?
                     .into_function()
                     .ok_or(Error::Unknown)?
                     .call::<_, Object>(())?;
-                let bootstrap = eval_layer(&ctx, "bootstrap.js", BOOTSTRAP_JS)?
+                let bootstrap = eval_layer(&ctx, BOOTSTRAP)?
                     .into_function()
                     .ok_or(Error::Unknown)?;
                 let internals: Object = bootstrap.call((native, inspect))?;
@@ -567,14 +565,10 @@ fn watch_module_promise<'js>(
     Ok(())
 }
 
-/// Evaluates an embedded JavaScript layer named `name`; its frames are hidden from user stacks.
-/// For native functions that load layers later: they must not hold [`Internals`].
-pub fn eval_layer<'js>(ctx: &Ctx<'js>, name: &str, source: &str) -> rquickjs::Result<Value<'js>> {
-    let mut options = EvalOptions::default();
-    options.global = true;
-    options.strict = true;
-    options.filename = Some(format!("{INTERNAL_PREFIX}{name}"));
-    ctx.eval_with_options(source, options)
+/// Evaluates an embedded JavaScript layer from its bytecode; its frames are hidden from user
+/// stacks. For native functions that load layers later: they must not hold [`Internals`].
+pub fn eval_layer<'js>(ctx: &Ctx<'js>, bytecode: &[u8]) -> rquickjs::Result<Value<'js>> {
+    wx_bytecode::eval(ctx, bytecode)
 }
 
 fn internals_object<'js>(state: &HostState, ctx: &Ctx<'js>) -> Option<Object<'js>> {

@@ -8,8 +8,8 @@ use wx_host::{Ending, Host};
 
 use crate::events::Event;
 
-const EXPECT_JS: &str = include_str!("../js/expect.js");
-const TESTING_JS: &str = include_str!("../js/testing.js");
+const EXPECT: &[u8] = wx_bytecode::layer!("expect.js");
+const TESTING: &[u8] = wx_bytecode::layer!("testing.js");
 
 /// What a worker needs to know of the run, passed to the JS test API as `native.options`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -47,11 +47,11 @@ fn install(host: &Host, options: &WorkerOptions) -> Option<()> {
             }),
         )?;
         let expect = internals
-            .eval_layer("test/expect.js", EXPECT_JS)?
+            .eval_layer(EXPECT)?
             .into_function()
             .ok_or(rquickjs::Error::Unknown)?;
         let testing: Object = internals
-            .eval_layer("test/testing.js", TESTING_JS)?
+            .eval_layer(TESTING)?
             .into_function()
             .ok_or(rquickjs::Error::Unknown)?
             .call((internals.object().clone(), native, expect))?;
