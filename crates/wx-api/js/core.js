@@ -217,7 +217,11 @@
   function loadLayer(layer, names) {
     if (loaded.has(layer)) return;
     loaded.add(layer);
-    exported.set(layer, native.compileLayer(layer)(core));
+    // A layer may come in parts that share one object; the last part's value is its exports.
+    const shared = {};
+    let exports;
+    for (const part of native.compileLayer(layer)) exports = part(core, shared);
+    exported.set(layer, exports);
     const missing = names.filter((name) => !members.has(name));
     if (missing.length) throw new Error('wx-api: layer ' + layer + ' did not define ' + missing.join(', '));
   }

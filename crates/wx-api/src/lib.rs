@@ -109,19 +109,21 @@ const BASE: &[u8] = wx_bytecode::layer!("base.js");
 /// An API family whose JS layer loads on first access of one of its members.
 struct LazyLayer {
     name: &'static str,
-    bytecode: &'static [u8],
+    /// Its parts, run in order with one shared object; the last one's value is the layer's
+    /// exports.
+    parts: &'static [&'static [u8]],
     members: &'static [&'static str],
 }
 
 const LAZY_LAYERS: &[LazyLayer] = &[
     LazyLayer {
         name: "http",
-        bytecode: wx_bytecode::layer!("http.js"),
+        parts: &[wx_bytecode::layer!("http.js")],
         members: &["request", "uploadFile", "downloadFile"],
     },
     LazyLayer {
         name: "socket",
-        bytecode: wx_bytecode::layer!("socket.js"),
+        parts: &[wx_bytecode::layer!("socket.js")],
         members: &[
             "connectSocket",
             "onSocketOpen",
@@ -134,12 +136,12 @@ const LAZY_LAYERS: &[LazyLayer] = &[
     },
     LazyLayer {
         name: "udp",
-        bytecode: wx_bytecode::layer!("udp.js"),
+        parts: &[wx_bytecode::layer!("udp.js")],
         members: &["createUDPSocket"],
     },
     LazyLayer {
         name: "mdns",
-        bytecode: wx_bytecode::layer!("mdns.js"),
+        parts: &[wx_bytecode::layer!("mdns.js")],
         members: &[
             "startLocalServiceDiscovery",
             "stopLocalServiceDiscovery",
@@ -155,7 +157,7 @@ const LAZY_LAYERS: &[LazyLayer] = &[
     },
     LazyLayer {
         name: "storage",
-        bytecode: wx_bytecode::layer!("storage.js"),
+        parts: &[wx_bytecode::layer!("storage.js")],
         members: &[
             "setStorage",
             "setStorageSync",
@@ -175,7 +177,7 @@ const LAZY_LAYERS: &[LazyLayer] = &[
     },
     LazyLayer {
         name: "ui",
-        bytecode: wx_bytecode::layer!("ui.js"),
+        parts: &[wx_bytecode::layer!("ui.js")],
         members: &[
             "showToast",
             "hideToast",
@@ -192,7 +194,12 @@ const LAZY_LAYERS: &[LazyLayer] = &[
     },
     LazyLayer {
         name: "miniprogram",
-        bytecode: wx_bytecode::layer!("miniprogram.js"),
+        parts: &[
+            wx_bytecode::layer!("miniprogram/app.js"),
+            wx_bytecode::layer!("miniprogram/page.js"),
+            wx_bytecode::layer!("miniprogram/router.js"),
+            wx_bytecode::layer!("miniprogram/launcher.js"),
+        ],
         members: &[
             "navigateTo",
             "redirectTo",
@@ -211,7 +218,7 @@ const LAZY_LAYERS: &[LazyLayer] = &[
     },
     LazyLayer {
         name: "fs",
-        bytecode: wx_bytecode::layer!("fs.js"),
+        parts: &[wx_bytecode::layer!("fs.js")],
         members: &[
             "getFileSystemManager",
             "saveFile",
@@ -363,14 +370,20 @@ fn build_native<'js>(
     native.set(
         "compileLayer",
         Func::from(
-            |ctx: rquickjs::Ctx<'js>, name: String| -> rquickjs::Result<Function<'js>> {
+            |ctx: rquickjs::Ctx<'js>, name: String| -> rquickjs::Result<Vec<Function<'js>>> {
                 let layer = LAZY_LAYERS
                     .iter()
                     .find(|layer| layer.name == name)
                     .ok_or(rquickjs::Error::Unknown)?;
-                wx_host::eval_layer(&ctx, layer.bytecode)?
-                    .into_function()
-                    .ok_or(rquickjs::Error::Unknown)
+                layer
+                    .parts
+                    .iter()
+                    .map(|part| {
+                        wx_host::eval_layer(&ctx, part)?
+                            .into_function()
+                            .ok_or(rquickjs::Error::Unknown)
+                    })
+                    .collect()
             },
         ),
     )?;

@@ -69,6 +69,10 @@ pub fn compile_layers(dir: &str, prefix: &str, files: &[&str]) {
         let bytecode =
             compile(&format!("{prefix}{file}"), &source).unwrap_or_else(|err| panic!("{err}"));
         let target = Path::new(&out).join(format!("{file}.bc"));
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder)
+                .unwrap_or_else(|err| panic!("cannot create {}: {err}", folder.display()));
+        }
         std::fs::write(&target, bytecode)
             .unwrap_or_else(|err| panic!("cannot write {}: {err}", target.display()));
     }
