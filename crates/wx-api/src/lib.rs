@@ -446,6 +446,8 @@ pub struct AppLaunch {
     pub calls: Vec<(String, String)>,
     /// Scripts to run before app.js.
     pub preload: Vec<String>,
+    /// End the run once the app is idle after the calls.
+    pub exit_when_idle: bool,
 }
 
 /// Runs the preload scripts and launches the mini-program; the host's loop then runs it.
@@ -464,7 +466,7 @@ pub fn launch_app(host: &Host, launch: AppLaunch) -> Option<String> {
             .into_iter()
             .map(|(method, event)| vec![method, event])
             .collect();
-        start.call::<_, Option<String>>((launch.dir, launch.page, calls))
+        start.call::<_, Option<String>>((launch.dir, launch.page, calls, launch.exit_when_idle))
     })
     .flatten()
 }

@@ -259,9 +259,18 @@
 
   function makeRequire(parent) {
     const from = parent ? parent.filename : null;
-    function require(specifier) {
+    function require(specifier, onLoaded, onFailed) {
       if (typeof specifier !== 'string') {
         throw new TypeError('require() expects a string, received ' + inspect(specifier));
+      }
+      // The callback form of the base library (for code in another subpackage): the module
+      // arrives later, or the failure as { mod, errMsg }.
+      if (typeof onLoaded === 'function' || typeof onFailed === 'function') {
+        require.async(specifier).then(
+          (loaded) => typeof onLoaded === 'function' && onLoaded(loaded),
+          (error) => typeof onFailed === 'function' && onFailed({ mod: specifier, errMsg: String((error && error.message) || error) }),
+        );
+        return undefined;
       }
       if (builtins.has(specifier)) return builtins.get(specifier);
       return loadCommonJs(native.resolve(specifier, from), parent);
@@ -352,6 +361,8 @@
       native.exit(code === undefined ? 0 : code);
     },
   });
+  // For layers: end the run as if nothing were pending (errors reported still count).
+  const finish = () => native.finish();
 
   return {
     hooks,
@@ -377,6 +388,7 @@
     setMainPromise,
     loadedModules,
     mainLoaded,
+    finish,
     emit,
   };
 })

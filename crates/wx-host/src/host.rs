@@ -399,6 +399,7 @@ impl Host {
         if let Some(cause) = self.state.watchdog.cause() {
             self.state.set_stop(match cause {
                 StopCause::Exit(code) => Ending::Exit(code),
+                StopCause::Finished => Ending::Completed,
                 StopCause::TimedOut(limit) => Ending::TimedOut(limit),
                 StopCause::CtrlC => Ending::CtrlC,
             });

@@ -168,6 +168,16 @@ pub(crate) fn build<'js>(
         ),
     )?;
 
+    // Ends the run as if nothing were pending: exit code 0, or 1 when errors were reported.
+    let finishing = state.clone();
+    native.set(
+        "finish",
+        Func::from(move |ctx: Ctx<'js>| -> rquickjs::Result<()> {
+            finishing.watchdog.finish();
+            Err(throw_uncatchable(&ctx, "the run is over"))
+        }),
+    )?;
+
     let handle = state.handle.clone();
     native.set(
         "postMacrotask",

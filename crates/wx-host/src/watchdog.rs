@@ -13,6 +13,8 @@ use std::{
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StopCause {
     Exit(i32),
+    /// The run is over as if nothing were pending (`wxrun app --exit-when-idle`).
+    Finished,
     TimedOut(Duration),
     CtrlC,
 }
@@ -21,6 +23,7 @@ const NONE: u8 = 0;
 const EXIT: u8 = 1;
 const TIMEOUT: u8 = 2;
 const CTRL_C: u8 = 3;
+const FINISHED: u8 = 4;
 
 /// Set by the SIGINT handler; shared by every runtime of the process.
 fn sigint_flag() -> Arc<AtomicBool> {
@@ -72,6 +75,10 @@ impl Watchdog {
         self.record(EXIT);
     }
 
+    pub fn finish(&self) {
+        self.record(FINISHED);
+    }
+
     pub fn ctrl_c(&self) {
         self.record(CTRL_C);
     }
@@ -109,6 +116,7 @@ impl Watchdog {
                 self.deadline.map_or(Duration::ZERO, |(_, d)| d),
             )),
             CTRL_C => Some(StopCause::CtrlC),
+            FINISHED => Some(StopCause::Finished),
             _ => None,
         }
     }

@@ -169,6 +169,7 @@ pub fn run(args: AppArgs) -> Result<i32, UsageError> {
             page: args.page.clone(),
             calls: calls.clone(),
             preload: preload.clone(),
+            exit_when_idle: args.exit_when_idle,
         };
         if let Some(message) = wx_api::launch_app(&host, launch) {
             return Err(UsageError(message));

@@ -239,6 +239,10 @@ pub struct AppArgs {
     /// Print lifecycle calls, setData, navigation and UI calls to stderr as they happen.
     #[arg(long)]
     pub trace: bool,
+    /// Once launched and every --call is done, end the run when the app is idle (no request,
+    /// transfer or route change in flight), as a user leaving it; open sockets do not keep it.
+    #[arg(long)]
+    pub exit_when_idle: bool,
     /// Run this script first (to script UI answers, mocks or the network state); may repeat.
     #[arg(long = "require", value_name = "FILE")]
     pub preload: Vec<PathBuf>,

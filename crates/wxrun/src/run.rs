@@ -60,7 +60,8 @@ pub fn finish(
         Ending::Completed | Ending::Exit(_) | Ending::Uncaught => {}
         other => eprintln!("wxrun: {other}"),
     }
-    if outcome.ending == Ending::Completed && outcome.errors > 0 {
+    // Errors are named however the run ended (a timed-out run may have failed before).
+    if outcome.errors > 0 {
         eprintln!(
             "wxrun: {} error{} reported during the run (exit code 1)",
             outcome.errors,

@@ -502,3 +502,79 @@ fn the_module_environment_is_the_mini_program_one() {
         "undefined,undefined,undefined,undefined,undefined,undefined true from ts\nasync from ts 1\n"
     );
 }
+
+#[test]
+fn exit_when_idle_ends_a_run_that_an_open_socket_keeps_alive() {
+    let cache = tempfile::tempdir().unwrap();
+    let root = project("socket-project");
+    let out = run_cached(
+        &root,
+        cache.path(),
+        &[
+            "app",
+            ".",
+            "--timeout",
+            "20000",
+            "--exit-when-idle",
+            "--call",
+            r#"send:{"detail":{"text":"hi"}}"#,
+        ],
+    );
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.stdout,
+        "chat: open\nchat: received welcome\nchat: received hi\n"
+    );
+    // Without it, only the timeout ends the run; errors reported before it are still named.
+    let out = run_cached(
+        &root,
+        cache.path(),
+        &[
+            "app",
+            ".",
+            "--timeout",
+            "1500",
+            "--call",
+            r#"send:{"detail":null}"#,
+        ],
+    );
+    assert_eq!(out.code, 124, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("1 error reported during the run"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn behaviors_definition_filters_and_the_callback_form_of_require() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.json", r#"{"pages": ["pages/a/a"]}"#);
+    write(dir.path(), "app.js", "App({});");
+    write(dir.path(), "lib.js", "exports.x = 1;");
+    write(
+        dir.path(),
+        "pages/a/a.js",
+        "const inner = Behavior({ definitionFilter(def) { def.data = Object.assign({ fromInner: true }, def.data); } });\n\
+         const filtered = Behavior({\n\
+           behaviors: [inner],\n\
+           definitionFilter(def, innerFilters) {\n\
+             def.methods = def.methods || {};\n\
+             def.methods.addedByFilter = function () { return 'ok'; };\n\
+             innerFilters.forEach((filter) => filter(def));\n\
+           },\n\
+           lifetimes: { created() { console.log('created sees', typeof this.addedByFilter); } },\n\
+         });\n\
+         Component({ behaviors: [filtered], methods: { onLoad() {\n\
+           console.log('onLoad', this.addedByFilter(), this.data.fromInner);\n\
+           require('../../lib', (m) => console.log('loaded', m.x));\n\
+           require('../../nope', null, (e) => console.log('failed', e.mod));\n\
+         } } });\n",
+    );
+    let out = run_in(dir.path(), &["app", "."]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "created sees function\nonLoad ok true\nloaded 1\nfailed ../../nope\n"
+    );
+}

@@ -178,7 +178,7 @@
 
   // `wxrun app`: launches, then runs each `--call` once the page is ready and nothing is in
   // flight. Returns the error text of a launch that could not start, else null.
-  function runFromCommandLine(dir, page, calls) {
+  function runFromCommandLine(dir, page, calls, exitWhenIdle) {
     let launched;
     try {
       launched = launch(dir, { page: page === null ? undefined : page });
@@ -193,6 +193,12 @@
           await handle.ready();
           await idle({ timeout: 60000 });
           await callPage(method, eventJson ? JSON.parse(eventJson) : {});
+        }
+        if (exitWhenIdle) {
+          await handle.ready();
+          await idle({ timeout: 60000 });
+          trace('app', 'idle: the run ends (--exit-when-idle)');
+          internals.finish();
         }
       })
       .catch((error) => {

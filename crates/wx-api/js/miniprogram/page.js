@@ -16,18 +16,35 @@
   const pageDefinitions = new Map();
   const componentDefinitions = [];
 
+  // The definition filters of `definition`'s behaviors run when it is defined, in order, each
+  // with the definition (which it may change: add methods, fields, lifetimes) and the filters
+  // of its own behaviors, as libraries such as miniprogram-computed expect.
+  function applyDefinitionFilters(definition) {
+    for (const behavior of definition.behaviors || []) {
+      const filter = behavior && behavior.__wxrunBehavior && behavior.definition.definitionFilter;
+      if (typeof filter !== 'function') continue;
+      const inner = (behavior.definition.behaviors || [])
+        .map((b) => b && b.__wxrunBehavior && b.definition.definitionFilter)
+        .filter((f) => typeof f === 'function');
+      call(behavior.definition, filter, [definition, inner], 'Behavior definitionFilter');
+    }
+  }
+
   function Behavior(definition) {
     if (!isPlainObject(definition)) throw new TypeError('Behavior() expects an object, received ' + core.typeName(definition));
+    applyDefinitionFilters(definition);
     return Object.freeze({ __wxrunBehavior: true, definition });
   }
 
   function Page(options) {
     if (!isPlainObject(options)) throw new TypeError('Page() expects an object, received ' + core.typeName(options));
+    applyDefinitionFilters(options);
     register('page', options);
   }
 
   function Component(options) {
     if (!isPlainObject(options)) throw new TypeError('Component() expects an object, received ' + core.typeName(options));
+    applyDefinitionFilters(options);
     register('component', options);
   }
 
