@@ -166,7 +166,7 @@ impl<J> TaskPool<J> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
+    use std::{sync::Arc, time::Duration};
 
     use super::*;
 
@@ -177,18 +177,43 @@ mod tests {
         assert!(matches!(pool.submit(2, "b"), Admission::Run("b")));
         assert!(matches!(pool.submit(3, "c"), Admission::Queued));
         assert!(matches!(pool.submit(4, "d"), Admission::Queued));
-        assert_eq!((pool.running(), pool.queued()), (2, 2));
+        assert!(matches!(pool.submit(5, "e"), Admission::Queued));
+        assert_eq!((pool.running(), pool.queued()), (2, 3));
         assert_eq!(pool.remove_queued(4), Some("d"));
         assert_eq!(pool.remove_queued(4), None);
+        // Two tasks still wait: the one queued first starts first.
         assert_eq!(pool.finish(), Some((3, "c")));
         assert_eq!(
             pool.running(),
             2,
             "the finished slot went to the queued task"
         );
+        assert_eq!(pool.finish(), Some((5, "e")));
+        assert_eq!((pool.running(), pool.queued()), (2, 0));
         assert_eq!(pool.finish(), None);
+        assert_eq!(pool.running(), 1);
         assert_eq!(pool.finish(), None);
         assert_eq!(pool.running(), 0);
+        assert_eq!(pool.finish(), None, "an extra finish does not underflow");
+        assert_eq!(pool.running(), 0);
+    }
+
+    #[test]
+    fn a_freed_slot_is_used_before_queueing_again() {
+        let pool = TaskPool::new(1, true);
+        assert!(matches!(pool.submit(1, 1), Admission::Run(1)));
+        assert!(matches!(pool.submit(2, 2), Admission::Queued));
+        assert_eq!(pool.remove_queued(2), Some(2));
+        assert_eq!(pool.finish(), None);
+        assert!(matches!(pool.submit(3, 3), Admission::Run(3)));
+        assert_eq!(pool.queued(), 0);
+    }
+
+    #[test]
+    fn a_pool_never_has_fewer_than_one_slot() {
+        let pool = TaskPool::new(0, true);
+        assert!(matches!(pool.submit(1, ()), Admission::Run(())));
+        assert!(matches!(pool.submit(2, ()), Admission::Queued));
     }
 
     #[test]
@@ -209,5 +234,39 @@ mod tests {
         cancel.interrupt();
         cancel.abort();
         assert_eq!(waiter.await.unwrap(), Failure::Interrupted);
+    }
+
+    /// Each way of stopping a task wakes its waiter with its own failure, and a task told to
+    /// stop before anyone waits still reports it.
+    #[tokio::test]
+    async fn each_reason_has_its_failure() {
+        type Stop = fn(&Cancel);
+        let reasons: [(Stop, Failure); 3] = [
+            (Cancel::abort, Failure::Abort),
+            (Cancel::interrupt, Failure::Interrupted),
+            (Cancel::disconnect, Failure::InternetDisconnected),
+        ];
+        for (stop, failure) in reasons {
+            let cancel = Arc::new(Cancel::default());
+            let waiter = tokio::spawn({
+                let cancel = cancel.clone();
+                async move { cancel.cancelled().await }
+            });
+            tokio::task::yield_now().await;
+            stop(&cancel);
+            // Bounded, so that a stop that does nothing fails here instead of hanging.
+            let woken = tokio::time::timeout(Duration::from_secs(10), waiter).await;
+            assert_eq!(woken.expect("the waiter was woken").unwrap(), failure);
+            let early = Cancel::default();
+            stop(&early);
+            assert_eq!(early.failure(), Some(failure));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_task_not_told_to_stop_keeps_running() {
+        let cancel = Cancel::default();
+        let outcome = tokio::time::timeout(Duration::from_millis(20), cancel.cancelled()).await;
+        assert!(outcome.is_err(), "cancelled() resolved without a reason");
     }
 }
