@@ -233,7 +233,11 @@ mod tests {
         tokio::task::yield_now().await;
         cancel.interrupt();
         cancel.abort();
-        assert_eq!(waiter.await.unwrap(), Failure::Interrupted);
+        let woken = tokio::time::timeout(Duration::from_secs(10), waiter).await;
+        assert_eq!(
+            woken.expect("the waiter was woken").unwrap(),
+            Failure::Interrupted
+        );
     }
 
     /// Each way of stopping a task wakes its waiter with its own failure, and a task told to
