@@ -122,6 +122,18 @@ impl DomainEntry {
     }
 }
 
+#[cfg(test)]
+impl DomainEntry {
+    /// An entry that skipped the checks of [`DomainEntry::parse`], for tests of the rules
+    /// further on that must hold even if such an entry got through.
+    pub(crate) fn unchecked(host: &str, port: Option<u16>) -> DomainEntry {
+        DomainEntry {
+            host: host.to_string(),
+            port,
+        }
+    }
+}
+
 impl fmt::Display for DomainEntry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.port {

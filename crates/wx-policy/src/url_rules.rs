@@ -286,6 +286,44 @@ mod tests {
         );
     }
 
+    /// The ban does not lean on the configuration refusing the host: with urlCheck on and a
+    /// list that holds it on every interface (were that refusal bypassed), it stays out of
+    /// reach, in any spelling.
+    #[test]
+    fn the_banned_host_is_refused_even_when_listed() {
+        use crate::{DomainEntry, DomainList};
+        let listed = |_| {
+            DomainList::new(vec![
+                DomainEntry::unchecked(BANNED_HOST, None),
+                DomainEntry::unchecked(BANNED_HOST, Some(8443)),
+            ])
+            .unwrap()
+        };
+        let policy = UrlPolicy::new(
+            Interface::ALL.map(listed),
+            None,
+            true,
+            LibVersion::NEWEST_MODELLED,
+        );
+        for (interface, url) in [
+            (
+                Interface::Request,
+                "https://api.weixin.qq.com/sns/jscode2session",
+            ),
+            (Interface::Request, "https://API.WEIXIN.QQ.COM./"),
+            (Interface::Request, "https://x@api.weixin.qq.com:8443/"),
+            (Interface::UploadFile, "https://api.weixin.qq.com/"),
+            (Interface::DownloadFile, "https://%61pi.weixin.qq.com/"),
+            (Interface::Socket, "wss://api.weixin.qq.com/"),
+        ] {
+            assert_eq!(
+                policy.check(interface, &Target::parse(url).unwrap()),
+                Err(Failure::UrlNotInDomainList),
+                "{interface} {url}"
+            );
+        }
+    }
+
     #[test]
     fn illegal_hosts() {
         let url = |s| Url::parse(s).unwrap();

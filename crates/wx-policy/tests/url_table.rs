@@ -2,7 +2,8 @@
 //! fail, across interfaces, base-library versions, LAN settings and urlCheck.
 
 use wx_policy::{
-    Access, DomainEntry, DomainList, Failure, Interface, Lan, LibVersion, Target, UrlPolicy,
+    Access, BANNED_HOST, DomainEntry, DomainError, DomainList, Failure, Interface, Lan, LibVersion,
+    Target, UrlPolicy,
 };
 
 use Interface::{DownloadFile as D, Request as R, Socket as S, UploadFile as U};
@@ -32,15 +33,23 @@ enum Expect {
 use Expect::{Invalid, Lan as LanOk, Listed, NotListed, Unchecked};
 use Policy::{NoLan, Off, Old, Std};
 
+/// The banned host as a user would try to list it on `interface`.
+fn banned_entry(interface: Interface) -> String {
+    format!("{}://{BANNED_HOST}", interface.secure_scheme())
+}
+
 fn policy(kind: Policy) -> UrlPolicy {
+    // Every list also tries to hold the banned host, as a user might. The entry is refused
+    // (`the_banned_host_cannot_be_listed`), so it is left out; were that refusal to break, the
+    // host would be listed and the rows of "The banned host" would rest on the runtime ban
+    // alone, as the urlCheck-off rows always do.
     let list = |interface: Interface, entries: &[&str]| {
-        DomainList::new(
-            entries
-                .iter()
-                .map(|e| DomainEntry::parse(e, interface).unwrap())
-                .collect(),
-        )
-        .unwrap()
+        let mut parsed: Vec<DomainEntry> = entries
+            .iter()
+            .map(|e| DomainEntry::parse(e, interface).unwrap())
+            .collect();
+        parsed.extend(DomainEntry::parse(&banned_entry(interface), interface).ok());
+        DomainList::new(parsed).unwrap()
     };
     let domains = [
         list(
@@ -318,6 +327,26 @@ fn url_table() {
         wrong.len(),
         wrong.join("\n")
     );
+}
+
+/// The configuration route: however it is spelled, the banned host is not an entry.
+#[test]
+fn the_banned_host_cannot_be_listed() {
+    for interface in Interface::ALL {
+        for text in [
+            banned_entry(interface),
+            BANNED_HOST.to_string(),
+            "API.WEIXIN.QQ.COM.".to_string(),
+            format!("{BANNED_HOST}:8443"),
+            "%61pi.weixin.qq.com".to_string(),
+        ] {
+            assert_eq!(
+                DomainEntry::parse(&text, interface),
+                Err(DomainError::Banned),
+                "{interface} {text}"
+            );
+        }
+    }
 }
 
 /// Every redirect hop is judged again, with the port spelling of the hop.

@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 use tokio::net::{TcpListener, UdpSocket};
 
 use pki::{Pki, Validity, server_config};
+use wx_policy::BANNED_HOST;
 
 /// Names the HTTPS server answers for, one per interface's domain list.
 pub const API_HOST: &str = "api.wxrun.test";
@@ -41,6 +42,11 @@ pub const TLS11_HOST: &str = "tls11.wxrun.test";
 pub const PLAIN_HOST: &str = "plain.wxrun.test";
 /// A listed host whose port refuses connections.
 pub const REFUSED_HOST: &str = "refused.wxrun.test";
+/// Ports of [`BANNED_HOST`] routed to the servers: a sentinel, so that a broken ban reaches a
+/// local server (and the call succeeds, which tests catch) instead of the real host. 443 and 80
+/// reach the HTTPS and plain HTTP servers, [`BANNED_WSS_PORT`] the WSS server and
+/// [`UDP_HOST_PORT`] the UDP echo server.
+pub const BANNED_WSS_PORT: u16 = 8443;
 /// The device address of the tests' LAN, and the peer the plain servers listen on.
 pub const DEVICE_LAN: &str = "127.0.0.1/8";
 pub const LAN_PEER: &str = "127.0.0.2";
@@ -75,12 +81,21 @@ impl TestServers {
             .thread_name("wx-testkit")
             .build()?;
         let pki = Pki::new();
-        let tls_names = [API_HOST, UPLOAD_HOST, DOWNLOAD_HOST, OTHER_HOST];
+        let tls_names = [
+            API_HOST,
+            UPLOAD_HOST,
+            DOWNLOAD_HOST,
+            OTHER_HOST,
+            BANNED_HOST,
+        ];
         let https_tls = server_config(
             pki.leaf(&tls_names, Validity::Current),
             &[b"h2", b"http/1.1"],
         );
-        let wss_tls = server_config(pki.leaf(&[WS_HOST], Validity::Current), &[b"http/1.1"]);
+        let wss_tls = server_config(
+            pki.leaf(&[WS_HOST, BANNED_HOST], Validity::Current),
+            &[b"http/1.1"],
+        );
         // Bound here, served on the runtime: `start` may be called from inside another
         // runtime (an async test), where blocking on this one is not allowed.
         let tcp = |addr: &str| -> std::io::Result<std::net::TcpListener> {
@@ -163,7 +178,8 @@ impl TestServers {
         self.ca_file.path()
     }
 
-    /// A `wxrun.json` that lists the test hosts, routes them to the servers and trusts the CA.
+    /// A `wxrun.json` that lists the test hosts, routes them (and the banned host, as a
+    /// sentinel) to the servers and trusts the CA.
     pub fn wxrun_config(&self) -> Value {
         let https = self.https.to_string();
         let wss = self.wss.to_string();
@@ -184,6 +200,14 @@ impl TestServers {
             format!("{UDP_HOST}:{UDP_HOST_PORT}"),
             Value::String(self.udp.to_string()),
         );
+        for (port, target) in [
+            (443, https.clone()),
+            (80, self.http.to_string()),
+            (BANNED_WSS_PORT, wss.clone()),
+            (UDP_HOST_PORT, self.udp.to_string()),
+        ] {
+            connect_to.insert(format!("{BANNED_HOST}:{port}"), Value::String(target));
+        }
         let mut request_domains = vec![format!("https://{API_HOST}"), format!("{API_HOST}:8443")];
         for (host, addr) in &self.faults {
             connect_to.insert(format!("{host}:443"), Value::String(addr.to_string()));
