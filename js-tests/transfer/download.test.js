@@ -146,16 +146,37 @@ test('parameter errors are synchronous', () => {
   expect(calls).toEqual(['downloadFile:fail parameter error: parameter.url should be String instead of Number;', 'downloadFile:fail invalid url "ftp://x"']);
 });
 
-test('uploadFile and downloadFile have their own pools', async () => {
-  const blockers = [];
-  for (let i = 0; i < 10; i++) {
-    blockers.push(new Promise((resolve) => wx.request({ url: 'https://api.wxrun.test/delay/600', complete: resolve })));
+// Calls that never answer fill a pool; each blocker is aborted at the end. A call that shared
+// a full pool would wait behind them until the test times out.
+function blockers(count, start) {
+  const tasks = [];
+  const done = [];
+  for (let i = 0; i < count; i++) {
+    done.push(new Promise((resolve) => tasks.push(start(resolve))));
   }
-  const started = Date.now();
+  return {
+    release: () => {
+      tasks.forEach((task) => task.abort());
+      return Promise.all(done);
+    },
+  };
+}
+
+test('request, uploadFile and downloadFile have their own pools of 10', async () => {
+  sandbox.put('wxfile://usr/pool.txt', 'x');
+  const stalledUpload = (complete) =>
+    wx.uploadFile({ url: 'https://upload.wxrun.test/upload?fault=stall', filePath: 'wxfile://usr/pool.txt', name: 'f', complete });
+  const uploadOk = () =>
+    new Promise((resolve) => wx.uploadFile({ url: 'https://upload.wxrun.test/upload', filePath: 'wxfile://usr/pool.txt', name: 'f', complete: resolve }));
+  const requests = blockers(10, (complete) => wx.request({ url: 'https://api.wxrun.test/echo?fault=stall', complete }));
+  const downloads = blockers(10, (complete) => wx.downloadFile({ url: DL + '/bytes/10?fault=stall', complete }));
+  expect((await uploadOk()).errMsg).toBe('uploadFile:ok');
+  await downloads.release();
+  const uploads = blockers(10, stalledUpload);
   const { ok } = await download({ url: DL + '/bytes/10' });
   expect(ok).toBe(true);
-  expect(Date.now() - started).toBeLessThan(500);
-  await Promise.all(blockers);
+  const released = await Promise.all([requests.release(), uploads.release()]);
+  expect(released.flat().map((r) => r.errMsg)).toEqual([...Array(10).fill('request:fail abort'), ...Array(10).fill('uploadFile:fail abort')]);
 });
 
 test('a fixture file put into the sandbox', () => {

@@ -393,10 +393,25 @@ mod tests {
             "kept",
         )
         .unwrap();
+        let (saved, saved_host) = first.new_store(Some("txt"));
+        std::fs::write(saved_host, "saved").unwrap();
+        let (temp, temp_host) = first.new_temp(Some("txt"));
+        std::fs::write(temp_host, "temporary").unwrap();
         drop(first);
         let second = Sandbox::new(Some(dir.path()), &[]).unwrap();
         let host = second.resolve("wxfile://usr/kept.txt").unwrap().host;
         assert_eq!(std::fs::read_to_string(host).unwrap(), "kept");
+        let host = second.resolve(&saved).unwrap().host;
+        assert_eq!(std::fs::read_to_string(host).unwrap(), "saved");
+        assert_eq!(
+            second.saved_files().unwrap().len(),
+            1,
+            "the saved file is listed again"
+        );
+        assert!(
+            !second.resolve(&temp).unwrap().host.exists(),
+            "temporary files belong to one run"
+        );
     }
 
     #[test]

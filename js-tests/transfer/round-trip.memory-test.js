@@ -1,5 +1,6 @@
 // A 100 MB file downloaded, uploaded back, and compared by hash on the server: both directions
-// stream through the file on disk.
+// stream through the file on disk. Run by crates/wxrun/tests/transfer_memory.rs, which holds the
+// run's peak memory far below the file's size (so this file is not matched by *.test.js).
 const MB100 = 100 * 1024 * 1024;
 
 function call(api, options) {
