@@ -39,10 +39,23 @@ describe('connectSocket', () => {
   });
 
   test('a header that is not an object is dropped silently', async () => {
-    const task = wx.connectSocket({ url: WSS + '/echo', header: 'nope' });
-    await opened(task);
-    task.close({});
-    await closed(task);
+    const warned = [];
+    const warn = console.warn;
+    console.warn = (...args) => warned.push(args.join(' '));
+    let headers;
+    try {
+      const task = wx.connectSocket({ url: WSS + '/headers', header: 'nope' });
+      headers = JSON.parse(await nextMessage(task));
+      task.close({});
+      await closed(task);
+    } finally {
+      console.warn = warn;
+    }
+    // Read as an object, the string would have sent headers named 0..3.
+    expect(Object.keys(headers).filter((name) => /^[0-9]+$/.test(name))).toEqual([]);
+    expect(headers.referer).toBe('https://servicewechat.com/touristappid/0/page-frame.html');
+    expect(warned).toEqual([]);
+    expect(takeWarnings()).toEqual([]);
   });
 });
 
@@ -177,10 +190,20 @@ test('several listeners per event; all dropped after the close', async () => {
   task.onOpen(listener);
   task.onOpen(() => seen.push('b'));
   task.onClose(() => seen.push('closed'));
+  // A listener of each kind that holds the only reference to an object: the object can be
+  // collected once the task lets go of its listeners, and not before.
+  const held = ['Open', 'Message', 'Error', 'Close'].map((kind) => {
+    const object = { kind };
+    task['on' + kind](() => object.kind);
+    return new WeakRef(object);
+  });
   await opened(task);
   expect(seen).toEqual(['a', 'a', 'b']);
+  expect(held.map((ref) => ref.deref() && ref.deref().kind)).toEqual(['Open', 'Message', 'Error', 'Close']);
   task.close({});
   await closed(task);
   expect(seen).toEqual(['a', 'a', 'b', 'closed']);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  expect(held.map((ref) => ref.deref())).toEqual([undefined, undefined, undefined, undefined]);
   expect(typeof task.offOpen).toBe('undefined');
 });

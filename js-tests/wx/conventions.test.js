@@ -15,11 +15,29 @@ describe('success / fail / complete', () => {
         },
       });
       calls.push('returned');
+      // A callback queued as a microtask during the call would run before this one.
+      Promise.resolve().then(() => calls.push('microtask'));
     });
     const completeResult = await done;
-    expect(calls).toEqual(['returned', 'success', 'complete']);
+    expect(calls).toEqual(['returned', 'microtask', 'success', 'complete']);
     expect(completeResult).toBe(successResult);
     expect(completeResult.errMsg).toBe('getNetworkType:ok');
+  });
+
+  test.each([
+    ['getNetworkType', {}],
+    ['request', { url: 'https://api.wxrun.test/echo' }],
+    ['downloadFile', { url: 'https://download.wxrun.test/bytes/10' }],
+    ['connectSocket', { url: 'wss://ws.wxrun.test/echo' }],
+  ])('%s: a microtask queued after the call runs before success (macrotask delivery)', async (api, options) => {
+    const order = [];
+    let task;
+    await new Promise((resolve) => {
+      task = wx[api](Object.assign({}, options, { success: () => order.push('success'), complete: resolve }));
+      Promise.resolve().then(() => order.push('microtask'));
+    });
+    expect(order).toEqual(['microtask', 'success']);
+    if (api === 'connectSocket') task.close({});
   });
 
   test('callbacks are not re-entrant: a microtask queued before the call runs first', async () => {
