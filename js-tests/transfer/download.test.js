@@ -1,5 +1,5 @@
 // Spec 6: wx.downloadFile and DownloadTask.
-const { sandbox } = require('wxrun');
+const { sandbox, takeWarnings } = require('wxrun');
 const { sleep } = require('../helpers/net');
 
 const DL = 'https://download.wxrun.test';
@@ -37,6 +37,14 @@ test('saves to a new temp file, extension from the URL path', async () => {
   const json = await download({ url: DL + '/json/1' });
   expect(json.result.tempFilePath).toMatch(/\.json$/);
   expect(JSON.parse(fs.readFileSync(json.result.tempFilePath, 'utf8'))).toEqual([{ id: 0, name: 'item 0', ok: true }]);
+});
+
+test('the fixed Referer is sent; one from the script is dropped, with a warning', async () => {
+  const { result } = await download({ url: DL + '/echo', header: { Referer: 'https://evil.example/', 'X-Kept': 'yes' } });
+  const sent = JSON.parse(fs.readFileSync(result.tempFilePath, 'utf8')).headers;
+  expect(sent.referer).toBe('https://servicewechat.com/touristappid/0/page-frame.html');
+  expect(sent['x-kept']).toBe('yes');
+  expect(takeWarnings().map((w) => w.code)).toEqual(['referer']);
 });
 
 test('any status is saved, as success', async () => {
