@@ -30,6 +30,20 @@ test('at most 5 connecting or open; the sixth is CLOSED and fails', async () => 
   await closeAll(tasks);
 });
 
+test('sockets that failed free their slots of the 5', async () => {
+  const tasks = [];
+  for (let i = 0; i < 3; i++) tasks.push(wx.connectSocket({ url: WSS + '/echo' }));
+  await Promise.all(tasks.map(opened));
+  // Two that fail: one refused by the domain list, one rejected by the server.
+  const failing = [wx.connectSocket({ url: 'wss://other.wxrun.test/echo' }), wx.connectSocket({ url: LAN_WS + '/reject' })];
+  expect((await Promise.all(failing.map(closed))).map((c) => c.code)).toEqual([1006, 1006]);
+  const failures = [];
+  const more = [0, 1].map(() => wx.connectSocket({ url: WSS + '/echo', fail: (e) => failures.push(e.errMsg) }));
+  await Promise.all(more.map(opened));
+  expect(failures).toEqual([]);
+  await closeAll(tasks.concat(more));
+});
+
 test('the global functions talk to the default socket: the first one created', async () => {
   const events = [];
   wx.onSocketOpen(() => events.push('replaced'));
