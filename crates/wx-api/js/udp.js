@@ -1,5 +1,5 @@
 // UDP (spec section 9): wx.createUDPSocket and UDPSocket. Address-rule violations and send
-// errors go to onError, not to callbacks.
+// errors go to onError, not to callbacks, and never inside the call that caused them.
 (function (core) {
   'use strict';
   const { native, define, newTaskId, setTaskHandler, forgetTask, ListenerList } = core;
@@ -64,8 +64,11 @@
       core.trace('udp', '#' + this.#id + ' ' + text);
     }
 
+    // Errors found while a method runs (bad options, a closed socket, what connect() and
+    // setTTL() report) reach onError later, as a macrotask, like every event (spec section 0);
+    // they share one queue with the errors of the network side, so their order is kept.
     #error(errMsg) {
-      this.#listeners.error.emit({ errMsg });
+      core.later(() => this.#listeners.error.emit({ errMsg }));
     }
 
     bind(port) {
