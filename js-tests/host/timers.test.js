@@ -21,11 +21,18 @@ test('clearTimeout cancels, clearInterval stops from inside the callback', async
   const id = setTimeout(() => (fired = true), 5);
   clearTimeout(id);
   let ticks = 0;
-  const interval = setInterval(() => {
-    ticks++;
-    if (ticks === 3) clearInterval(interval);
-  }, 2);
-  await sleep(40);
+  await new Promise((resolve) => {
+    const interval = setInterval(() => {
+      ticks++;
+      if (ticks === 3) {
+        clearInterval(interval);
+        resolve();
+      }
+    }, 2);
+  });
+  // Timers fire in deadline order: a fourth tick (due 2 ms on) or the cleared timeout would
+  // come before this one.
+  await sleep(10);
   expect(fired).toBe(false);
   expect(ticks).toBe(3);
 });

@@ -25,9 +25,10 @@ test('a key never set reads as an empty string, and getStorage fails "data not f
 
 test('the async forms answer as a macrotask, with callbacks or a Promise', async () => {
   const order = [];
-  wx.setStorage({ key: 'k', data: { v: 1 }, success: (res) => order.push(res.errMsg) });
-  order.push('returned');
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await new Promise((resolve) => {
+    wx.setStorage({ key: 'k', data: { v: 1 }, success: (res) => order.push(res.errMsg), complete: resolve });
+    order.push('returned');
+  });
   expect(order).toEqual(['returned', 'setStorage:ok']);
   const got = await wx.getStorage({ key: 'k' });
   expect(got).toEqual({ data: { v: 1 }, errMsg: 'getStorage:ok' });

@@ -46,9 +46,17 @@ test('login yields a fresh code each time, or the scripted one; checkSession can
 
 test('callbacks arrive as a macrotask in success, complete order', async () => {
   const order = [];
-  wx.setNavigationBarTitle({ title: 'Shop', success: () => order.push('success'), complete: () => order.push('complete') });
-  order.push('returned');
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await new Promise((resolve) => {
+    wx.setNavigationBarTitle({
+      title: 'Shop',
+      success: () => order.push('success'),
+      complete: () => {
+        order.push('complete');
+        resolve();
+      },
+    });
+    order.push('returned');
+  });
   expect(order).toEqual(['returned', 'success', 'complete']);
   expect(ui.state.navigationBarTitle).toBe('Shop');
 });

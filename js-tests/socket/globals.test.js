@@ -84,8 +84,11 @@ test('nothing connected: sendSocketMessage and closeSocket fail; the Promise rej
   await expect(wx.sendSocketMessage({ data: 'x' })).rejects.toEqual({ errMsg: 'sendSocketMessage:fail WebSocket is not connected' });
   await expect(wx.closeSocket()).rejects.toEqual({ errMsg: 'closeSocket:fail WebSocket is not connected' });
   const calls = [];
-  expect(wx.closeSocket({ fail: (e) => calls.push(e.errMsg) })).toBeUndefined();
-  await new Promise((resolve) => setTimeout(resolve, 1));
+  let completed;
+  const done = new Promise((resolve) => (completed = resolve));
+  expect(wx.closeSocket({ fail: (e) => calls.push(e.errMsg), complete: completed })).toBeUndefined();
+  expect(calls).toEqual([]);
+  await done;
   expect(calls).toEqual(['closeSocket:fail WebSocket is not connected']);
 });
 

@@ -1,6 +1,5 @@
 // Spec 6: wx.downloadFile and DownloadTask.
 const { sandbox, takeWarnings } = require('wxrun');
-const { sleep } = require('../helpers/net');
 
 const DL = 'https://download.wxrun.test';
 const fs = wx.getFileSystemManager();
@@ -72,10 +71,22 @@ test('filePath under USER_DATA_PATH gives filePath; elsewhere: permission denied
 test('the file appears at its path only when complete', async () => {
   fs.mkdirSync('wxfile://usr/slow', true);
   const target = 'wxfile://usr/slow/slow.bin';
-  const pending = download({ url: DL + '/bytes/40000?chunk=4000&interval=30', filePath: target });
-  await sleep(120);
-  expect(() => fs.accessSync(target)).toThrow('no such file or directory');
-  const { ok } = await pending;
+  // The server sends the first 4000 bytes, then waits 30 s: the check at the first progress
+  // event runs while the body is surely still arriving.
+  let seenMidway;
+  const stopped = await download({
+    url: DL + '/bytes/40000?chunk=4000&interval=30000',
+    filePath: target,
+    onTask: (task) =>
+      task.onProgressUpdate(() => {
+        if (seenMidway !== undefined) return;
+        seenMidway = fs.readdirSync('wxfile://usr/slow').includes('slow.bin');
+        task.abort();
+      }),
+  });
+  expect(stopped.result).toEqual({ errMsg: 'downloadFile:fail abort' });
+  expect(seenMidway).toBe(false);
+  const { ok } = await download({ url: DL + '/bytes/40000?chunk=4000', filePath: target });
   expect(ok).toBe(true);
   expect(fs.statSync(target).size).toBe(40000);
   expect(fs.readdirSync('wxfile://usr/slow')).toEqual(['slow.bin']);
@@ -128,10 +139,10 @@ test('abort while running: fail with abort, no file left', async () => {
   const { result } = await download({
     url: DL + '/bytes/200000?chunk=2000&interval=20',
     filePath: 'wxfile://usr/aborted/x.bin',
-    onTask: (task) => setTimeout(() => task.abort(), 100),
+    onTask: (task) => task.onProgressUpdate(() => task.abort()),
   });
   expect(result).toEqual({ errMsg: 'downloadFile:fail abort' });
-  await sleep(20);
+  // The partial file is gone before fail is called.
   expect(fs.readdirSync('wxfile://usr/aborted')).toEqual([]);
 });
 

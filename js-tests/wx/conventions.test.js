@@ -61,20 +61,31 @@ describe('Promise style', () => {
 
 describe('on/off listener pairs', () => {
   const { app } = require('wxrun');
-  const nextMacrotask = () => new Promise((resolve) => setTimeout(resolve, 1));
+  // Resolves once the next event has reached every listener registered before this one (a
+  // listener added last hears it last).
+  const delivered = (on, off) =>
+    new Promise((resolve) => {
+      const once = () => {
+        off(once);
+        resolve();
+      };
+      on(once);
+    });
 
   test('the same function twice fires twice; off(fn) removes every registration', async () => {
     const seen = [];
     const listener = () => seen.push('a');
     wx.onAppHide(listener);
     wx.onAppHide(listener);
+    let hidden = delivered(wx.onAppHide, wx.offAppHide);
     app.hide();
-    await nextMacrotask();
+    await hidden;
     expect(seen).toEqual(['a', 'a']);
     wx.offAppHide(listener);
     app.show();
+    hidden = delivered(wx.onAppHide, wx.offAppHide);
     app.hide();
-    await nextMacrotask();
+    await hidden;
     expect(seen).toEqual(['a', 'a']);
     app.show();
   });
@@ -84,9 +95,10 @@ describe('on/off listener pairs', () => {
     wx.onAppShow(() => seen.push(1));
     wx.onAppShow(() => seen.push(2));
     wx.offAppShow();
+    const shown = delivered(wx.onAppShow, wx.offAppShow);
     app.hide();
     app.show();
-    await nextMacrotask();
+    await shown;
     expect(seen).toEqual([]);
   });
 
@@ -107,10 +119,11 @@ describe('on/off listener pairs', () => {
     let shown;
     const listener = (options) => (shown = options);
     wx.onAppShow(listener);
+    const delivery = delivered(wx.onAppShow, wx.offAppShow);
     app.hide();
     app.show({ query: { from: 'test' } });
     expect(shown).toBeUndefined();
-    await nextMacrotask();
+    await delivery;
     expect(shown.scene).toBe(1001);
     expect(shown.query).toEqual({ from: 'test' });
     expect(app.state).toBe('foreground');
