@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Run, fixtures, wxrun};
+use common::{Run, fixtures, in_order, trace, wxrun};
 
 struct Servers {
     _servers: wx_testkit::TestServers,
@@ -45,30 +45,6 @@ fn app(servers: &Servers, extra: &[&str]) -> Run {
         .output()
         .expect("wxrun starts")
         .into()
-}
-
-/// The trace lines without their timestamps.
-fn trace(run: &Run) -> Vec<String> {
-    run.stderr
-        .lines()
-        .filter_map(|line| line.strip_prefix("[trace +"))
-        .map(|rest| {
-            rest.split_once("ms] ")
-                .map_or(rest, |(_, text)| text)
-                .to_string()
-        })
-        .collect()
-}
-
-/// Asserts that `expected` appear in `lines` in this order (other lines may come between).
-fn in_order(lines: &[String], expected: &[&str]) {
-    let mut at = 0;
-    for want in expected {
-        match lines[at..].iter().position(|line| line.starts_with(want)) {
-            Some(found) => at += found + 1,
-            None => panic!("{want:?} not found (in order) in:\n{}", lines.join("\n")),
-        }
-    }
 }
 
 #[test]
@@ -275,91 +251,6 @@ fn bad_input_is_named_with_a_fix_and_exits_2() {
         run.stderr
     );
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-}
-
-/// Installs the fixture's npm dependencies (pinned by its package-lock.json) when they are
-/// missing. Returns false when npm is not on this machine.
-fn npm_installed(app: &Path) -> bool {
-    if app.join("node_modules/umtrack-wx/package.json").is_file() {
-        return true;
-    }
-    let status = std::process::Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(app)
-        .status();
-    match status {
-        Ok(status) => {
-            assert!(status.success(), "npm ci failed in {}", app.display());
-            true
-        }
-        Err(_) => false,
-    }
-}
-
-#[test]
-fn a_published_npm_library_that_needs_wx_at_import_time_loads_and_makes_requests() {
-    let app_dir = fixtures("npm-app");
-    if !npm_installed(&app_dir) {
-        eprintln!("SKIP: npm is not installed, so umtrack-wx cannot be fetched");
-        return;
-    }
-    let servers = wx_testkit::TestServers::start().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    // The testkit's configuration, plus the analytics hosts, which mock rules answer: nothing
-    // leaves the machine.
-    let mut config = servers.wxrun_config();
-    let domains = config["requestdomain"].as_array_mut().unwrap();
-    for host in [
-        "umini.shujupie.com",
-        "ulogs.umeng.com",
-        "pslog.umeng.com",
-        "ucc.umeng.com",
-    ] {
-        domains.push(format!("https://{host}").into());
-    }
-    config["mock"] = app_dir
-        .join("umeng-mocks.json")
-        .display()
-        .to_string()
-        .into();
-    let config_path = dir.path().join("wxrun.json");
-    std::fs::write(&config_path, config.to_string()).unwrap();
-    let run: Run = wxrun()
-        .arg("app")
-        .arg(&app_dir)
-        .arg("--config")
-        .arg(&config_path)
-        .args(["--trace", "--timeout", "20000"])
-        .output()
-        .unwrap()
-        .into();
-    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    assert!(
-        run.stdout.contains("analytics loaded: wx.uma is object"),
-        "{}",
-        run.stdout
-    );
-    let lines = trace(&run);
-    in_order(
-        &lines,
-        &[
-            "app onLaunch",
-            "page pages/index/index onLoad",
-            "request GET https://api.wxrun.test/echo?page=index -> 200",
-            "setData pages/index/index {\"echoed\":\"page=index\"}",
-        ],
-    );
-    let reports = lines
-        .iter()
-        .filter(|line| {
-            line.starts_with("request POST https://umini.shujupie.com/") && line.ends_with("-> 200")
-        })
-        .count();
-    assert!(
-        reports >= 1,
-        "the library sent no report:\n{}",
-        lines.join("\n")
-    );
 }
 
 #[test]

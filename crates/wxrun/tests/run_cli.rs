@@ -2,12 +2,9 @@
 
 mod common;
 
-use std::{
-    process::Stdio,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
-use common::{Run, fixtures, run_in, wxrun};
+use common::{Run, Running, fixtures, run_in, wxrun};
 
 fn run(args: &[&str]) -> Run {
     run_in(&fixtures("run"), args)
@@ -194,21 +191,19 @@ fn exit_stops_at_once_with_its_code() {
 
 #[test]
 fn ctrl_c_ends_the_run_with_130() {
-    let child = wxrun()
+    let mut command = wxrun();
+    command
         .args(["run", "forever.js"])
-        .current_dir(fixtures("run"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    let pid = child.id().to_string();
+        .current_dir(fixtures("run"));
+    let running = Running::start(command);
+    // The script prints before it loops; the handler is in place before any script runs.
+    running.wait_for("the script's first line", |out, _| out.contains("looping"));
     let status = std::process::Command::new("kill")
-        .args(["-INT", &pid])
+        .args(["-INT", &running.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    let out: Run = child.wait_with_output().unwrap().into();
+    let out = running.finish();
     assert_eq!(out.code, 130);
     assert!(
         out.stderr.contains("interrupted by Ctrl-C"),

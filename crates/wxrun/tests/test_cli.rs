@@ -5,11 +5,10 @@ mod common;
 
 use std::{
     collections::BTreeSet,
-    process::Stdio,
     time::{Duration, Instant},
 };
 
-use common::{Run, fixtures, run_in, wxrun};
+use common::{Run, Running, fixtures, run_in, wxrun};
 
 fn suite(args: &[&str]) -> Run {
     let mut all = vec!["test"];
@@ -371,21 +370,24 @@ fn watch_reruns_the_files_a_change_affects() {
     )
     .unwrap();
     std::fs::write(dir.path().join("other.test.js"), "test('other', () => {});").unwrap();
-    let child = wxrun()
+    let mut command = wxrun();
+    command
         .args(["test", "--watch"])
         .current_dir(dir.path())
-        .env_remove("CI")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+        .env_remove("CI");
+    let running = Running::start(command);
+    // Printed once the watcher is in place, after the first run.
+    running.wait_for("the first run, then watching", |_, err| {
+        err.contains("watching for changes")
+    });
     std::fs::write(dir.path().join("util.js"), "exports.v = 2;").unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    running.wait_for("the re-run of the affected file", |out, _| {
+        out.contains("0 passed, 1 failed, 0 skipped")
+    });
     let _ = std::process::Command::new("kill")
-        .arg(child.id().to_string())
+        .arg(running.id().to_string())
         .status();
-    let out: Run = child.wait_with_output().unwrap().into();
+    let out = running.finish();
     assert!(
         out.stdout.contains("2 passed, 0 failed, 0 skipped"),
         "first full run: {}",

@@ -34,6 +34,7 @@ fn a_100_mb_round_trip_stays_under_a_memory_ceiling() {
     for (key, value) in servers.env() {
         command.env(key, value);
     }
+    #[allow(clippy::zombie_processes, reason = "reaped by wait4 below")]
     let child = command.spawn().expect("wxrun starts");
     // wait4 rather than Child::wait: it also reports the peak memory of the child, including
     // the worker it waited for.
