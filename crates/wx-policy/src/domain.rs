@@ -207,6 +207,8 @@ mod tests {
         for (text, host, port) in cases {
             let entry = parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!((entry.host(), entry.port()), (host, port), "{text}");
+            let shown = port.map_or_else(|| host.to_string(), |port| format!("{host}:{port}"));
+            assert_eq!(entry.to_string(), shown);
         }
         let ws = DomainEntry::parse("wss://ws.example.com", Interface::Socket).unwrap();
         assert_eq!(ws.host(), "ws.example.com");
@@ -244,6 +246,8 @@ mod tests {
     #[test]
     fn list_holds_at_most_twenty() {
         let entry = parse("a.example.com").unwrap();
+        assert!(DomainList::default().is_empty());
+        assert!(!DomainList::new(vec![entry.clone()]).unwrap().is_empty());
         assert!(DomainList::new(vec![entry.clone(); 20]).is_ok());
         assert_eq!(DomainList::new(vec![entry; 21]), Err(21));
     }

@@ -242,6 +242,7 @@ mod tests {
         ];
         for (failure, reason, errno) in rows {
             assert_eq!(failure.reason(), reason);
+            assert_eq!(failure.to_string(), reason, "Display is the reason");
             assert_eq!(failure.errno(), errno, "{reason}");
         }
     }

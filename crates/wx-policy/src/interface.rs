@@ -87,3 +87,28 @@ impl fmt::Display for Interface {
         f.write_str(self.api_name())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The errMsg prefixes and configuration keys of every interface.
+    #[test]
+    fn names_per_interface() {
+        let names: Vec<(String, &str, &str)> = Interface::ALL
+            .iter()
+            .map(|i| (i.to_string(), i.domain_key(), i.secure_scheme()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("request".to_string(), "requestdomain", "https"),
+                ("uploadFile".to_string(), "uploaddomain", "https"),
+                ("downloadFile".to_string(), "downloaddomain", "https"),
+                ("connectSocket".to_string(), "wsrequestdomain", "wss"),
+                ("UDPSocket".to_string(), "udpdomain", "udp"),
+                ("TCPSocket".to_string(), "tcpdomain", "tcp"),
+            ]
+        );
+    }
+}

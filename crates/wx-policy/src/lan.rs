@@ -102,5 +102,6 @@ mod tests {
             assert!(bad.parse::<Lan>().is_err(), "{bad}");
         }
         assert_eq!("10.0.0.1/0".parse::<Lan>().unwrap().prefix_len(), 0);
+        assert_eq!("10.0.0.1/24".parse::<Lan>().unwrap().prefix_len(), 24);
     }
 }

@@ -85,6 +85,23 @@ mod tests {
         assert_eq!(ms(resolve_timeout(Some(0.2), None, NEW)), 1);
     }
 
+    /// The platform's numbers, as the spec and docs/configuration.md state them.
+    #[test]
+    fn documented_limits() {
+        assert_eq!(MAX_TIMEOUT_MS, 60_000);
+        assert_eq!(DEFAULT_POOL_SIZE, 10);
+        assert_eq!(MAX_SOCKETS, 5);
+        assert_eq!(DEFAULT_MAX_DOWNLOAD_BYTES, 209_715_200, "200 MB");
+        assert_eq!(DEFAULT_DISCOVERY_MS, 30_000);
+        assert_eq!(BACKGROUND_GRACE, Duration::from_secs(5));
+        assert_eq!(MAX_REDIRECTS, 15);
+    }
+
+    #[test]
+    fn a_configured_zero_is_no_timeout_setting() {
+        assert_eq!(ms(resolve_timeout(None, Some(0), NEW)), 60_000);
+    }
+
     #[test]
     fn option_ignored_before_2_10_0() {
         assert_eq!(ms(resolve_timeout(Some(1500.0), Some(9000), OLD)), 9000);

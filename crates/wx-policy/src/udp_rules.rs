@@ -148,6 +148,11 @@ mod tests {
                 "{address}:{port} broadcast={broadcast} urlCheck={check}"
             );
         }
+        assert_eq!(NotAllowed.reason(), "url not in domain list");
+        assert_eq!(
+            BroadcastNeedsFlag.reason(),
+            "broadcast needs setBroadcast: true"
+        );
         assert_eq!(UdpTarget::parse(""), None);
         assert_eq!(UdpTarget::parse("a b"), None);
     }

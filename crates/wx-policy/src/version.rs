@@ -93,7 +93,7 @@ mod tests {
     #[test]
     fn rejects_malformed() {
         for bad in [
-            "", "2..1", "v2.1", "2.1.1.1", "2.x", "-1", "2.1.", "99999999",
+            "", "2..1", "v2.1", "2.1.1.1", "2.x", "-1", "2.1.", "99999999", "2.+4.0", "2. 4",
         ] {
             assert!(bad.parse::<LibVersion>().is_err(), "{bad} should fail");
         }

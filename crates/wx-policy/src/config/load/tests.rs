@@ -244,9 +244,134 @@ fn errors_name_file_key_value_and_fix() {
 fn syntax_errors_give_line_and_column() {
     let project = Project::new();
     let err = project.error("{\n  \"appid\": \"x\",\n}");
+    let file = project.path("wxrun.json").display().to_string();
     assert!(
-        err.to_string().contains("not valid JSON at line 3"),
+        err.to_string()
+            .starts_with(&format!("{file}: not valid JSON at line 3")),
         "{err}"
+    );
+    // With a key, the message names it.
+    let err = project.error(r#"{"lan": 5}"#);
+    assert!(
+        err.to_string().starts_with(&format!("{file}: key `lan`: ")),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_device_and_limits_key_is_read() {
+    let project = Project::new();
+    project.file(
+        "wxrun.json",
+        r#"{
+            "device": {"brand": "HUAWEI", "model": "P60", "system": "Android 13",
+                "platform": "android", "version": "8.0.49", "language": "en",
+                "pixelRatio": 2.75, "screenWidth": 412, "screenHeight": 915,
+                "windowWidth": 412, "windowHeight": 840, "statusBarHeight": 30,
+                "networkType": "5g"},
+            "limits": {"maxRequestConcurrent": 3, "maxUploadConcurrent": 4,
+                "maxDownloadConcurrent": 5, "maxDownloadFileSize": 2048,
+                "localServiceDiscoveryTimeout": 2000}
+        }"#,
+    );
+    let config = project.load().unwrap();
+    let expected = DeviceProfile {
+        brand: "HUAWEI".into(),
+        model: "P60".into(),
+        system: "Android 13".into(),
+        platform: "android".into(),
+        version: "8.0.49".into(),
+        language: "en".into(),
+        pixel_ratio: 2.75,
+        screen_width: 412,
+        screen_height: 915,
+        window_width: 412,
+        window_height: 840,
+        status_bar_height: 30,
+        network_type: "5g".into(),
+    };
+    assert_eq!(config.device.value, expected);
+    let limits = &config.limits;
+    assert_eq!(
+        [
+            Interface::Request,
+            Interface::UploadFile,
+            Interface::DownloadFile
+        ]
+        .map(|i| limits.pool_size(i)),
+        [3, 4, 5]
+    );
+    assert_eq!(limits.max_download_file_size.value, 2048);
+    assert_eq!(limits.local_service_discovery_timeout.value, 2000);
+    assert_eq!(
+        project.error(r#"{"device": {"pixelRatio": 0}}"#).key,
+        "device.pixelRatio"
+    );
+}
+
+#[test]
+fn a_domain_list_holds_twenty_entries() {
+    let project = Project::new();
+    let entries: Vec<String> = (0..20).map(|i| format!("\"h{i}.example.com\"")).collect();
+    project.file(
+        "wxrun.json",
+        &format!(r#"{{"requestdomain": [{}]}}"#, entries.join(", ")),
+    );
+    let config = project.load().unwrap();
+    assert_eq!(config.domains(Interface::Request).entries().len(), 20);
+}
+
+#[test]
+fn network_timeouts_per_interface() {
+    let project = Project::new();
+    project.file("project.config.json", "{}").file(
+        "app.json",
+        r#"{"networkTimeout": {"request": 1, "connectSocket": 2, "uploadFile": 3, "downloadFile": 4}}"#,
+    );
+    let config = project.load().unwrap();
+    assert_eq!(
+        Interface::ALL.map(|i| config.network_timeout.for_interface(i)),
+        [Some(1), Some(3), Some(4), Some(2), None, None]
+    );
+}
+
+#[test]
+fn describe_lists_every_value_with_its_source() {
+    let project = Project::new();
+    project.file(
+        "wxrun.json",
+        r#"{"requestdomain": ["api.example.com", "pay.example.com:8443"],
+            "connectTo": {"api.example.com:443": "127.0.0.1:8443"}}"#,
+    );
+    let overrides = Overrides {
+        appid: Some("wxflag".into()),
+        ..Overrides::default()
+    };
+    let config = load(project.dir.path(), &overrides).unwrap();
+    let rows = config.describe();
+    let row = |key: &str| {
+        rows.iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, value, source)| (value.clone(), source.to_string()))
+            .unwrap_or_else(|| panic!("no {key} row"))
+    };
+    let file = project.path("wxrun.json").display().to_string();
+    assert_eq!(
+        row("requestdomain"),
+        (
+            "[api.example.com, pay.example.com:8443]".into(),
+            file.clone()
+        )
+    );
+    assert_eq!(
+        row("connectTo"),
+        ("api.example.com:443 -> 127.0.0.1:8443".into(), file)
+    );
+    assert_eq!(row("appid"), ("wxflag".into(), "flag --appid".into()));
+    assert_eq!(row("libVersion").1, "default");
+    assert_eq!(
+        Source::Detected("eth0".into()).to_string(),
+        "detected: eth0"
     );
 }
 
@@ -343,8 +468,74 @@ fn mounts_and_data_dir() {
         project.error(r#"{"mount": {"a/b": "fixtures"}}"#).key,
         "mount.a/b"
     );
+    for name in [".", ".."] {
+        assert_eq!(
+            project
+                .error(&format!(r#"{{"mount": {{"{name}": "fixtures"}}}}"#))
+                .key,
+            format!("mount.{name}")
+        );
+    }
     assert_eq!(
         project.error(r#"{"mount": {"x": "missing"}}"#).key,
         "mount.x"
     );
+}
+
+#[test]
+fn files_named_in_the_configuration_and_on_the_command_line_must_exist() {
+    let project = Project::new();
+    project
+        .file("rules.json", "[]")
+        .file("ca.pem", "not checked here")
+        .file("wxrun.json", r#"{"mock": "rules.json"}"#);
+    std::fs::create_dir(project.path("data")).unwrap();
+    let overrides = Overrides {
+        mocks: vec![project.path("rules.json")],
+        ca_files: vec![project.path("ca.pem")],
+        data_dir: Some(project.path("data")),
+        ..Overrides::default()
+    };
+    let config = load(project.dir.path(), &overrides).unwrap();
+    assert_eq!(
+        config
+            .mocks
+            .iter()
+            .map(|m| m.value.clone())
+            .collect::<Vec<_>>(),
+        [project.path("rules.json"), project.path("rules.json")]
+    );
+    assert_eq!(config.ca_files[0].value, project.path("ca.pem"));
+    assert_eq!(config.data_dir.value, Some(project.path("data")));
+    assert_eq!(
+        project.error(r#"{"mock": "missing.json"}"#).key,
+        "mock",
+        "a missing rules file"
+    );
+    project.file("wxrun.json", "{}");
+    for (bad, flag) in [
+        (
+            Overrides {
+                mocks: vec![project.path("missing.json")],
+                ..Overrides::default()
+            },
+            "--mock",
+        ),
+        (
+            Overrides {
+                ca_files: vec![project.path("missing.pem")],
+                ..Overrides::default()
+            },
+            "--ca-file",
+        ),
+        (
+            Overrides {
+                data_dir: Some(project.path("rules.json")),
+                ..Overrides::default()
+            },
+            "--data-dir",
+        ),
+    ] {
+        assert_eq!(load(project.dir.path(), &bad).unwrap_err().key, flag);
+    }
 }
