@@ -85,3 +85,26 @@ test('valid calls return a RequestTask, never a Promise', () => {
   }
   task.abort();
 });
+
+test('enableCache, enableQuic, enableHttpDNS, forceCellularNetwork, useHighPerformanceMode and enableProfile are accepted and change nothing sent', async () => {
+  const options = { url: API + '/echo?x=1', method: 'POST', data: { a: 1 }, header: { 'X-Kept': 'yes' } };
+  const plain = await request(options);
+  const flagged = await request(
+    Object.assign({}, options, {
+      enableCache: true,
+      enableQuic: true,
+      enableHttpDNS: true,
+      httpDNSServiceId: 'wx-test',
+      forceCellularNetwork: true,
+      useHighPerformanceMode: true,
+      enableProfile: false,
+    }),
+  );
+  expect(flagged.ok).toBe(true);
+  const sent = (result) => {
+    const { method, path, query, version, headers, body } = result.data;
+    return { method, path, query, version, headers, body };
+  };
+  expect(sent(flagged.result)).toEqual(sent(plain.result));
+  expect(Object.keys(flagged.result).sort()).toEqual(Object.keys(plain.result).sort());
+});
