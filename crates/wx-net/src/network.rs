@@ -83,8 +83,8 @@ struct Inner {
 pub enum SetupError {
     #[error(transparent)]
     Tls(#[from] TlsSetupError),
-    #[error("cannot prepare the wxfile:// sandbox: {0}")]
-    Sandbox(std::io::Error),
+    #[error(transparent)]
+    Sandbox(#[from] crate::sandbox::SandboxError),
 }
 
 /// The network of a run. Cheap to clone.
@@ -126,8 +126,7 @@ impl Network {
         stand_in: Option<Arc<StandIn>>,
     ) -> Result<Network, SetupError> {
         let mounts: Vec<_> = config.mounts.iter().map(|m| m.value.clone()).collect();
-        let sandbox =
-            Sandbox::new(config.data_dir.value.as_deref(), &mounts).map_err(SetupError::Sandbox)?;
+        let sandbox = Sandbox::new(config.data_dir.value.as_deref(), &mounts)?;
         let ca_files: Vec<_> = config.ca_files.iter().map(|ca| ca.value.clone()).collect();
         let tls = TlsSettings::new(&ca_files, config.insecure.value)?;
         let router = Arc::new(Router::new(

@@ -1,0 +1,202 @@
+//! Hostile input that needs the real binary: links, FIFOs and hard links planted in a data
+//! folder, the api.weixin.qq.com ban on every route, bodies larger than memory, secrets in what
+//! wxrun prints, and the messages bad flags get. Each test reproduces a defect a probe of
+//! hostile runs found (docs/reliability.md).
+
+mod common;
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use common::{Run, wxrun};
+
+fn script(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    path
+}
+
+fn run(args: &[&str]) -> Run {
+    run_bounded(args, std::time::Duration::from_secs(60))
+}
+
+/// Runs wxrun, killing it after `limit`: a hang is a failure of the test, not of the suite.
+fn run_bounded(args: &[&str], limit: std::time::Duration) -> Run {
+    let mut child = wxrun()
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("wxrun starts");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wxrun runs").is_none() {
+        if started.elapsed() > limit {
+            child.kill().expect("wxrun is killed");
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("wxrun output");
+    let mut run: Run = output.into();
+    if started.elapsed() > limit {
+        run.stderr.push_str("\n(killed: wxrun hung)");
+    }
+    run
+}
+
+/// Every way a script writes a file, each printing its outcome on one line.
+const WRITE_EVERY_WAY: &str = r#"
+const fs = wx.getFileSystemManager();
+const target = require('wxrun').args[0];
+fs.writeFileSync('wxfile://usr/source.txt', 'source');
+const lines = [];
+const attempt = (name, f) => { try { f(); lines.push(name + ' ok'); } catch (e) { lines.push(name + ' ' + e.message); } };
+attempt('writeFileSync', () => fs.writeFileSync(target, 'x'));
+attempt('appendFileSync', () => fs.appendFileSync(target, 'x'));
+attempt('copyFileSync', () => fs.copyFileSync('wxfile://usr/source.txt', target));
+attempt('sandbox.put', () => require('wxrun').sandbox.put(target, 'x'));
+fs.writeFile({ filePath: target, data: 'x', complete: (r) => {
+  lines.push('writeFile ' + r.errMsg);
+  fs.copyFile({ srcPath: 'wxfile://usr/source.txt', destPath: target, complete: (r) => {
+    lines.push('copyFile ' + r.errMsg);
+    console.log(lines.join('\n'));
+  } });
+} });
+"#;
+
+#[test]
+fn a_dangling_symlink_in_the_data_dir_does_not_lead_out() {
+    let data = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(data.path().join("usr")).unwrap();
+    let escape = outside.path().join("created.txt");
+    std::os::unix::fs::symlink(&escape, data.path().join("usr/dangle")).unwrap();
+    let file = script(data.path(), "write.js", WRITE_EVERY_WAY);
+    let out = run(&[
+        "run",
+        "--data-dir",
+        &data.path().display().to_string(),
+        &file.display().to_string(),
+        "wxfile://usr/dangle",
+    ]);
+    assert!(
+        !escape.exists(),
+        "a write followed the link out:\n{}",
+        out.stdout
+    );
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{}\n{}", out.stdout, out.stderr);
+    for line in lines {
+        assert!(line.contains("permission denied"), "{line}");
+    }
+}
+
+#[test]
+fn a_link_that_stays_inside_still_works() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(data.path().join("usr/real")).unwrap();
+    std::os::unix::fs::symlink("real/new.txt", data.path().join("usr/inside")).unwrap();
+    let file = script(
+        data.path(),
+        "inside.js",
+        "const fs = wx.getFileSystemManager(); fs.writeFileSync('wxfile://usr/inside', 'kept'); console.log(fs.readFileSync('wxfile://usr/real/new.txt', 'utf8'));",
+    );
+    let out = run(&[
+        "run",
+        "--data-dir",
+        &data.path().display().to_string(),
+        &file.display().to_string(),
+    ]);
+    assert_eq!(out.stdout.trim(), "kept", "{}", out.stderr);
+}
+
+#[test]
+fn fifos_are_refused_at_once_and_say_why() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(data.path().join("usr")).unwrap();
+    let fifo = data.path().join("usr/pipe");
+    let name = std::ffi::CString::new(fifo.display().to_string()).unwrap();
+    // SAFETY: a valid, NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    let file = script(
+        data.path(),
+        "fifo.js",
+        r#"
+const fs = wx.getFileSystemManager();
+for (const path of ['wxfile://usr/pipe']) {
+  for (const op of [() => fs.readFileSync(path), () => fs.writeFileSync(path, 'x'), () => fs.appendFileSync(path, 'x')]) {
+    try { op(); console.log('ok'); } catch (e) { console.log(e.message); }
+  }
+}
+fs.readFile({ filePath: 'wxfile://usr/pipe', complete: (r) => console.log(r.errMsg) });
+"#,
+    );
+    // A FIFO used to block the JS thread in open(2), past any --timeout.
+    let out = run_bounded(
+        &[
+            "run",
+            "--timeout",
+            "20000",
+            "--data-dir",
+            &data.path().display().to_string(),
+            &file.display().to_string(),
+        ],
+        std::time::Duration::from_secs(30),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", out.stdout);
+    for line in lines {
+        assert!(
+            line.contains("permission denied") && line.contains("a FIFO"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn a_hard_link_planted_in_the_data_dir_is_not_written_through() {
+    let data = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(data.path().join("usr")).unwrap();
+    let outside = data.path().join("outside.txt");
+    std::fs::write(&outside, "original").unwrap();
+    std::fs::hard_link(&outside, data.path().join("usr/linked")).unwrap();
+    let file = script(data.path(), "write.js", WRITE_EVERY_WAY);
+    let out = run(&[
+        "run",
+        "--data-dir",
+        &data.path().display().to_string(),
+        &file.display().to_string(),
+        "wxfile://usr/linked",
+    ]);
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "original");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{}\n{}", out.stdout, out.stderr);
+    for line in lines {
+        assert!(line.contains("hard link"), "{line}");
+    }
+}
+
+#[test]
+fn removing_the_user_folder_leaves_it_usable() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = script(
+        dir.path(),
+        "rmdir.js",
+        r#"
+const fs = wx.getFileSystemManager();
+fs.writeFileSync('wxfile://usr/a.txt', 'a');
+fs.rmdirSync('wxfile://usr', true);
+console.log(JSON.stringify(fs.readdirSync('wxfile://usr')));
+fs.writeFileSync('wxfile://usr/b.txt', 'b');
+console.log(fs.readFileSync('wxfile://usr/b.txt', 'utf8'));
+"#,
+    );
+    let out = run(&["run", &file.display().to_string()]);
+    assert_eq!(out.stdout, "[]\nb\n", "{}", out.stderr);
+}
