@@ -200,3 +200,79 @@ console.log(fs.readFileSync('wxfile://usr/b.txt', 'utf8'));
     let out = run(&["run", &file.display().to_string()]);
     assert_eq!(out.stdout, "[]\nb\n", "{}", out.stderr);
 }
+
+#[test]
+fn connect_to_may_not_route_to_the_banned_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = script(
+        dir.path(),
+        "banned.js",
+        "wx.request({ url: 'https://api.wxrun.test/x', complete: (r) => console.log(r.errMsg) });",
+    );
+    // --offline: were the route taken, the call would still not leave the machine.
+    let flag = run(&[
+        "run",
+        "--offline",
+        "--connect-to",
+        "api.wxrun.test:443:API.weixin.qq.com.:443",
+        &file.display().to_string(),
+    ]);
+    assert_eq!(flag.code, 2, "{}{}", flag.stdout, flag.stderr);
+    assert!(
+        flag.stderr.contains("--connect-to") && flag.stderr.contains("api.weixin.qq.com"),
+        "{}",
+        flag.stderr
+    );
+    std::fs::write(
+        dir.path().join("wxrun.json"),
+        r#"{"offline": true, "connectTo": {"api.wxrun.test:443": "api.weixin.qq.com:443"}}"#,
+    )
+    .unwrap();
+    let file_rule = run(&["run", &file.display().to_string()]);
+    assert_eq!(
+        file_rule.code, 2,
+        "{}{}",
+        file_rule.stdout, file_rule.stderr
+    );
+    assert!(
+        file_rule
+            .stderr
+            .contains("key `connectTo.api.wxrun.test:443`"),
+        "{}",
+        file_rule.stderr
+    );
+}
+
+#[test]
+fn the_banned_host_is_refused_after_a_redirect_and_for_sockets_without_url_check() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rules.json"),
+        r#"[{"url": "https://api.wxrun.test/login", "response": {"status": 302, "headers": {"Location": "https://api.weixin.qq.com/sns/jscode2session?js_code=1"}}}]"#,
+    )
+    .unwrap();
+    let file = script(
+        dir.path(),
+        "redirect.js",
+        r#"
+wx.request({ url: 'https://api.wxrun.test/login', complete: (r) => {
+  console.log(r.errMsg);
+  const task = wx.connectSocket({ url: 'wss://api.weixin.qq.com/' });
+  task.onError((e) => console.log(e.errMsg));
+} });
+"#,
+    );
+    let out = run(&[
+        "run",
+        "--offline",
+        "--no-url-check",
+        "--mock",
+        &dir.path().join("rules.json").display().to_string(),
+        &file.display().to_string(),
+    ]);
+    assert_eq!(
+        out.stdout, "request:fail url not in domain list\nurl not in domain list\n",
+        "{}",
+        out.stderr
+    );
+}

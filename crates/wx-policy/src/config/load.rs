@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     DomainEntry, DomainList, Interface, Lan, LibVersion, ReleaseLabel,
-    domain::{MAX_DOMAINS_PER_INTERFACE, normalise_domain},
+    domain::{BANNED_HOST, MAX_DOMAINS_PER_INTERFACE, normalise_domain},
 };
 
 const PROJECT_CONFIG: &str = "project.config.json";
@@ -410,11 +410,50 @@ fn split_host_port(text: &str) -> Option<(String, u16)> {
     (!host.is_empty()).then(|| (host.to_string(), port))
 }
 
-fn connect_to_rule(from: &str, to: &str) -> Result<ConnectTo, String> {
-    let (host, port) = split_host_port(from)
-        .ok_or_else(|| format!("{from:?} is not HOST:PORT, such as \"api.example.com:443\""))?;
-    let (target_host, target_port) = split_host_port(to)
-        .ok_or_else(|| format!("{to:?} is not HOST:PORT, such as \"127.0.0.1:8443\""))?;
+/// Why a `connectTo` rule is refused.
+enum BadRule {
+    /// Not `HOST:PORT`; the text says what was expected.
+    Form(String),
+    /// It routes to or from the banned host.
+    Banned(String),
+}
+
+impl BadRule {
+    fn message(self) -> String {
+        match self {
+            BadRule::Form(message) | BadRule::Banned(message) => message,
+        }
+    }
+}
+
+/// Whether a host, spelled in any way a URL parser accepts, is [`BANNED_HOST`].
+fn is_banned_host(host: &str) -> bool {
+    let host = match url::Host::parse(host) {
+        Ok(url::Host::Domain(domain)) => domain,
+        _ => host.to_string(),
+    };
+    normalise_domain(&host) == BANNED_HOST
+}
+
+fn connect_to_rule(from: &str, to: &str) -> Result<ConnectTo, BadRule> {
+    let (host, port) = split_host_port(from).ok_or_else(|| {
+        BadRule::Form(format!(
+            "{from:?} is not HOST:PORT, such as \"api.example.com:443\""
+        ))
+    })?;
+    let (target_host, target_port) = split_host_port(to).ok_or_else(|| {
+        BadRule::Form(format!(
+            "{to:?} is not HOST:PORT, such as \"127.0.0.1:8443\""
+        ))
+    })?;
+    // The ban holds on every route: no rule may lead there (nor pretend to be it).
+    for named in [&host, &target_host] {
+        if is_banned_host(named) {
+            return Err(BadRule::Banned(format!(
+                "{from} -> {to} involves {BANNED_HOST}, which can never be reached, not even through connectTo: calls needing the AppSecret belong on your server"
+            )));
+        }
+    }
     Ok(ConnectTo {
         host: normalise_domain(&host),
         port,
@@ -581,8 +620,9 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
                         value: to,
                     }
                     .str()?;
-                    let rule = connect_to_rule(from, to)
-                        .map_err(|err| ConfigError::in_file(file, rule_key.clone(), err))?;
+                    let rule = connect_to_rule(from, to).map_err(|err| {
+                        ConfigError::in_file(file, rule_key.clone(), err.message())
+                    })?;
                     config.connect_to.push(Sourced {
                         value: rule,
                         source: source(),
@@ -721,12 +761,15 @@ fn apply_overrides(config: &mut Config, overrides: &Overrides) -> Result<(), Con
         let parts: Vec<&str> = rule.splitn(3, ':').collect();
         let parsed = match parts.as_slice() {
             [host, port, target] => connect_to_rule(&format!("{host}:{port}"), target),
-            _ => Err(String::new()),
+            _ => Err(BadRule::Form(String::new())),
         }
-        .map_err(|_| {
+        .map_err(|err| {
             ConfigError::on_command_line(
                 "--connect-to",
-                format!("{rule:?} is not HOST:PORT:TARGET_HOST:TARGET_PORT, such as api.example.com:443:127.0.0.1:8443"),
+                match err {
+                    BadRule::Banned(message) => message,
+                    BadRule::Form(_) => format!("{rule:?} is not HOST:PORT:TARGET_HOST:TARGET_PORT, such as api.example.com:443:127.0.0.1:8443"),
+                },
             )
         })?;
         config.connect_to.push(Sourced {
