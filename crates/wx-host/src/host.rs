@@ -19,6 +19,7 @@ use tokio::sync::mpsc;
 
 use crate::{
     event_loop::{LoopHandle, Macrotask, Timers},
+    memory::{JsHeap, OUT_OF_MEMORY_EXIT},
     modules::compile_failure,
     modules::{BuiltinNames, EsmLoader, EsmResolver, ModuleOptions, to_exception},
     natives,
@@ -106,7 +107,7 @@ impl RunOutcome {
             Ending::Completed => 0,
             Ending::Exit(code) => code,
             Ending::Uncaught => 1,
-            Ending::OutOfMemory(_) => 3,
+            Ending::OutOfMemory(_) => OUT_OF_MEMORY_EXIT,
             Ending::TimedOut(_) => 124,
             Ending::CtrlC => 130,
         }
@@ -238,7 +239,7 @@ async fn sleep_until(at: Option<Instant>) {
 
 impl Host {
     pub fn new(options: HostOptions) -> Result<Host, HostError> {
-        let runtime = Runtime::new().map_err(|err| HostError(err.to_string()))?;
+        let runtime = Runtime::new_with_alloc(JsHeap).map_err(|err| HostError(err.to_string()))?;
         let (handle, receiver) = LoopHandle::new();
         let watchdog = Arc::new(Watchdog::new(options.timeout, options.handle_ctrl_c));
         let state = Rc::new(HostState {

@@ -12,6 +12,7 @@
 mod eval;
 mod event_loop;
 mod host;
+pub mod memory;
 mod modules;
 mod natives;
 mod sources;

@@ -150,10 +150,12 @@ pub fn make_host(
     args: Vec<String>,
     extras: wx_api::Extras,
 ) -> Result<Host, UsageError> {
+    let max_memory = (limits.max_memory as usize).saturating_mul(1024 * 1024);
+    wx_host::memory::limit_process(max_memory);
     let options = HostOptions {
         args,
         timeout: limits.timeout.map(Duration::from_millis),
-        max_memory: limits.max_memory.map(|mib| (mib as usize) * 1024 * 1024),
+        max_memory: Some(max_memory),
         strict: config.strict.value,
         handle_ctrl_c: true,
         modules: ModuleOptions {

@@ -276,3 +276,149 @@ wx.request({ url: 'https://api.wxrun.test/login', complete: (r) => {
         out.stderr
     );
 }
+
+/// `bytes` of zeros, gzip-compressed: a small body that decodes to a large one.
+fn gzip_bomb(bytes: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1024 * 1024];
+    for _ in 0..bytes / zeros.len() {
+        encoder.write_all(&zeros).unwrap();
+    }
+    encoder.finish().unwrap()
+}
+
+fn base64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+const REQUEST_EACH_URL: &str = r#"
+const urls = require('wxrun').args;
+(function next(i) {
+  if (i === urls.length) return;
+  const [api, url] = urls[i].split(' ');
+  const options = { url, complete: (r) => { console.log(url.split('/').pop() + ' ' + r.errMsg); next(i + 1); } };
+  if (api === 'arraybuffer') options.responseType = 'arraybuffer';
+  (api === 'download' ? wx.downloadFile : wx.request)(options);
+})(0);
+"#;
+
+#[test]
+fn response_bodies_are_capped_while_they_stream_compressed_or_not() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("big.bin"), vec![b'x'; 2 * 1024 * 1024]).unwrap();
+    std::fs::write(
+        dir.path().join("rules.json"),
+        format!(
+            r#"[
+  {{"url": "https://api.wxrun.test/big", "response": {{"bodyFile": "big.bin"}}}},
+  {{"url": "https://api.wxrun.test/bomb", "response": {{"headers": {{"Content-Encoding": "gzip"}}, "bodyBase64": "{}"}}}},
+  {{"url": "https://api.wxrun.test/small", "response": {{"body": "fine"}}}}
+]"#,
+            base64(&gzip_bomb(64 * 1024 * 1024))
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("wxrun.json"),
+        r#"{"offline": true, "mock": "rules.json", "requestdomain": ["api.wxrun.test"], "downloaddomain": ["api.wxrun.test"], "limits": {"maxResponseSize": 1048576, "maxDownloadFileSize": 1048576}}"#,
+    )
+    .unwrap();
+    let file = script(dir.path(), "each.js", REQUEST_EACH_URL);
+    let out = run(&[
+        "run",
+        &file.display().to_string(),
+        "text https://api.wxrun.test/big",
+        "arraybuffer https://api.wxrun.test/bomb",
+        "text https://api.wxrun.test/small",
+        "download https://api.wxrun.test/bomb",
+    ]);
+    let too_large =
+        "request:fail response too large: more than 1048576 bytes (limits.maxResponseSize)";
+    assert_eq!(
+        out.stdout,
+        format!(
+            "big {too_large}\nbomb {too_large}\nsmall request:ok\nbomb downloadFile:fail exceed max file size\n"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn the_default_cap_stops_a_body_no_phone_app_would_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rules.json"),
+        format!(
+            r#"[{{"url": "https://api.wxrun.test/bomb", "response": {{"headers": {{"Content-Encoding": "gzip"}}, "bodyBase64": "{}"}}}}]"#,
+            base64(&gzip_bomb(80 * 1024 * 1024))
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("wxrun.json"),
+        r#"{"offline": true, "mock": "rules.json", "requestdomain": ["api.wxrun.test"]}"#,
+    )
+    .unwrap();
+    let file = script(dir.path(), "each.js", REQUEST_EACH_URL);
+    let out = run(&[
+        "run",
+        &file.display().to_string(),
+        "text https://api.wxrun.test/bomb",
+    ]);
+    assert_eq!(
+        out.stdout,
+        "bomb request:fail response too large: more than 67108864 bytes (limits.maxResponseSize)\n",
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn max_memory_bounds_native_buffers_and_ends_the_run_cleanly() {
+    let servers = wx_testkit::TestServers::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    servers.write_config(dir.path()).unwrap();
+    let mut config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("wxrun.json")).unwrap())
+            .unwrap();
+    config["limits"] = serde_json::json!({ "maxResponseSize": 1_000_000_000u64 });
+    std::fs::write(dir.path().join("wxrun.json"), config.to_string()).unwrap();
+    let file = script(dir.path(), "each.js", REQUEST_EACH_URL);
+    // An ArrayBuffer body never touches the JavaScript heap: only the budget for native
+    // buffers can stop it.
+    let out = run(&[
+        "run",
+        "--max-memory",
+        "64",
+        &file.display().to_string(),
+        "arraybuffer https://api.wxrun.test/bytes/150000000",
+    ]);
+    assert_eq!(out.code, 3, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("out of memory") && out.stderr.contains("64 MiB"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("panicked") && !out.stderr.contains("backtrace"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn max_memory_has_a_default_that_is_enforced() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = script(
+        dir.path(),
+        "grow.js",
+        // Zeroed buffers: the address space grows, resident memory hardly does.
+        "const keep = []; for (;;) keep.push(new ArrayBuffer(64 << 20));",
+    );
+    let out = run(&["run", "--timeout", "30000", &file.display().to_string()]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("1024 MiB limit"), "{}", out.stderr);
+}

@@ -549,6 +549,9 @@ fn apply_limits(config: &mut Config, file: &Path, value: &Value) -> Result<(), C
             "maxDownloadFileSize" => limits
                 .max_download_file_size
                 .set(at.integer(1, u64::MAX)?, source()),
+            "maxResponseSize" => limits
+                .max_response_size
+                .set(at.integer(1, u64::MAX)?, source()),
             "localServiceDiscoveryTimeout" => limits
                 .local_service_discovery_timeout
                 .set(at.integer(1, 3_600_000)?, source()),
@@ -556,7 +559,7 @@ fn apply_limits(config: &mut Config, file: &Path, value: &Value) -> Result<(), C
                 return Err(at.error(
                     "unknown key; limits takes maxRequestConcurrent, maxUploadConcurrent, \
                      maxDownloadConcurrent, maxDownloadFileSize (bytes), \
-                     localServiceDiscoveryTimeout (ms)",
+                     maxResponseSize (bytes), localServiceDiscoveryTimeout (ms)",
                 ));
             }
         }

@@ -2,7 +2,10 @@ use std::{fmt, path::PathBuf};
 
 use crate::{
     DomainList, Interface, Lan, LibVersion, ReleaseLabel,
-    limits::{DEFAULT_DISCOVERY_MS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_POOL_SIZE},
+    limits::{
+        DEFAULT_DISCOVERY_MS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
+        DEFAULT_POOL_SIZE,
+    },
     url_rules::UrlPolicy,
 };
 
@@ -149,6 +152,8 @@ pub struct Limits {
     pub max_upload_concurrent: Sourced<usize>,
     pub max_download_concurrent: Sourced<usize>,
     pub max_download_file_size: Sourced<u64>,
+    /// The largest decoded body of a `request` or `uploadFile` response.
+    pub max_response_size: Sourced<u64>,
     pub local_service_discovery_timeout: Sourced<u64>,
 }
 
@@ -159,6 +164,7 @@ impl Default for Limits {
             max_upload_concurrent: Sourced::default_value(DEFAULT_POOL_SIZE),
             max_download_concurrent: Sourced::default_value(DEFAULT_POOL_SIZE),
             max_download_file_size: Sourced::default_value(DEFAULT_MAX_DOWNLOAD_BYTES),
+            max_response_size: Sourced::default_value(DEFAULT_MAX_RESPONSE_BYTES),
             local_service_discovery_timeout: Sourced::default_value(DEFAULT_DISCOVERY_MS),
         }
     }
@@ -437,6 +443,11 @@ impl Config {
             "limits.maxDownloadFileSize",
             limits.max_download_file_size.value.to_string(),
             &limits.max_download_file_size.source,
+        );
+        push(
+            "limits.maxResponseSize",
+            limits.max_response_size.value.to_string(),
+            &limits.max_response_size.source,
         );
         push(
             "limits.localServiceDiscoveryTimeout",
