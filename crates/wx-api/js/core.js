@@ -13,6 +13,12 @@
     return Object.prototype.toString.call(value).slice(8, -1);
   }
 
+  // A string as the platform's bridge passes it on: a String object is its text, and a lone
+  // surrogate becomes U+FFFD (a USVString conversion), so that native code always gets text.
+  function usv(value) {
+    return String(value).toWellFormed();
+  }
+
   function isPlainObject(value) {
     if (value === null || typeof value !== 'object') return false;
     const proto = Object.getPrototypeOf(value);
@@ -326,6 +332,7 @@
     okResult,
     failResult,
     checkParam,
+    usv,
     invoke,
     isPromiseStyle,
     settleNow,
