@@ -279,7 +279,7 @@
   function trace(kind, text) {
     if (!tracing.on) return;
     const elapsed = String(Date.now() - startedAt).padStart(5);
-    internals.emit('stderr', '[trace +' + elapsed + 'ms] ' + kind + ' ' + text);
+    internals.emit('stderr', '[trace +' + elapsed + 'ms] ' + kind + ' ' + internals.redact(text));
   }
 
   // The size of a message for trace lines: text in characters, binary data in bytes.

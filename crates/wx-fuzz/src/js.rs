@@ -302,7 +302,9 @@ fn new_host() -> Host {
     })
     .expect("a host");
     let extras = wx_api::Extras {
-        stand_in: Arc::new(StandIn::new(&[], None, true, None).expect("an offline stand-in")),
+        stand_in: Arc::new(
+            StandIn::new(&[], None, true, None, Default::default()).expect("an offline stand-in"),
+        ),
         ..wx_api::Extras::default()
     };
     wx_api::install_with(&host, config(), extras).expect("wx installs");

@@ -55,7 +55,7 @@ pub fn har_replay(data: &[u8]) {
     let url = bytes.field();
     let api = APIS[bytes.choose(APIS.len())];
     let path = file("replay.har", bytes.rest());
-    let replay = match Replay::load(&path) {
+    let replay = match Replay::load(&path, Default::default()) {
         Ok(replay) => replay,
         Err(message) => {
             assert!(message.contains("replay.har"), "{message}");

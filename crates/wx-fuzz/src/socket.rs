@@ -28,7 +28,8 @@ fn network(rule: serde_json::Value) -> Option<Network> {
         DomainEntry::parse("ws.example.com", Interface::Socket).expect("a valid entry"),
     ])
     .expect("a short list");
-    let stand_in = StandIn::new(&[], None, true, None).expect("an offline stand-in");
+    let stand_in =
+        StandIn::new(&[], None, true, None, Default::default()).expect("an offline stand-in");
     // A rule the fuzzer made may be refused, with a message; that is all it must do.
     match Rule::parse(&rule, std::path::Path::new("."), "fuzz", 0) {
         Ok(rule) => {

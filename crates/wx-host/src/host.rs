@@ -33,6 +33,37 @@ const BOOTSTRAP: &[u8] = wx_bytecode::layer!("bootstrap.js");
 /// How many queued macrotasks run before timers get another look.
 const MACROTASK_BATCH: usize = 256;
 
+/// How the host hides credentials in what it prints (conformance warnings, uncaught errors,
+/// and `internals.redact` for other layers). The embedder supplies it; by default text is
+/// printed as it is.
+#[derive(Clone, Default)]
+pub struct Redaction(Option<Arc<RedactFn>>);
+
+type RedactFn = dyn Fn(&str) -> String + Send + Sync;
+
+impl Redaction {
+    pub fn new(redact: impl Fn(&str) -> String + Send + Sync + 'static) -> Redaction {
+        Redaction(Some(Arc::new(redact)))
+    }
+
+    pub fn apply(&self, text: &str) -> String {
+        match &self.0 {
+            Some(redact) => redact(text),
+            None => text.to_string(),
+        }
+    }
+}
+
+impl fmt::Debug for Redaction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Redaction(on)"
+        } else {
+            "Redaction(off)"
+        })
+    }
+}
+
 /// What a run may use and how it reports.
 #[derive(Clone, Debug, Default)]
 pub struct HostOptions {
@@ -50,6 +81,8 @@ pub struct HostOptions {
     pub modules: ModuleOptions,
     /// Where compiled modules are cached.
     pub cache: CacheDir,
+    /// Credentials out of warnings and error output.
+    pub redaction: Redaction,
 }
 
 /// Why a run ended.
@@ -134,6 +167,7 @@ pub(crate) struct HostState {
     warnings: Cell<usize>,
     stop: Cell<Option<Ending>>,
     strict: bool,
+    pub(crate) redaction: Redaction,
     memory_limit: Option<usize>,
     pub(crate) watchdog: Arc<Watchdog>,
     pub(crate) handle: LoopHandle,
@@ -149,6 +183,7 @@ impl HostState {
         } else {
             "warning"
         };
+        let message = self.redaction.apply(message);
         let text = format!("wxrun {label}: [{code}] {message}\n    at {site}\n");
         let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
     }
@@ -254,6 +289,7 @@ impl Host {
             warnings: Cell::new(0),
             stop: Cell::new(None),
             strict: options.strict,
+            redaction: options.redaction.clone(),
             memory_limit: options.max_memory,
             watchdog: watchdog.clone(),
             handle,
@@ -636,6 +672,7 @@ fn report_uncaught<'js>(
         .get::<_, Function>("describeError")
         .and_then(|describe| describe.call::<_, String>((value.clone(),)))
         .catch(ctx)
+        .map(|text| state.redaction.apply(&text))
         .unwrap_or_else(|_| "<an exception that could not be displayed>".to_string());
     let prefix = if origin == "unhandledRejection" {
         "Uncaught (in promise) "

@@ -127,8 +127,14 @@ pub(crate) fn build<'js>(
         "printError",
         Func::from(move |text: String, _fatal: Opt<bool>| {
             errors.errors.set(errors.errors.get() + 1);
-            write_stream(2, &format!("{text}\n"));
+            write_stream(2, &format!("{}\n", errors.redaction.apply(&text)));
         }),
+    )?;
+
+    let redaction = state.redaction.clone();
+    native.set(
+        "redact",
+        Func::from(move |text: String| redaction.apply(&text)),
     )?;
 
     let warnings = state.clone();

@@ -164,10 +164,12 @@
     if (error instanceof AssertionError) {
       return Object.assign({ message: error.message, kind: 'assertion', stack: internals.userStack(error.stack) }, error.details);
     }
+    // An assertion's values are the test's own; other errors may carry what the code under
+    // test handled, so they are redacted like all of wxrun's error output.
     if (error instanceof Error) {
-      return { message: String(error.name || 'Error') + ': ' + error.message, kind: 'error', stack: internals.userStack(error.stack), location: firstLocation(error.stack) };
+      return { message: internals.redact(String(error.name || 'Error') + ': ' + error.message), kind: 'error', stack: internals.redact(internals.userStack(error.stack)), location: firstLocation(error.stack) };
     }
-    return { message: 'thrown: ' + inspect(error), kind: 'thrown' };
+    return { message: internals.redact('thrown: ' + inspect(error)), kind: 'thrown' };
   }
 
   function firstLocation(stack) {

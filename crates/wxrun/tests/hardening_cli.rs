@@ -422,3 +422,137 @@ fn max_memory_has_a_default_that_is_enforced() {
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.contains("1024 MiB limit"), "{}", out.stderr);
 }
+
+#[test]
+fn trace_warnings_errors_and_the_unanswered_list_never_print_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = script(
+        dir.path(),
+        "leak.js",
+        r#"
+wx.request({ url: 'https://user:PW4321pw@api.wxrun.test/x?access_token=TRACE123&code=TRACEC0D&page=1', complete: () => {
+  // A plain-http URL outside the LAN with urlCheck off: a warning that names the URL.
+  wx.request({ url: 'http://api.wxrun.test/y?sign=WARN1234', complete: () => {
+    throw new Error('failed for https://a.example.com/cb#access_token=ERR12345');
+  } });
+} });
+"#,
+    );
+    let out = run(&[
+        "run",
+        "--offline",
+        "--no-url-check",
+        "--trace",
+        &file.display().to_string(),
+    ]);
+    let printed = format!("{}{}", out.stdout, out.stderr);
+    for secret in ["PW4321pw", "TRACE123", "TRACEC0D", "WARN1234", "ERR12345"] {
+        assert!(!printed.contains(secret), "{secret} leaked:\n{printed}");
+    }
+    assert!(printed.contains("[trace"), "{printed}");
+    assert!(printed.contains("had no mock rule"), "{printed}");
+    assert!(
+        printed.contains("wxrun warning: [insecure-url]"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("access_token=REDACTED&code=REDACTED&page=1"),
+        "{printed}"
+    );
+}
+
+/// Calls against the test servers that carry credentials every way a probe found them
+/// leaking into a recording.
+const LEAKY_CALLS: &str = r#"
+const API = 'https://api.wxrun.test';
+const token = 'S3cr3tT0k3n/+x';
+const steps = [
+  (next) => wx.request({ url: API + '/redirect-to?url=' + encodeURIComponent('/echo?code=C0DE1234#access_token=FRAG5678'), complete: next }),
+  (next) => wx.request({ url: 'https://user:Pa55word@api.wxrun.test/echo', complete: next }),
+  (next) => wx.request({ url: API + '/echo', method: 'POST', header: { 'X-Auth-Token': 'XAUTH999', Token: 'TOKHDR99', Cookie: 'sid=C00K1E77' },
+    data: { js_code: 'JSC0DE99', session_key: 'SESSK3Y9', password: 'PASSW0RD', sign: 'S1GNATUR', member: 'MEMB3R77', user: 'ann' }, complete: next }),
+  (next) => wx.request({ url: API + '/echo?access_token=' + encodeURIComponent(token), complete: next }),
+  (next) => wx.request({ url: API + '/cookies', complete: (r) => { console.log(JSON.stringify(r.cookies)); next(); } }),
+  (next) => {
+    const task = wx.connectSocket({ url: 'wss://ws.wxrun.test/echo?access_token=WST0K3N1' });
+    task.onOpen(() => task.send({ data: 'my token is WST0K3N1' }));
+    task.onMessage(() => task.close({}));
+    task.onClose(() => next());
+  },
+];
+(function run(i) { if (i < steps.length) steps[i](() => run(i + 1)); })(0);
+"#;
+
+#[test]
+fn recordings_keep_no_credential_and_cookies_replay_with_their_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let har = dir.path().join("leaky.har");
+    let file = script(dir.path(), "leaky.js", LEAKY_CALLS);
+    let recorded = {
+        let servers = wx_testkit::TestServers::start().unwrap();
+        servers.write_config(dir.path()).unwrap();
+        let path = dir.path().join("wxrun.json");
+        let mut config: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        config["redact"] = serde_json::json!(["member"]);
+        std::fs::write(&path, config.to_string()).unwrap();
+        run(&[
+            "run",
+            "--record",
+            &har.display().to_string(),
+            &file.display().to_string(),
+        ])
+    };
+    assert_eq!(recorded.code, 0, "{}", recorded.stderr);
+    let text = std::fs::read_to_string(&har).unwrap();
+    for secret in [
+        "C0DE1234",
+        "FRAG5678",
+        "Pa55word",
+        "XAUTH999",
+        "TOKHDR99",
+        "C00K1E77",
+        "JSC0DE99",
+        "SESSK3Y9",
+        "PASSW0RD",
+        "S1GNATUR",
+        "MEMB3R77",
+        "S3cr3tT0k3n",
+        "WST0K3N1",
+        "abc123",
+    ] {
+        assert!(!text.contains(secret), "{secret} leaked into the recording");
+    }
+    assert!(
+        text.contains("session=REDACTED; Path=/; HttpOnly"),
+        "{text}"
+    );
+    // Replayed with the servers (and their CA file) gone, code reading the cookies sees the
+    // same cookies.
+    let path = dir.path().join("wxrun.json");
+    let mut config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    config.as_object_mut().unwrap().remove("ca");
+    std::fs::write(&path, config.to_string()).unwrap();
+    let replayed = run(&[
+        "run",
+        "--replay",
+        &har.display().to_string(),
+        &file.display().to_string(),
+    ]);
+    assert_eq!(replayed.code, 0, "{}", replayed.stderr);
+    assert_eq!(
+        replayed.stdout.trim(),
+        r#"["session=REDACTED; Path=/; HttpOnly","theme=REDACTED; Max-Age=3600","lang=REDACTED"]"#
+    );
+}
+
+#[test]
+fn redact_in_wxrun_json_names_the_file_and_key_when_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("wxrun.json"), r#"{"redact": ["ok", " "]}"#).unwrap();
+    let file = script(dir.path(), "x.js", "");
+    let out = run(&["run", &file.display().to_string()]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("key `redact[1]`"), "{}", out.stderr);
+}

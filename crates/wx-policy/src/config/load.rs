@@ -380,6 +380,7 @@ const WXRUN_KEYS: &[&str] = &[
     "mount",
     "mock",
     "offline",
+    "redact",
 ];
 
 fn domain_list(at: At<'_>, interface: Interface) -> Result<DomainList, ConfigError> {
@@ -603,6 +604,24 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
                     }
                     config.mocks.push(Sourced {
                         value: path,
+                        source: source(),
+                    });
+                }
+            }
+            "redact" => {
+                for (key, name) in at.strings()? {
+                    let name = name.trim();
+                    if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == '=') {
+                        return Err(ConfigError::in_file(
+                            file,
+                            key,
+                            format!(
+                                "{name:?} is not a name; give the parameter, field or header names to redact, such as \"member_id\""
+                            ),
+                        ));
+                    }
+                    config.redact.push(Sourced {
+                        value: name.to_string(),
                         source: source(),
                     });
                 }

@@ -268,6 +268,9 @@ pub struct Config {
     /// `offline` / `--offline`: calls no mock rule or recording answers fail instead of
     /// reaching the network.
     pub offline: Sourced<bool>,
+    /// `redact`: more parameter, field and header names whose values recordings, traces and
+    /// messages replace with `REDACTED` (docs/recording.md).
+    pub redact: Vec<Sourced<String>>,
 }
 
 impl Default for Config {
@@ -298,6 +301,7 @@ impl Default for Config {
             mounts: Vec::new(),
             mocks: Vec::new(),
             offline: Sourced::default_value(false),
+            redact: Vec::new(),
         }
     }
 }
@@ -373,6 +377,9 @@ impl Config {
         );
         for mock in &self.mocks {
             push("mock", mock.value.display().to_string(), &mock.source);
+        }
+        for name in &self.redact {
+            push("redact", name.value.clone(), &name.source);
         }
         push(
             "version",
