@@ -378,6 +378,11 @@
     reportCallbackError,
     errorWatch,
     warn,
+    // A deadline for JavaScript that never yields (a test's timeout): passing it interrupts
+    // what runs then, once; `callInterruptible(fn)` turns that into a catchable Error with
+    // `sliceTimeout: true`. A negative time clears it.
+    setSliceDeadline: (ms) => native.setSliceDeadline(ms),
+    callInterruptible: (fn) => native.callInterruptible(fn),
     // The run's redaction of credentials, for every text wxrun prints (docs/recording.md).
     redact: (text) => native.redact(String(text)),
     resetWarnings,

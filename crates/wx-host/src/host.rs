@@ -299,7 +299,7 @@ impl Host {
             runtime.set_memory_limit(limit);
         }
         runtime.set_max_stack_size(2 * 1024 * 1024);
-        runtime.set_interrupt_handler(Some(Box::new(move || watchdog.should_interrupt())));
+        runtime.set_interrupt_handler(Some(Box::new(move || watchdog.interrupt_javascript())));
         let tracker_state: Weak<HostState> = Rc::downgrade(&state);
         runtime.set_host_promise_rejection_tracker(Some(Box::new(
             move |ctx, promise, reason, is_handled| {
@@ -638,6 +638,10 @@ fn handle_error(state: &HostState, ctx: &Ctx<'_>, err: Error, origin: &str) {
         },
     };
     if state.watchdog.cause().is_some() {
+        return;
+    }
+    // A slice deadline stopped this JavaScript; whoever set it reports the timeout.
+    if state.watchdog.take_slice_interrupt() {
         return;
     }
     if is_out_of_memory(&value) {

@@ -1,10 +1,12 @@
 //! Ending a run from outside the script: `--timeout`, Ctrl-C and `wxrun.exit()`. QuickJS polls
-//! the interrupt handler while JavaScript runs, so even `while (true) {}` stops.
+//! the interrupt handler while JavaScript runs, so even `while (true) {}` stops. A slice
+//! deadline (a test's timeout, set from JavaScript) interrupts only the JavaScript running
+//! when it passes, once, and the run goes on.
 
 use std::{
     sync::{
         Arc, OnceLock,
-        atomic::{AtomicBool, AtomicI32, AtomicU8, Ordering},
+        atomic::{AtomicBool, AtomicI32, AtomicU8, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
 };
@@ -47,6 +49,12 @@ pub(crate) struct Watchdog {
     cause: AtomicU8,
     exit_code: AtomicI32,
     sigint: Option<Arc<AtomicBool>>,
+    /// Where slice deadlines are counted from.
+    started: Instant,
+    /// The slice deadline in nanoseconds after `started`; 0 for none.
+    slice: AtomicU64,
+    /// A slice deadline interrupted JavaScript and nobody has dealt with it yet.
+    slice_fired: AtomicBool,
 }
 
 impl Watchdog {
@@ -56,7 +64,38 @@ impl Watchdog {
             cause: AtomicU8::new(NONE),
             exit_code: AtomicI32::new(0),
             sigint: handle_ctrl_c.then(sigint_flag),
+            started: Instant::now(),
+            slice: AtomicU64::new(0),
+            slice_fired: AtomicBool::new(false),
         }
+    }
+
+    /// Sets (or with `None`, clears) the slice deadline, `after` from now.
+    pub fn set_slice(&self, after: Option<Duration>) {
+        let at = after.map_or(0, |after| {
+            let nanos = (self.started.elapsed() + after).as_nanos();
+            u64::try_from(nanos).unwrap_or(u64::MAX).max(1)
+        });
+        self.slice.store(at, Ordering::Release);
+    }
+
+    /// Whether a slice deadline interrupted JavaScript since the last call.
+    pub fn take_slice_interrupt(&self) -> bool {
+        self.slice_fired.swap(false, Ordering::AcqRel)
+    }
+
+    /// The interrupt handler: a cause that ends the run, or a slice deadline that passed.
+    pub fn interrupt_javascript(&self) -> bool {
+        if self.should_interrupt() {
+            return true;
+        }
+        let slice = self.slice.load(Ordering::Acquire);
+        if slice != 0 && self.started.elapsed().as_nanos() >= u128::from(slice) {
+            self.slice.store(0, Ordering::Release);
+            self.slice_fired.store(true, Ordering::Release);
+            return true;
+        }
+        false
     }
 
     pub fn deadline(&self) -> Option<Instant> {

@@ -556,3 +556,45 @@ fn redact_in_wxrun_json_names_the_file_and_key_when_wrong() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("key `redact[1]`"), "{}", out.stderr);
 }
+
+#[test]
+fn a_runaway_test_is_stopped_at_the_test_timeout_and_the_file_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    script(
+        dir.path(),
+        "runaway.test.js",
+        r#"
+test('spins synchronously', () => { while (true) {} });
+test('spins after an await', async () => { await null; for (;;) {} });
+describe('a hook that spins', () => {
+  beforeEach(() => { while (true) {} });
+  test('after the hook', () => {});
+});
+test('still runs', () => { expect(1 + 1).toBe(2); });
+"#,
+    );
+    let out = run(&[
+        "test",
+        "--test-timeout",
+        "1000",
+        "--file-timeout",
+        "30000",
+        "--reporter",
+        "tap",
+        &dir.path().join("runaway.test.js").display().to_string(),
+    ]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("not ok 1 - spins synchronously")
+            && out.stdout.contains("not ok 2 - spins after an await")
+            && out.stdout.contains("ok 4 - still runs"),
+        "{}",
+        out.stdout
+    );
+    let blocks: Vec<&str> = out.stdout.split("\n    not ok").skip(1).collect();
+    assert_eq!(blocks.len(), 3, "{}", out.stdout);
+    for (block, what) in blocks.iter().zip(["test", "test", "beforeEach hook"]) {
+        assert!(block.contains(&format!("{what} timed out after 1000 ms")), "{block}");
+    }
+    assert!(!out.stdout.contains("--file-timeout"), "{}", out.stdout);
+}
