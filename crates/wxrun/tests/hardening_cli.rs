@@ -594,7 +594,10 @@ test('still runs', () => { expect(1 + 1).toBe(2); });
     let blocks: Vec<&str> = out.stdout.split("\n    not ok").skip(1).collect();
     assert_eq!(blocks.len(), 3, "{}", out.stdout);
     for (block, what) in blocks.iter().zip(["test", "test", "beforeEach hook"]) {
-        assert!(block.contains(&format!("{what} timed out after 1000 ms")), "{block}");
+        assert!(
+            block.contains(&format!("{what} timed out after 1000 ms")),
+            "{block}"
+        );
     }
     assert!(!out.stdout.contains("--file-timeout"), "{}", out.stdout);
 }
