@@ -13,11 +13,34 @@
     return Object.prototype.toString.call(value).slice(8, -1);
   }
 
-  // A string as the platform's bridge passes it on: a String object is its text, and a lone
-  // surrogate becomes U+FFFD (a USVString conversion), so that native code always gets text.
-  function usv(value) {
-    return String(value).toWellFormed();
+  // A String object as its text; anything else as it is. Options that must be strings take
+  // String objects too, as a phone's bridge (which sends options as JSON) does.
+  function unboxed(value) {
+    return value instanceof String ? value.valueOf() : value;
   }
+
+  // What crosses into Rust: strings as USV strings (a lone surrogate becomes U+FFFD, as a
+  // phone's bridge passes it), String objects as their text, arrays element by element.
+  // Every native function gets its arguments through this, so none can fail on a string.
+  function toNative(value) {
+    if (value instanceof String) value = value.valueOf();
+    if (typeof value === 'string') return value.isWellFormed() ? value : value.toWellFormed();
+    if (Array.isArray(value)) return value.map(toNative);
+    return value;
+  }
+  function bridge(object) {
+    for (const key of Object.keys(object)) {
+      const member = object[key];
+      if (typeof member === 'function') {
+        object[key] = function (...args) {
+          return member.apply(this, args.map(toNative));
+        };
+      } else if (member !== null && typeof member === 'object' && !Array.isArray(member) && Object.getPrototypeOf(member) === Object.prototype) {
+        bridge(member);
+      }
+    }
+  }
+  bridge(native);
 
   function isPlainObject(value) {
     if (value === null || typeof value !== 'object') return false;
@@ -332,7 +355,7 @@
     okResult,
     failResult,
     checkParam,
-    usv,
+    unboxed,
     invoke,
     isPromiseStyle,
     settleNow,

@@ -3,7 +3,7 @@
 // wx.downloadFile and DownloadTask (sections 5 and 6), sharing one task machinery.
 (function (core) {
   'use strict';
-  const { native, internals, define, checkParam, failResult, okResult, settleNow, failNow, ListenerSet, typeName, isPlainObject, newTaskId, setTaskHandler, forgetTask } = core;
+  const { native, internals, define, checkParam, failResult, okResult, settleNow, failNow, ListenerSet, typeName, isPlainObject, newTaskId, setTaskHandler, forgetTask, unboxed } = core;
 
   // Flags of native.startHttp.
   const FOLLOW = 1;
@@ -300,7 +300,7 @@
     const api = 'request';
     const opts = options !== null && typeof options === 'object' ? options : {};
     const site = internals.captureSite();
-    const url = opts.url;
+    const url = unboxed(opts.url);
     if (typeof url !== 'string') return failNow(api, opts, checkParam(api, 'url', url, ['String']));
     const scheme = url.slice(0, 8).toLowerCase();
     if (!scheme.startsWith('http://') && scheme !== 'https://') return failNow(api, opts, failResult(api, 'invalid url "' + url + '"', 600009));
@@ -375,11 +375,11 @@
     const api = 'downloadFile';
     const opts = options !== null && typeof options === 'object' ? options : {};
     const site = internals.captureSite();
-    const url = opts.url;
+    const url = unboxed(opts.url);
     if (typeof url !== 'string') return failNow(api, opts, checkParam(api, 'url', url, ['String']));
     const bad = urlFailure(api, url);
     if (bad) return failNow(api, opts, bad);
-    const filePath = native.downloadFilePath ? opts.filePath : undefined;
+    const filePath = native.downloadFilePath ? unboxed(opts.filePath) : undefined;
     if (filePath !== undefined && typeof filePath !== 'string') return failNow(api, opts, checkParam(api, 'filePath', filePath, ['String']));
     const task = new DownloadTask(newTaskId());
     const id = HttpTask.idOf(task);
@@ -405,10 +405,12 @@
     const api = 'uploadFile';
     const opts = options !== null && typeof options === 'object' ? options : {};
     const site = internals.captureSite();
+    const given = {};
     for (const field of ['url', 'filePath', 'name']) {
-      if (typeof opts[field] !== 'string') return failNow(api, opts, checkParam(api, field, opts[field], ['String']));
+      given[field] = unboxed(opts[field]);
+      if (typeof given[field] !== 'string') return failNow(api, opts, checkParam(api, field, given[field], ['String']));
     }
-    const bad = urlFailure(api, opts.url);
+    const bad = urlFailure(api, given.url);
     if (bad) return failNow(api, opts, bad);
     const headers = scriptHeaders(api, objectOption(api, 'header', opts.header), site, undefined);
     const formData = objectOption(api, 'formData', opts.formData);
@@ -417,13 +419,13 @@
     const headerList = [];
     for (const [name, value] of headers.list) headerList.push(name, value);
     const task = new UploadTask(newTaskId());
-    native.prepareUpload(HttpTask.idOf(task), opts.filePath, opts.name, fields);
+    native.prepareUpload(HttpTask.idOf(task), given.filePath, given.name, fields);
     const timeout = typeof opts.timeout === 'number' ? opts.timeout : undefined;
     const flags = FOLLOW | (opts.enableHttp2 ? HTTP2 : 0);
     return startTask(
       api,
       opts,
-      [opts.url, 'POST', headerList, undefined, timeout, flags],
+      [given.url, 'POST', headerList, undefined, timeout, flags],
       site,
       task,
       (statusCode, built, data) => ({ data, statusCode }),

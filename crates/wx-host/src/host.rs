@@ -391,9 +391,16 @@ impl Host {
         result
     }
 
+    /// Starts counting `--timeout` (if the embedder has not already): from here on, the time
+    /// is the run's own. Loading the main script and running the loop start it too.
+    pub fn start_clock(&self) {
+        self.state.watchdog.start_clock();
+    }
+
     /// Loads the entry script: CommonJS for `.js`/`.ts` (after the compile step), an ES module
     /// for `.mjs` and for an entry that awaits at its top level.
     pub fn load_main(&self, path: &Path) -> Option<()> {
+        self.start_clock();
         let is_module = path.extension().is_some_and(|ext| ext == "mjs")
             || self.state.sources.runs_as_module(path);
         let state = self.state.clone();
@@ -506,6 +513,7 @@ impl Host {
             return Ending::Completed;
         };
         let handle = self.state.handle.clone();
+        self.start_clock();
         let deadline = self.state.watchdog.deadline();
         let mut ctrl_c =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();

@@ -45,7 +45,10 @@ fn sigint_flag() -> Arc<AtomicBool> {
 }
 
 pub(crate) struct Watchdog {
-    deadline: Option<(Instant, Duration)>,
+    /// `--timeout`, counted from when the run's own code starts ([`Watchdog::start_clock`]):
+    /// setting up the host and `wx` is not the script's time.
+    timeout: Option<Duration>,
+    clock: OnceLock<Instant>,
     cause: AtomicU8,
     exit_code: AtomicI32,
     sigint: Option<Arc<AtomicBool>>,
@@ -60,7 +63,8 @@ pub(crate) struct Watchdog {
 impl Watchdog {
     pub fn new(timeout: Option<Duration>, handle_ctrl_c: bool) -> Watchdog {
         Watchdog {
-            deadline: timeout.map(|limit| (Instant::now() + limit, limit)),
+            timeout,
+            clock: OnceLock::new(),
             cause: AtomicU8::new(NONE),
             exit_code: AtomicI32::new(0),
             sigint: handle_ctrl_c.then(sigint_flag),
@@ -98,8 +102,13 @@ impl Watchdog {
         false
     }
 
+    /// Starts counting `--timeout`, once; later calls change nothing.
+    pub fn start_clock(&self) {
+        let _ = self.clock.set(Instant::now());
+    }
+
     pub fn deadline(&self) -> Option<Instant> {
-        self.deadline.map(|(at, _)| at)
+        Some(*self.clock.get()? + self.timeout?)
     }
 
     /// Records a cause unless one is already recorded; the first cause wins.
@@ -139,7 +148,7 @@ impl Watchdog {
             self.ctrl_c();
             return true;
         }
-        if self.deadline.is_some_and(|(at, _)| Instant::now() >= at) {
+        if self.deadline().is_some_and(|at| Instant::now() >= at) {
             self.time_out();
             return true;
         }
@@ -151,9 +160,7 @@ impl Watchdog {
         self.should_interrupt();
         match self.cause.load(Ordering::Acquire) {
             EXIT => Some(StopCause::Exit(self.exit_code.load(Ordering::Acquire))),
-            TIMEOUT => Some(StopCause::TimedOut(
-                self.deadline.map_or(Duration::ZERO, |(_, d)| d),
-            )),
+            TIMEOUT => Some(StopCause::TimedOut(self.timeout.unwrap_or_default())),
             CTRL_C => Some(StopCause::CtrlC),
             FINISHED => Some(StopCause::Finished),
             _ => None,

@@ -230,6 +230,25 @@ fn header_pairs(headers: &HeaderMap, info: Option<&ConnInfo>) -> Vec<(String, St
         .collect()
 }
 
+/// The warning for each script header that HTTP cannot carry (a CR, LF or NUL in its value,
+/// a name that is not a token): such a header is left out, as phones' network stacks do, and
+/// the script is told which.
+pub(crate) fn unsendable_header_warnings(headers: &[(String, String)]) -> Vec<String> {
+    headers
+        .iter()
+        .filter(|(name, value)| {
+            header::HeaderName::from_bytes(name.as_bytes()).is_err()
+                || HeaderValue::from_str(value).is_err()
+        })
+        .map(|(name, value)| {
+            format!(
+                "header {name:?} was left out: {:?} holds characters a header cannot carry (CR, LF, NUL, other control characters or non-ASCII); remove them or encode the value",
+                if header::HeaderName::from_bytes(name.as_bytes()).is_err() { name } else { value }
+            )
+        })
+        .collect()
+}
+
 fn build_request(
     request: &HttpRequest,
     method: &Method,
@@ -464,6 +483,12 @@ pub async fn perform(
     let mut method = request.method.clone();
     let mut payload = request.body.clone();
     let mut hops = 0;
+    for message in unsendable_header_warnings(&request.headers) {
+        emit(TaskEvent::Warning {
+            code: "header-dropped",
+            message,
+        });
+    }
     let client = if request.http2 {
         &clients.1
     } else {

@@ -211,6 +211,8 @@ pub fn make_host(
     }
     let host = Host::new(options).map_err(|err| UsageError(err.to_string()))?;
     wx_api::install_with(&host, config, extras).map_err(|err| UsageError(err.to_string()))?;
+    // The run's own time starts now, after the host and `wx` are set up.
+    host.start_clock();
     Ok(host)
 }
 

@@ -601,3 +601,142 @@ test('still runs', () => { expect(1 + 1).toBe(2); });
     }
     assert!(!out.stdout.contains("--file-timeout"), "{}", out.stdout);
 }
+
+#[test]
+fn bad_flags_and_settings_name_the_input_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = script(dir.path(), "ran.js", "console.log('the script ran');");
+    let file = file.display().to_string();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--appid", "wx1\r\nX-Evil: 1"], "--appid"),
+        (vec!["--user-agent", "agent\u{1}"], "--user-agent"),
+        (vec!["--ca-file", "/etc"], "/etc is a folder, not a file"),
+        (vec!["--data-dir", "/proc/self/nope"], "/proc/self/nope"),
+        (
+            vec!["--record", "/nonexistent-folder/run.har"],
+            "--record /nonexistent-folder/run.har",
+        ),
+        (vec!["--record", "/tmp"], "is a folder"),
+    ];
+    for (flags, named) in cases {
+        let mut args = vec!["run"];
+        args.extend(&flags);
+        args.push(&file);
+        let out = run(&args);
+        assert_eq!(out.code, 2, "{flags:?}: {}{}", out.stdout, out.stderr);
+        assert!(out.stderr.contains(named), "{flags:?}: {}", out.stderr);
+        assert!(
+            !out.stdout.contains("the script ran"),
+            "{flags:?} ran the script"
+        );
+    }
+    for (key, json) in [
+        ("userAgent", r#"{"userAgent": "a\u0000b"}"#),
+        ("appid", r#"{"appid": "wx\nX"}"#),
+    ] {
+        std::fs::write(dir.path().join("wxrun.json"), json).unwrap();
+        let out = run(&["run", &file]);
+        assert_eq!(out.code, 2);
+        assert!(
+            out.stderr.contains(&format!("key `{key}`")),
+            "{}",
+            out.stderr
+        );
+    }
+    std::fs::remove_file(dir.path().join("wxrun.json")).unwrap();
+    // A tiny --timeout stops the script, not the engine's start.
+    let out = run(&["run", "--timeout", "1", &file]);
+    assert!(!out.stderr.contains("bootstrap failed"), "{}", out.stderr);
+    assert!(matches!(out.code, 0 | 124), "{}", out.stderr);
+    let out = run(&["run", "--timeout", "0", &file]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+}
+
+#[test]
+fn odd_arguments_get_the_platform_form_never_a_conversion_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rules.json"),
+        r#"[{"url": "https://api.wxrun.test/*", "response": {"body": "ok"}}]"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("wxrun.json"),
+        r#"{"offline": true, "mock": "rules.json", "requestdomain": ["api.wxrun.test"]}"#,
+    )
+    .unwrap();
+    let file = script(
+        dir.path(),
+        "odd.js",
+        r#"
+const fs = wx.getFileSystemManager();
+const show = (label, f) => { try { console.log(label + ' ' + JSON.stringify(f())); } catch (e) { console.log(label + ' threw ' + e.message); } };
+fs.writeFileSync('wxfile://usr/a.txt', 'abc');
+show('readFileSync()', () => fs.readFileSync());
+show('writeFileSync(1)', () => fs.writeFileSync(1, 'x'));
+show('copyFileSync(null)', () => fs.copyFileSync(null, 'wxfile://usr/b'));
+show('position 1e30', () => fs.readFileSync('wxfile://usr/a.txt', 'utf8', 1e30, 1));
+show('storage key', () => { wx.setStorageSync('k\ud800', 1); return wx.getStorageSync('k\ufffd'); });
+show('lone surrogate url', () => wx.request({ url: 'https://api.wxrun.test/\ud800', complete: (r) => console.log('surrogate ' + r.errMsg) }) && 'task');
+wx.request({ url: new String('https://api.wxrun.test/boxed'), complete: (r) => console.log('boxed ' + (r && r.errMsg)) });
+wx.request({ url: 'https://api.wxrun.test/h', header: { 'X-Bad': 'a\r\nb' }, complete: (r) => console.log('header ' + r.errMsg) });
+"#,
+    );
+    let out = run(&["run", &file.display().to_string()]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    for expected in [
+        "readFileSync() threw readFileSync:fail parameter error: parameter.filePath should be String instead of Undefined;",
+        "writeFileSync(1) threw writeFileSync:fail parameter error: parameter.filePath should be String instead of Number;",
+        "copyFileSync(null) threw copyFileSync:fail parameter error: parameter.srcPath should be String instead of Null;",
+        "position 1e30 threw readFileSync:fail Invalid argument, position 1e+30 is not a whole number of bytes",
+        "storage key 1",
+        "lone surrogate url \"task\"",
+        "surrogate request:ok",
+        "boxed request:ok",
+        "header request:ok",
+    ] {
+        assert!(out.stdout.contains(expected), "{expected}\n{}", out.stdout);
+    }
+    assert!(!out.stdout.contains("Error converting"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("Conversion from string"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("[header-dropped]") && out.stderr.contains("X-Bad"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_recording_with_a_body_that_cannot_decode_is_refused_naming_the_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let har = dir.path().join("bad.har");
+    std::fs::write(
+        &har,
+        r#"{"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": [
+  {"startedDateTime": "2024-01-01T00:00:00.000Z", "time": 1,
+   "request": {"method": "GET", "url": "https://api.wxrun.test/x", "httpVersion": "HTTP/1.1", "headers": [], "queryString": [], "headersSize": -1, "bodySize": 0},
+   "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [], "content": {"size": 3, "mimeType": "text/plain", "text": "!!not base64!!", "encoding": "base64"}, "redirectURL": "", "headersSize": -1, "bodySize": 3},
+   "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}}
+]}}"#,
+    )
+    .unwrap();
+    let file = script(dir.path(), "x.js", "console.log('ran');");
+    let out = run(&[
+        "run",
+        "--replay",
+        &har.display().to_string(),
+        &file.display().to_string(),
+    ]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains(
+            "entry 0 (GET https://api.wxrun.test/x): response.content.text is not valid base64"
+        ),
+        "{}",
+        out.stderr
+    );
+}

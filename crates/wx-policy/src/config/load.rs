@@ -79,6 +79,55 @@ fn read_json(file: &Path) -> Result<Value, ConfigError> {
     parse_file(file, &text)
 }
 
+/// An appid goes into the Referer's path (`https://servicewechat.com/{appid}/...`) of every
+/// request: visible ASCII, and nothing that would end a path segment.
+fn check_appid(appid: &str) -> Result<(), String> {
+    let bad = appid
+        .chars()
+        .find(|c| !c.is_ascii_graphic() || matches!(c, '/' | '?' | '#' | '%' | '\\'));
+    match bad {
+        Some(c) => Err(format!(
+            "{appid:?} holds {c:?}, which the Referer header of every request cannot carry; an appid is letters and digits, such as \"wx0123456789abcdef\""
+        )),
+        None if appid.is_empty() => {
+            Err("is empty; give an appid such as \"wx0123456789abcdef\"".to_string())
+        }
+        None => Ok(()),
+    }
+}
+
+/// The User-Agent goes into every request: printable ASCII (and tabs) only.
+fn check_user_agent(agent: &str) -> Result<(), String> {
+    match agent
+        .chars()
+        .find(|c| !(*c == ' ' || *c == '\t' || c.is_ascii_graphic()))
+    {
+        Some(c) => Err(format!(
+            "{agent:?} holds {c:?}; a header value is printable ASCII, so every request would fail"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Why `path` is not a file that can be read, in words: missing, a folder, unreadable.
+fn not_a_file(path: &Path) -> Option<String> {
+    match fs::metadata(path) {
+        Ok(metadata) if metadata.is_dir() => {
+            Some(format!("{} is a folder, not a file", path.display()))
+        }
+        Ok(metadata) if !metadata.is_file() => {
+            Some(format!("{} is not a regular file", path.display()))
+        }
+        Ok(_) => fs::File::open(path)
+            .err()
+            .map(|err| format!("{} cannot be read: {err}", path.display())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            Some(format!("{} does not exist", path.display()))
+        }
+        Err(err) => Some(format!("{} cannot be read: {err}", path.display())),
+    }
+}
+
 fn parse_lib_version(text: &str) -> Result<LibVersion, String> {
     if text == "latest" {
         return Ok(LibVersion::NEWEST_MODELLED);
@@ -183,6 +232,7 @@ fn apply_project_config(
         }
         .str()?;
         if !appid.is_empty() {
+            check_appid(appid).map_err(|err| ConfigError::in_file(file, "appid", err))?;
             config.appid.set(appid.to_string(), source());
         }
     }
@@ -581,7 +631,11 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
         let at = At { file, key, value };
         match key.as_str() {
             "$schema" => {}
-            "appid" => config.appid.set(at.str()?.to_string(), source()),
+            "appid" => {
+                let appid = at.str()?;
+                check_appid(appid).map_err(|err| at.error(err))?;
+                config.appid.set(appid.to_string(), source());
+            }
             "libVersion" => {
                 let version = parse_lib_version(at.str()?).map_err(|err| at.error(err))?;
                 config.lib_version.set(version, source());
@@ -654,13 +708,12 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
             "ca" => {
                 for (item_key, path) in at.strings()? {
                     let resolved = base.join(path);
-                    if !resolved.is_file() {
+                    if let Some(problem) = not_a_file(&resolved) {
                         return Err(ConfigError::in_file(
                             file,
                             item_key,
                             format!(
-                                "{} does not exist; give a PEM file of CA certificates (relative paths start at this file's folder)",
-                                resolved.display()
+                                "{problem}; give a PEM file of CA certificates (relative paths start at this file's folder)"
                             ),
                         ));
                     }
@@ -677,7 +730,11 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
                     .map_err(|err: crate::referer::BadReleaseLabel| at.error(err.to_string()))?;
                 config.release.set(label, source());
             }
-            "userAgent" => config.user_agent.set(Some(at.str()?.to_string()), source()),
+            "userAgent" => {
+                let agent = at.str()?;
+                check_user_agent(agent).map_err(|err| at.error(err))?;
+                config.user_agent.set(Some(agent.to_string()), source());
+            }
             "networkTimeout" => apply_network_timeout(config, file, value)?,
             "limits" => apply_limits(config, file, value)?,
             "device" => apply_device(config, file, value)?,
@@ -742,6 +799,7 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
 
 fn apply_overrides(config: &mut Config, overrides: &Overrides) -> Result<(), ConfigError> {
     if let Some(appid) = &overrides.appid {
+        check_appid(appid).map_err(|err| ConfigError::on_command_line("--appid", err))?;
         config.appid.set(appid.clone(), Source::Flag("--appid"));
     }
     if let Some(text) = &overrides.lib_version {
@@ -767,6 +825,7 @@ fn apply_overrides(config: &mut Config, overrides: &Overrides) -> Result<(), Con
         config.lan.set(Some(lan), Source::Flag("--lan"));
     }
     if let Some(agent) = &overrides.user_agent {
+        check_user_agent(agent).map_err(|err| ConfigError::on_command_line("--user-agent", err))?;
         config
             .user_agent
             .set(Some(agent.clone()), Source::Flag("--user-agent"));
@@ -826,10 +885,10 @@ fn apply_overrides(config: &mut Config, overrides: &Overrides) -> Result<(), Con
         });
     }
     for path in &overrides.ca_files {
-        if !path.is_file() {
+        if let Some(problem) = not_a_file(path) {
             return Err(ConfigError::on_command_line(
                 "--ca-file",
-                format!("{} does not exist", path.display()),
+                format!("{problem}; give a PEM file of CA certificates"),
             ));
         }
         config.ca_files.push(Sourced {
