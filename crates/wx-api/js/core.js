@@ -331,7 +331,7 @@
   function hint(text) {
     if (hinted.has(text)) return;
     hinted.add(text);
-    internals.emit('stderr', 'wxrun: ' + text);
+    internals.emit('stderr', 'wxrun: ' + internals.redact(text));
   }
 
   // Loads a lazy layer (if it is not yet) and returns what it exported.
