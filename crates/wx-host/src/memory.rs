@@ -77,6 +77,26 @@ fn give_back(size: usize) {
     USED.fetch_sub(size, Ordering::Relaxed);
 }
 
+/// A Rust allocation, counted; the process ends rather than return nothing.
+///
+/// # Safety
+/// As for [`GlobalAlloc::alloc`].
+unsafe fn counted(layout: Layout, zeroed: bool) -> *mut u8 {
+    take(layout.size());
+    // SAFETY: the caller's layout, as `GlobalAlloc` requires it.
+    let memory = unsafe {
+        if zeroed {
+            System.alloc_zeroed(layout)
+        } else {
+            System.alloc(layout)
+        }
+    };
+    if memory.is_null() {
+        out_of_memory(true);
+    }
+    memory
+}
+
 /// The global allocator of a process whose memory `--max-memory` bounds.
 pub struct CountingAllocator;
 
@@ -84,23 +104,13 @@ pub struct CountingAllocator;
 // around it never touches the memory.
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        take(layout.size());
         // SAFETY: forwarded as given.
-        let memory = unsafe { System.alloc(layout) };
-        if memory.is_null() {
-            out_of_memory(true);
-        }
-        memory
+        unsafe { counted(layout, false) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        take(layout.size());
         // SAFETY: forwarded as given.
-        let memory = unsafe { System.alloc_zeroed(layout) };
-        if memory.is_null() {
-            out_of_memory(true);
-        }
-        memory
+        unsafe { counted(layout, true) }
     }
 
     unsafe fn dealloc(&self, memory: *mut u8, layout: Layout) {

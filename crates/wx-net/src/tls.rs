@@ -9,7 +9,7 @@ use rustls::{
         WebPkiServerVerifier,
         danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier},
     },
-    crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature},
+    crypto::CryptoProvider,
 };
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime, pem::PemObject};
 
@@ -46,17 +46,19 @@ fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-/// The Mozilla roots and the configured CAs, with failures named as a phone names them:
-/// webpki checks a certificate's constraints before it looks for its issuer, so a
-/// self-signed certificate marked as a CA (what `openssl req -x509` makes) fails as
-/// "CA used as end entity" where a phone sees an untrusted issuer first. Unless the server's
-/// certificate is itself one of the trusted ones, such failures are reported as an unknown
-/// issuer (`-202:net::ERR_CERT_AUTHORITY_INVALID`).
+/// How server certificates are judged: the Mozilla roots and the configured CAs, with
+/// failures named as a phone names them. webpki checks a certificate's constraints before it
+/// looks for its issuer, so a self-signed certificate marked as a CA (what `openssl req -x509`
+/// makes) fails as "CA used as end entity" where a phone sees an untrusted issuer first:
+/// unless the server's certificate is itself one of the trusted ones, such failures are
+/// reported as an unknown issuer (`-202:net::ERR_CERT_AUTHORITY_INVALID`). With `--insecure`
+/// any certificate is accepted; handshake signatures are still checked.
 #[derive(Debug)]
-struct PlatformVerifier {
+struct Verifier {
     inner: Arc<WebPkiServerVerifier>,
     /// The certificates of the configured CA files, as given.
     configured: Vec<CertificateDer<'static>>,
+    insecure: bool,
 }
 
 /// Constraint failures that, on a chain no trusted authority issued, are an untrusted issuer.
@@ -74,7 +76,7 @@ fn is_constraint_failure(error: &rustls::Error) -> bool {
     )
 }
 
-impl ServerCertVerifier for PlatformVerifier {
+impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -83,6 +85,9 @@ impl ServerCertVerifier for PlatformVerifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
+        if self.insecure {
+            return Ok(ServerCertVerified::assertion());
+        }
         self.inner
             .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
             .map_err(|error| {
@@ -118,55 +123,6 @@ impl ServerCertVerifier for PlatformVerifier {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.inner.supported_verify_schemes()
-    }
-}
-
-/// Accepts any certificate (signatures are still checked): `--insecure` only.
-#[derive(Debug)]
-struct NoVerification(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for NoVerification {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
     }
 }
 
@@ -208,7 +164,7 @@ impl TlsSettings {
             }
         }
         let roots = Arc::new(roots);
-        let verifier = Arc::new(PlatformVerifier {
+        let verifier = Arc::new(Verifier {
             inner: WebPkiServerVerifier::builder_with_provider(roots, provider())
                 .build()
                 .map_err(|err| TlsSetupError::Refused {
@@ -216,23 +172,17 @@ impl TlsSettings {
                     reason: err.to_string(),
                 })?,
             configured,
+            insecure,
         });
         let build = |alpn: &[&[u8]]| -> Arc<ClientConfig> {
             let provider = provider();
             let builder = ClientConfig::builder_with_provider(provider.clone())
                 .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
                 .expect("ring supports TLS 1.2 and 1.3");
-            let mut config = if insecure {
-                builder
-                    .dangerous()
-                    .with_custom_certificate_verifier(Arc::new(NoVerification(provider)))
-                    .with_no_client_auth()
-            } else {
-                builder
-                    .dangerous()
-                    .with_custom_certificate_verifier(verifier.clone())
-                    .with_no_client_auth()
-            };
+            let mut config = builder
+                .dangerous()
+                .with_custom_certificate_verifier(verifier.clone())
+                .with_no_client_auth();
             config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
             Arc::new(config)
         };

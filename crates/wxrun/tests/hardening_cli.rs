@@ -49,6 +49,15 @@ fn run_bounded(args: &[&str], limit: std::time::Duration) -> Run {
     run
 }
 
+/// Asserts that each of the six writes of [`WRITE_EVERY_WAY`] was refused, saying `why`.
+fn every_write_refused(out: &Run, why: &str) {
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{}\n{}", out.stdout, out.stderr);
+    for line in lines {
+        assert!(line.contains(why), "{line}");
+    }
+}
+
 /// Every way a script writes a file, each printing its outcome on one line.
 const WRITE_EVERY_WAY: &str = r#"
 const fs = wx.getFileSystemManager();
@@ -89,11 +98,7 @@ fn a_dangling_symlink_in_the_data_dir_does_not_lead_out() {
         "a write followed the link out:\n{}",
         out.stdout
     );
-    let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines.len(), 6, "{}\n{}", out.stdout, out.stderr);
-    for line in lines {
-        assert!(line.contains("permission denied"), "{line}");
-    }
+    every_write_refused(&out, "permission denied");
 }
 
 #[test]
@@ -175,11 +180,7 @@ fn a_hard_link_planted_in_the_data_dir_is_not_written_through() {
         "wxfile://usr/linked",
     ]);
     assert_eq!(std::fs::read_to_string(&outside).unwrap(), "original");
-    let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines.len(), 6, "{}\n{}", out.stdout, out.stderr);
-    for line in lines {
-        assert!(line.contains("hard link"), "{line}");
-    }
+    every_write_refused(&out, "hard link");
 }
 
 #[test]
