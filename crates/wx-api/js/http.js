@@ -54,9 +54,15 @@
     return { list, contentType: contentType || '' };
   }
 
+  // encodeURIComponent of any value as text: a lone surrogate as U+FFFD (as URLSearchParams
+  // encodes it) and a symbol by its description, where encodeURIComponent itself would throw.
+  function component(value) {
+    return encodeURIComponent(String(value).toWellFormed());
+  }
+
   function formEncode(data) {
     return Object.keys(data)
-      .map((k) => encodeURIComponent(k) + '=' + encodeURIComponent(data[k]))
+      .map((k) => component(k) + '=' + component(data[k]))
       .join('&');
   }
 
@@ -77,7 +83,7 @@
     for (const key of Object.keys(data)) {
       let value = data[key];
       if (value !== null && typeof value === 'object') value = JSON.stringify(value);
-      pairs.set(encodeURIComponent(key), encodeURIComponent(value));
+      pairs.set(component(key), component(value));
     }
     const text = Array.from(pairs, ([k, v]) => k + '=' + (v === undefined ? 'undefined' : v)).join('&');
     return text ? base + '?' + text : base;
@@ -305,7 +311,8 @@
     const scheme = url.slice(0, 8).toLowerCase();
     if (!scheme.startsWith('http://') && scheme !== 'https://') return failNow(api, opts, failResult(api, 'invalid url "' + url + '"', 600009));
     const data = opts.data;
-    if (data !== null && typeof data === 'object' && !(data instanceof ArrayBuffer)) {
+    // Whatever would become a JSON body must stringify: objects, and BigInts too.
+    if ((data !== null && typeof data === 'object' && !(data instanceof ArrayBuffer)) || typeof data === 'bigint') {
       try {
         JSON.stringify(data);
       } catch (e) {

@@ -681,6 +681,10 @@ show('storage key', () => { wx.setStorageSync('k\ud800', 1); return wx.getStorag
 show('lone surrogate url', () => wx.request({ url: 'https://api.wxrun.test/\ud800', complete: (r) => console.log('surrogate ' + r.errMsg) }) && 'task');
 wx.request({ url: new String('https://api.wxrun.test/boxed'), complete: (r) => console.log('boxed ' + (r && r.errMsg)) });
 wx.request({ url: 'https://api.wxrun.test/h', header: { 'X-Bad': 'a\r\nb' }, complete: (r) => console.log('header ' + r.errMsg) });
+// Found by fuzzing: a BigInt body, and form or query values encodeURIComponent cannot take.
+show('bigint', () => wx.request({ url: 'https://api.wxrun.test/b', method: 'POST', data: 10n, complete: (r) => console.log('bigint ' + r.errMsg) }));
+wx.request({ url: 'https://api.wxrun.test/f', method: 'POST', header: { 'content-type': 'application/x-www-form-urlencoded' }, data: { a: 'x\ud800', s: Symbol('s') }, complete: (r) => console.log('form ' + r.errMsg) });
+wx.request({ url: 'https://api.wxrun.test/q', data: { a: '\udc00' }, complete: (r) => console.log('query ' + r.errMsg) });
 "#,
     );
     let out = run(&["run", &file.display().to_string()]);
@@ -695,6 +699,9 @@ wx.request({ url: 'https://api.wxrun.test/h', header: { 'X-Bad': 'a\r\nb' }, com
         "surrogate request:ok",
         "boxed request:ok",
         "header request:ok",
+        "bigint request:fail fail to stringify data",
+        "form request:ok",
+        "query request:ok",
     ] {
         assert!(out.stdout.contains(expected), "{expected}\n{}", out.stdout);
     }
