@@ -153,8 +153,14 @@ pub fn rmdir(sandbox: &Sandbox, path: &str, recursive: bool) -> Result<(), FsErr
 }
 
 pub fn copy(sandbox: &Sandbox, from: &str, to: &str) -> Result<(), FsError> {
-    let mut source = sandbox.locate(from, true)?.open_read()?;
-    let mut target = sandbox.locate(to, true)?.open_write(false, true)?;
+    let source_place = sandbox.locate(from, true)?;
+    let target_place = sandbox.locate(to, true)?;
+    let mut source = source_place.open_read()?;
+    if source_place.host() == target_place.host() {
+        // Opening the target for writing would empty the one file both name.
+        return Ok(());
+    }
+    let mut target = target_place.open_write(false, true)?;
     std::io::copy(&mut source, &mut target)
         .map(drop)
         .map_err(io(to))
@@ -268,6 +274,17 @@ mod tests {
             write(&sandbox, "wxfile://usr/new.txt", b"x", true),
             Err(FsError::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn copying_a_file_onto_itself_keeps_it() {
+        let sandbox = Sandbox::new(None, &[]).unwrap();
+        write(&sandbox, "wxfile://usr/same.txt", b"kept", false).unwrap();
+        copy(&sandbox, "wxfile://usr/same.txt", "wxfile://usr/./same.txt").unwrap();
+        assert_eq!(
+            read(&sandbox, "wxfile://usr/same.txt", None, None).unwrap(),
+            b"kept"
+        );
     }
 
     #[test]
