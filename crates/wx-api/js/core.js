@@ -13,6 +13,35 @@
     return Object.prototype.toString.call(value).slice(8, -1);
   }
 
+  // A String object as its text; anything else as it is. Options that must be strings take
+  // String objects too, as a phone's bridge (which sends options as JSON) does.
+  function unboxed(value) {
+    return value instanceof String ? value.valueOf() : value;
+  }
+
+  // What crosses into Rust: strings as USV strings (a lone surrogate becomes U+FFFD, as a
+  // phone's bridge passes it), String objects as their text, arrays element by element.
+  // Every native function gets its arguments through this, so none can fail on a string.
+  function toNative(value) {
+    if (value instanceof String) value = value.valueOf();
+    if (typeof value === 'string') return value.isWellFormed() ? value : value.toWellFormed();
+    if (Array.isArray(value)) return value.map(toNative);
+    return value;
+  }
+  function bridge(object) {
+    for (const key of Object.keys(object)) {
+      const member = object[key];
+      if (typeof member === 'function') {
+        object[key] = function (...args) {
+          return member.apply(this, args.map(toNative));
+        };
+      } else if (member !== null && typeof member === 'object' && !Array.isArray(member) && Object.getPrototypeOf(member) === Object.prototype) {
+        bridge(member);
+      }
+    }
+  }
+  bridge(native);
+
   function isPlainObject(value) {
     if (value === null || typeof value !== 'object') return false;
     const proto = Object.getPrototypeOf(value);
@@ -273,7 +302,7 @@
   function trace(kind, text) {
     if (!tracing.on) return;
     const elapsed = String(Date.now() - startedAt).padStart(5);
-    internals.emit('stderr', '[trace +' + elapsed + 'ms] ' + kind + ' ' + text);
+    internals.emit('stderr', '[trace +' + elapsed + 'ms] ' + kind + ' ' + internals.redact(text));
   }
 
   // The size of a message for trace lines: text in characters, binary data in bytes.
@@ -302,7 +331,7 @@
   function hint(text) {
     if (hinted.has(text)) return;
     hinted.add(text);
-    internals.emit('stderr', 'wxrun: ' + text);
+    internals.emit('stderr', 'wxrun: ' + internals.redact(text));
   }
 
   // Loads a lazy layer (if it is not yet) and returns what it exported.
@@ -326,6 +355,7 @@
     okResult,
     failResult,
     checkParam,
+    unboxed,
     invoke,
     isPromiseStyle,
     settleNow,

@@ -21,11 +21,24 @@
     }
   }
 
+  // `position` and `length` of readFile: whole numbers of bytes, or the platform's
+  // Invalid argument naming the value as given.
+  function byteOffset(name, value) {
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > Number.MAX_SAFE_INTEGER) {
+      const error = new Error('Invalid argument, ' + name + ' ' + String(value) + ' is not a whole number of bytes from 0 to ' + Number.MAX_SAFE_INTEGER);
+      error.errno = 1300022;
+      throw error;
+    }
+    return value;
+  }
+
   function bytesOf(data, encoding) {
-    if (typeof data === 'string') return fs.encode(data, encoding || 'utf8');
+    const named = encoding === undefined || encoding === null || encoding === '' ? 'utf8' : String(encoding);
+    if (typeof data === 'string') return fs.encode(data, named);
     if (data instanceof ArrayBuffer) return data;
     if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
-    return fs.encode(String(data), encoding || 'utf8');
+    return fs.encode(String(data), named);
   }
 
   // Each operation: `check(options)` returns a parameter failure or undefined; `run(options)`
@@ -34,10 +47,10 @@
     readFile: {
       params: [['filePath', ['String']]],
       run: (o) => {
-        const data = fs.read(o.filePath, o.position, o.length);
-        return { data: o.encoding ? fs.decode(data, o.encoding) : data };
+        const data = fs.read(o.filePath, byteOffset('position', o.position), byteOffset('length', o.length));
+        return { data: o.encoding ? fs.decode(data, String(o.encoding)) : data };
       },
-      sync: (filePath, encoding, position, length) => operations.readFile.run({ filePath, encoding, position, length }).data,
+      sync: { args: ['filePath', 'encoding', 'position', 'length'], value: (r) => r.data },
     },
     writeFile: {
       params: [['filePath', ['String']]],
@@ -45,9 +58,7 @@
         fs.write(o.filePath, bytesOf(o.data, o.encoding), false);
         return {};
       },
-      sync: (filePath, data, encoding) => {
-        operations.writeFile.run({ filePath, data, encoding });
-      },
+      sync: { args: ['filePath', 'data', 'encoding'], value: () => undefined },
     },
     appendFile: {
       params: [['filePath', ['String']]],
@@ -55,9 +66,7 @@
         fs.write(o.filePath, bytesOf(o.data, o.encoding), true);
         return {};
       },
-      sync: (filePath, data, encoding) => {
-        operations.appendFile.run({ filePath, data, encoding });
-      },
+      sync: { args: ['filePath', 'data', 'encoding'], value: () => undefined },
     },
     access: {
       params: [['path', ['String']]],
@@ -65,9 +74,7 @@
         fs.access(o.path);
         return {};
       },
-      sync: (path) => {
-        operations.access.run({ path });
-      },
+      sync: { args: ['path'], value: () => undefined },
     },
     stat: {
       params: [['path', ['String']]],
@@ -77,7 +84,7 @@
         if (values.length === 1 && !values[0][1][4]) return { stats: new Stats(values[0][1]) };
         return { stats: values.map(([path, stats]) => ({ path, stats: new Stats(stats) })) };
       },
-      sync: (path, recursive) => operations.stat.run({ path, recursive }).stats,
+      sync: { args: ['path', 'recursive'], value: (r) => r.stats },
     },
     unlink: {
       params: [['filePath', ['String']]],
@@ -85,9 +92,7 @@
         fs.unlink(o.filePath);
         return {};
       },
-      sync: (filePath) => {
-        operations.unlink.run({ filePath });
-      },
+      sync: { args: ['filePath'], value: () => undefined },
     },
     mkdir: {
       params: [['dirPath', ['String']]],
@@ -95,14 +100,12 @@
         fs.mkdir(o.dirPath, !!o.recursive);
         return {};
       },
-      sync: (dirPath, recursive) => {
-        operations.mkdir.run({ dirPath, recursive });
-      },
+      sync: { args: ['dirPath', 'recursive'], value: () => undefined },
     },
     readdir: {
       params: [['dirPath', ['String']]],
       run: (o) => ({ files: fs.readdir(o.dirPath) }),
-      sync: (dirPath) => operations.readdir.run({ dirPath }).files,
+      sync: { args: ['dirPath'], value: (r) => r.files },
     },
     rmdir: {
       params: [['dirPath', ['String']]],
@@ -110,9 +113,7 @@
         fs.rmdir(o.dirPath, !!o.recursive);
         return {};
       },
-      sync: (dirPath, recursive) => {
-        operations.rmdir.run({ dirPath, recursive });
-      },
+      sync: { args: ['dirPath', 'recursive'], value: () => undefined },
     },
     copyFile: {
       params: [['srcPath', ['String']], ['destPath', ['String']]],
@@ -120,9 +121,7 @@
         fs.copy(o.srcPath, o.destPath);
         return {};
       },
-      sync: (srcPath, destPath) => {
-        operations.copyFile.run({ srcPath, destPath });
-      },
+      sync: { args: ['srcPath', 'destPath'], value: () => undefined },
     },
     rename: {
       params: [['oldPath', ['String']], ['newPath', ['String']]],
@@ -130,14 +129,12 @@
         fs.rename(o.oldPath, o.newPath);
         return {};
       },
-      sync: (oldPath, newPath) => {
-        operations.rename.run({ oldPath, newPath });
-      },
+      sync: { args: ['oldPath', 'newPath'], value: () => undefined },
     },
     saveFile: {
-      params: [['tempFilePath', ['String']]],
+      params: [['tempFilePath', ['String']], ['filePath', ['String', 'Undefined']]],
       run: (o) => ({ savedFilePath: fs.save(o.tempFilePath, o.filePath) }),
-      sync: (tempFilePath, filePath) => operations.saveFile.run({ tempFilePath, filePath }).savedFilePath,
+      sync: { args: ['tempFilePath', 'filePath'], value: (r) => r.savedFilePath },
     },
     removeSavedFile: {
       params: [['filePath', ['String']]],
@@ -213,13 +210,24 @@
     };
   }
 
-  // The Sync form: the value, or an Error whose message is the fail errMsg.
+  // The Sync form: the value, or an Error whose message is the fail errMsg (a parameter of
+  // the wrong type fails the same way, named as the callback form names it).
   function syncForm(api) {
     const operation = operations[api];
     const name = api + 'Sync';
     return (...args) => {
+      const options = {};
+      operation.sync.args.forEach((field, index) => {
+        options[field] = args[index];
+      });
+      const bad = parameterFailure(name, operation, options);
+      if (bad) {
+        const failure = new Error(bad.errMsg);
+        failure.errno = bad.errno;
+        throw failure;
+      }
       try {
-        return operation.sync(...args);
+        return operation.sync.value(operation.run(options));
       } catch (error) {
         const failure = new Error(name + ':fail ' + error.message);
         if (error.errno !== undefined) failure.errno = error.errno;

@@ -3,7 +3,7 @@
 // wx.downloadFile and DownloadTask (sections 5 and 6), sharing one task machinery.
 (function (core) {
   'use strict';
-  const { native, internals, define, checkParam, failResult, okResult, settleNow, failNow, ListenerSet, typeName, isPlainObject, newTaskId, setTaskHandler, forgetTask } = core;
+  const { native, internals, define, checkParam, failResult, okResult, settleNow, failNow, ListenerSet, typeName, isPlainObject, newTaskId, setTaskHandler, forgetTask, unboxed } = core;
 
   // Flags of native.startHttp.
   const FOLLOW = 1;
@@ -54,9 +54,15 @@
     return { list, contentType: contentType || '' };
   }
 
+  // encodeURIComponent of any value as text: a lone surrogate as U+FFFD (as URLSearchParams
+  // encodes it) and a symbol by its description, where encodeURIComponent itself would throw.
+  function component(value) {
+    return encodeURIComponent(String(value).toWellFormed());
+  }
+
   function formEncode(data) {
     return Object.keys(data)
-      .map((k) => encodeURIComponent(k) + '=' + encodeURIComponent(data[k]))
+      .map((k) => component(k) + '=' + component(data[k]))
       .join('&');
   }
 
@@ -77,7 +83,7 @@
     for (const key of Object.keys(data)) {
       let value = data[key];
       if (value !== null && typeof value === 'object') value = JSON.stringify(value);
-      pairs.set(encodeURIComponent(key), encodeURIComponent(value));
+      pairs.set(component(key), component(value));
     }
     const text = Array.from(pairs, ([k, v]) => k + '=' + (v === undefined ? 'undefined' : v)).join('&');
     return text ? base + '?' + text : base;
@@ -300,12 +306,13 @@
     const api = 'request';
     const opts = options !== null && typeof options === 'object' ? options : {};
     const site = internals.captureSite();
-    const url = opts.url;
+    const url = unboxed(opts.url);
     if (typeof url !== 'string') return failNow(api, opts, checkParam(api, 'url', url, ['String']));
     const scheme = url.slice(0, 8).toLowerCase();
     if (!scheme.startsWith('http://') && scheme !== 'https://') return failNow(api, opts, failResult(api, 'invalid url "' + url + '"', 600009));
     const data = opts.data;
-    if (data !== null && typeof data === 'object' && !(data instanceof ArrayBuffer)) {
+    // Whatever would become a JSON body must stringify: objects, and BigInts too.
+    if ((data !== null && typeof data === 'object' && !(data instanceof ArrayBuffer)) || typeof data === 'bigint') {
       try {
         JSON.stringify(data);
       } catch (e) {
@@ -375,11 +382,11 @@
     const api = 'downloadFile';
     const opts = options !== null && typeof options === 'object' ? options : {};
     const site = internals.captureSite();
-    const url = opts.url;
+    const url = unboxed(opts.url);
     if (typeof url !== 'string') return failNow(api, opts, checkParam(api, 'url', url, ['String']));
     const bad = urlFailure(api, url);
     if (bad) return failNow(api, opts, bad);
-    const filePath = native.downloadFilePath ? opts.filePath : undefined;
+    const filePath = native.downloadFilePath ? unboxed(opts.filePath) : undefined;
     if (filePath !== undefined && typeof filePath !== 'string') return failNow(api, opts, checkParam(api, 'filePath', filePath, ['String']));
     const task = new DownloadTask(newTaskId());
     const id = HttpTask.idOf(task);
@@ -405,10 +412,12 @@
     const api = 'uploadFile';
     const opts = options !== null && typeof options === 'object' ? options : {};
     const site = internals.captureSite();
+    const given = {};
     for (const field of ['url', 'filePath', 'name']) {
-      if (typeof opts[field] !== 'string') return failNow(api, opts, checkParam(api, field, opts[field], ['String']));
+      given[field] = unboxed(opts[field]);
+      if (typeof given[field] !== 'string') return failNow(api, opts, checkParam(api, field, given[field], ['String']));
     }
-    const bad = urlFailure(api, opts.url);
+    const bad = urlFailure(api, given.url);
     if (bad) return failNow(api, opts, bad);
     const headers = scriptHeaders(api, objectOption(api, 'header', opts.header), site, undefined);
     const formData = objectOption(api, 'formData', opts.formData);
@@ -417,13 +426,13 @@
     const headerList = [];
     for (const [name, value] of headers.list) headerList.push(name, value);
     const task = new UploadTask(newTaskId());
-    native.prepareUpload(HttpTask.idOf(task), opts.filePath, opts.name, fields);
+    native.prepareUpload(HttpTask.idOf(task), given.filePath, given.name, fields);
     const timeout = typeof opts.timeout === 'number' ? opts.timeout : undefined;
     const flags = FOLLOW | (opts.enableHttp2 ? HTTP2 : 0);
     return startTask(
       api,
       opts,
-      [opts.url, 'POST', headerList, undefined, timeout, flags],
+      [given.url, 'POST', headerList, undefined, timeout, flags],
       site,
       task,
       (statusCode, built, data) => ({ data, statusCode }),

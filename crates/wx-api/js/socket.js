@@ -196,7 +196,7 @@
     const api = 'connectSocket';
     const opts = options !== null && typeof options === 'object' ? options : {};
     const site = internals.captureSite();
-    const url = opts.url;
+    const url = core.unboxed(opts.url);
     if (typeof url !== 'string') return failNow(api, opts, checkParam(api, 'url', url, ['String']));
     const scheme = url.slice(0, 6).toLowerCase();
     if (!scheme.startsWith('ws://') && scheme !== 'wss://') return failNow(api, opts, failResult(api, 'invalid url "' + url + '"', 600009));

@@ -263,15 +263,7 @@ pub(crate) fn install<'js>(native: &Object<'js>, sandbox: &Arc<Sandbox>) -> rqui
                         )
                     })?,
                 };
-                let host = s
-                    .resolve_writable(&path)
-                    .map_err(|e| throw(&ctx, e, "open"))?;
-                if let Some(parent) = host.parent() {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|e| throw(&ctx, FsError::from_io(&e, &path), "mkdir"))?;
-                }
-                std::fs::write(&host, bytes)
-                    .map_err(|e| throw(&ctx, FsError::from_io(&e, &path), "open"))
+                files::put(&s, &path, &bytes).map_err(|e| throw(&ctx, e, "open"))
             },
         ),
     )?;

@@ -85,7 +85,8 @@
 
   let warned = new Set();
   // A conformance warning: reported once per call site (and text).
-  function warn(code, message, site) {
+  function warn(code, rawMessage, site) {
+    const message = native.redact(String(rawMessage));
     const where = site instanceof Error ? siteOf(site.stack) : site || callSite();
     const key = code + '\u0000' + where + '\u0000' + message;
     if (warned.has(key)) return;
@@ -377,6 +378,13 @@
     reportCallbackError,
     errorWatch,
     warn,
+    // A deadline for JavaScript that never yields (a test's timeout): passing it interrupts
+    // what runs then, once; `callInterruptible(fn)` turns that into a catchable Error with
+    // `sliceTimeout: true`. A negative time clears it.
+    setSliceDeadline: (ms) => native.setSliceDeadline(ms),
+    callInterruptible: (fn) => native.callInterruptible(fn),
+    // The run's redaction of credentials, for every text wxrun prints (docs/recording.md).
+    redact: (text) => native.redact(String(text)),
     resetWarnings,
     fireTimer,
     queueMacrotask,

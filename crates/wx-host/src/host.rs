@@ -19,6 +19,7 @@ use tokio::sync::mpsc;
 
 use crate::{
     event_loop::{LoopHandle, Macrotask, Timers},
+    memory::{JsHeap, OUT_OF_MEMORY_EXIT},
     modules::compile_failure,
     modules::{BuiltinNames, EsmLoader, EsmResolver, ModuleOptions, to_exception},
     natives,
@@ -31,6 +32,37 @@ const BOOTSTRAP: &[u8] = wx_bytecode::layer!("bootstrap.js");
 
 /// How many queued macrotasks run before timers get another look.
 const MACROTASK_BATCH: usize = 256;
+
+/// How the host hides credentials in what it prints (conformance warnings, uncaught errors,
+/// and `internals.redact` for other layers). The embedder supplies it; by default text is
+/// printed as it is.
+#[derive(Clone, Default)]
+pub struct Redaction(Option<Arc<RedactFn>>);
+
+type RedactFn = dyn Fn(&str) -> String + Send + Sync;
+
+impl Redaction {
+    pub fn new(redact: impl Fn(&str) -> String + Send + Sync + 'static) -> Redaction {
+        Redaction(Some(Arc::new(redact)))
+    }
+
+    pub fn apply(&self, text: &str) -> String {
+        match &self.0 {
+            Some(redact) => redact(text),
+            None => text.to_string(),
+        }
+    }
+}
+
+impl fmt::Debug for Redaction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Redaction(on)"
+        } else {
+            "Redaction(off)"
+        })
+    }
+}
 
 /// What a run may use and how it reports.
 #[derive(Clone, Debug, Default)]
@@ -49,6 +81,8 @@ pub struct HostOptions {
     pub modules: ModuleOptions,
     /// Where compiled modules are cached.
     pub cache: CacheDir,
+    /// Credentials out of warnings and error output.
+    pub redaction: Redaction,
 }
 
 /// Why a run ended.
@@ -106,7 +140,7 @@ impl RunOutcome {
             Ending::Completed => 0,
             Ending::Exit(code) => code,
             Ending::Uncaught => 1,
-            Ending::OutOfMemory(_) => 3,
+            Ending::OutOfMemory(_) => OUT_OF_MEMORY_EXIT,
             Ending::TimedOut(_) => 124,
             Ending::CtrlC => 130,
         }
@@ -133,6 +167,7 @@ pub(crate) struct HostState {
     warnings: Cell<usize>,
     stop: Cell<Option<Ending>>,
     strict: bool,
+    pub(crate) redaction: Redaction,
     memory_limit: Option<usize>,
     pub(crate) watchdog: Arc<Watchdog>,
     pub(crate) handle: LoopHandle,
@@ -148,6 +183,7 @@ impl HostState {
         } else {
             "warning"
         };
+        let message = self.redaction.apply(message);
         let text = format!("wxrun {label}: [{code}] {message}\n    at {site}\n");
         let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
     }
@@ -238,7 +274,7 @@ async fn sleep_until(at: Option<Instant>) {
 
 impl Host {
     pub fn new(options: HostOptions) -> Result<Host, HostError> {
-        let runtime = Runtime::new().map_err(|err| HostError(err.to_string()))?;
+        let runtime = Runtime::new_with_alloc(JsHeap).map_err(|err| HostError(err.to_string()))?;
         let (handle, receiver) = LoopHandle::new();
         let watchdog = Arc::new(Watchdog::new(options.timeout, options.handle_ctrl_c));
         let state = Rc::new(HostState {
@@ -253,6 +289,7 @@ impl Host {
             warnings: Cell::new(0),
             stop: Cell::new(None),
             strict: options.strict,
+            redaction: options.redaction.clone(),
             memory_limit: options.max_memory,
             watchdog: watchdog.clone(),
             handle,
@@ -262,7 +299,7 @@ impl Host {
             runtime.set_memory_limit(limit);
         }
         runtime.set_max_stack_size(2 * 1024 * 1024);
-        runtime.set_interrupt_handler(Some(Box::new(move || watchdog.should_interrupt())));
+        runtime.set_interrupt_handler(Some(Box::new(move || watchdog.interrupt_javascript())));
         let tracker_state: Weak<HostState> = Rc::downgrade(&state);
         runtime.set_host_promise_rejection_tracker(Some(Box::new(
             move |ctx, promise, reason, is_handled| {
@@ -354,9 +391,16 @@ impl Host {
         result
     }
 
+    /// Starts counting `--timeout` (if the embedder has not already): from here on, the time
+    /// is the run's own. Loading the main script and running the loop start it too.
+    pub fn start_clock(&self) {
+        self.state.watchdog.start_clock();
+    }
+
     /// Loads the entry script: CommonJS for `.js`/`.ts` (after the compile step), an ES module
     /// for `.mjs` and for an entry that awaits at its top level.
     pub fn load_main(&self, path: &Path) -> Option<()> {
+        self.start_clock();
         let is_module = path.extension().is_some_and(|ext| ext == "mjs")
             || self.state.sources.runs_as_module(path);
         let state = self.state.clone();
@@ -469,6 +513,7 @@ impl Host {
             return Ending::Completed;
         };
         let handle = self.state.handle.clone();
+        self.start_clock();
         let deadline = self.state.watchdog.deadline();
         let mut ctrl_c =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
@@ -603,6 +648,10 @@ fn handle_error(state: &HostState, ctx: &Ctx<'_>, err: Error, origin: &str) {
     if state.watchdog.cause().is_some() {
         return;
     }
+    // A slice deadline stopped this JavaScript; whoever set it reports the timeout.
+    if state.watchdog.take_slice_interrupt() {
+        return;
+    }
     if is_out_of_memory(&value) {
         state.set_stop(Ending::OutOfMemory(state.memory_limit));
         return;
@@ -635,6 +684,7 @@ fn report_uncaught<'js>(
         .get::<_, Function>("describeError")
         .and_then(|describe| describe.call::<_, String>((value.clone(),)))
         .catch(ctx)
+        .map(|text| state.redaction.apply(&text))
         .unwrap_or_else(|_| "<an exception that could not be displayed>".to_string());
     let prefix = if origin == "unhandledRejection" {
         "Uncaught (in promise) "

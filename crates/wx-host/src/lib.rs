@@ -12,13 +12,16 @@
 mod eval;
 mod event_loop;
 mod host;
+pub mod memory;
 mod modules;
 mod natives;
 mod sources;
 mod watchdog;
 
 pub use event_loop::{KeepAlive, LoopHandle, Macrotask};
-pub use host::{Ending, Host, HostError, HostOptions, Internals, RunOutcome, eval_layer};
+pub use host::{
+    Ending, Host, HostError, HostOptions, Internals, Redaction, RunOutcome, eval_layer,
+};
 pub use modules::{ModuleNotFound, ModuleOptions, ResolutionStep, Resolved, resolve};
 pub use sources::CacheDir;
 pub use wx_bytecode::INTERNAL_PREFIX;

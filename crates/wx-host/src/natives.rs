@@ -127,8 +127,45 @@ pub(crate) fn build<'js>(
         "printError",
         Func::from(move |text: String, _fatal: Opt<bool>| {
             errors.errors.set(errors.errors.get() + 1);
-            write_stream(2, &format!("{text}\n"));
+            write_stream(2, &format!("{}\n", errors.redaction.apply(&text)));
         }),
+    )?;
+
+    let slice = state.clone();
+    native.set(
+        "setSliceDeadline",
+        Func::from(move |ms: f64| {
+            let after = (ms.is_finite() && ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0));
+            slice.watchdog.set_slice(after);
+        }),
+    )?;
+    // Calls `fn()`; when a slice deadline interrupts it, throws a catchable Error marked
+    // `sliceTimeout` instead of the uncatchable interruption.
+    let slice = state.clone();
+    native.set(
+        "callInterruptible",
+        Func::from(
+            move |ctx: Ctx<'js>, function: Function<'js>| -> rquickjs::Result<Value<'js>> {
+                match function.call::<_, Value>(()) {
+                    Err(rquickjs::Error::Exception) if slice.watchdog.take_slice_interrupt() => {
+                        let _ = ctx.catch();
+                        let error = Exception::from_message(
+                            ctx.clone(),
+                            "interrupted: the time allowed ran out",
+                        )?;
+                        error.as_object().set("sliceTimeout", true)?;
+                        Err(ctx.throw(error.into_value()))
+                    }
+                    other => other,
+                }
+            },
+        ),
+    )?;
+
+    let redaction = state.redaction.clone();
+    native.set(
+        "redact",
+        Func::from(move |text: String| redaction.apply(&text)),
     )?;
 
     let warnings = state.clone();

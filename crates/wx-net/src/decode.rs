@@ -1,68 +1,182 @@
 //! Turning response bytes into what scripts see: transparent decompression (gzip, deflate,
 //! br), then for text responses the charset conversion and the removal of exactly one BOM.
+//!
+//! Decompression hands out bounded pieces: a small compressed frame can expand a thousandfold
+//! (gzip) or far more (brotli), so the decoder never turns more than a slice of input, or fills
+//! more than one output buffer, before the caller has counted what came out.
 
 use std::io::{self, Write};
 
+use brotli_decompressor::{BrotliDecompressStream, BrotliResult, BrotliState, StandardAlloc};
+use bytes::{Buf, Bytes};
 use encoding_rs::Encoding;
 
-/// A streaming decoder for one `Content-Encoding`.
-pub enum ContentDecoder {
+/// Compressed bytes given to flate2 at once: deflate expands at most about 1032 times, so one
+/// slice yields at most about half a MiB.
+const FLATE_SLICE: usize = 512;
+/// The output buffer of the brotli decoder: its pieces are at most this large.
+const BROTLI_PIECE: usize = 64 * 1024;
+
+enum Codec {
     Identity,
     Gzip(flate2::write::GzDecoder<Vec<u8>>),
     Deflate(flate2::write::ZlibDecoder<Vec<u8>>),
-    Brotli(Box<brotli_decompressor::DecompressorWriter<Vec<u8>>>),
+    Brotli {
+        state: Box<BrotliState<StandardAlloc, StandardAlloc, StandardAlloc>>,
+        done: bool,
+    },
+}
+
+/// A streaming decoder for one `Content-Encoding`: [`feed`](Self::feed) it the body's frames,
+/// take [`next_piece`](Self::next_piece)s until it has none, and [`finish`](Self::finish) at
+/// the end.
+pub struct ContentDecoder {
+    codec: Codec,
+    pending: Bytes,
 }
 
 impl ContentDecoder {
     /// The decoder for a `Content-Encoding` value; unknown codings pass through unchanged.
     pub fn for_encoding(encoding: Option<&str>) -> ContentDecoder {
-        match encoding.map(|e| e.trim().to_ascii_lowercase()).as_deref() {
-            Some("gzip" | "x-gzip") => {
-                ContentDecoder::Gzip(flate2::write::GzDecoder::new(Vec::new()))
-            }
-            Some("deflate") => ContentDecoder::Deflate(flate2::write::ZlibDecoder::new(Vec::new())),
-            Some("br") => ContentDecoder::Brotli(Box::new(
-                brotli_decompressor::DecompressorWriter::new(Vec::new(), 16 * 1024),
-            )),
-            _ => ContentDecoder::Identity,
+        let codec = match encoding.map(|e| e.trim().to_ascii_lowercase()).as_deref() {
+            Some("gzip" | "x-gzip") => Codec::Gzip(flate2::write::GzDecoder::new(Vec::new())),
+            Some("deflate") => Codec::Deflate(flate2::write::ZlibDecoder::new(Vec::new())),
+            Some("br") => Codec::Brotli {
+                state: Box::new(BrotliState::new(
+                    StandardAlloc::default(),
+                    StandardAlloc::default(),
+                    StandardAlloc::default(),
+                )),
+                done: false,
+            },
+            _ => Codec::Identity,
+        };
+        ContentDecoder {
+            codec,
+            pending: Bytes::new(),
         }
     }
 
-    pub fn is_identity(&self) -> bool {
-        matches!(self, ContentDecoder::Identity)
+    /// A decoder that passes bytes through.
+    pub fn identity() -> ContentDecoder {
+        ContentDecoder::for_encoding(None)
     }
 
-    /// Decodes `chunk`, returning what is ready.
-    pub fn push(&mut self, chunk: &[u8]) -> io::Result<Vec<u8>> {
-        match self {
-            ContentDecoder::Identity => Ok(chunk.to_vec()),
-            ContentDecoder::Gzip(decoder) => {
-                decoder.write_all(chunk)?;
-                Ok(std::mem::take(decoder.get_mut()))
-            }
-            ContentDecoder::Deflate(decoder) => {
-                decoder.write_all(chunk)?;
-                Ok(std::mem::take(decoder.get_mut()))
-            }
-            ContentDecoder::Brotli(decoder) => {
-                decoder.write_all(chunk)?;
-                Ok(std::mem::take(decoder.get_mut()))
-            }
+    pub fn is_identity(&self) -> bool {
+        matches!(self.codec, Codec::Identity)
+    }
+
+    /// Hands over the next frame of the body; call [`next_piece`](Self::next_piece) until it
+    /// gives `None` before feeding more.
+    pub fn feed(&mut self, chunk: Bytes) {
+        if self.pending.is_empty() {
+            self.pending = chunk;
+        } else {
+            let mut joined = Vec::with_capacity(self.pending.len() + chunk.len());
+            joined.extend_from_slice(&self.pending);
+            joined.extend_from_slice(&chunk);
+            self.pending = joined.into();
+        }
+    }
+
+    /// The next decoded piece of what was fed, or `None` when it needs more input.
+    pub fn next_piece(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let pending = &mut self.pending;
+        match &mut self.codec {
+            Codec::Identity => Ok((!pending.is_empty()).then(|| std::mem::take(pending).to_vec())),
+            Codec::Gzip(decoder) => flate_piece(pending, decoder),
+            Codec::Deflate(decoder) => flate_piece(pending, decoder),
+            Codec::Brotli { state, done } => brotli_piece(pending, state, done),
         }
     }
 
     /// Ends the stream, returning the rest; a truncated compressed stream is an error.
     pub fn finish(self) -> io::Result<Vec<u8>> {
-        match self {
-            ContentDecoder::Identity => Ok(Vec::new()),
-            ContentDecoder::Gzip(decoder) => decoder.finish(),
-            ContentDecoder::Deflate(decoder) => decoder.finish(),
-            ContentDecoder::Brotli(mut decoder) => {
-                decoder.close().map_err(|_| {
-                    io::Error::new(io::ErrorKind::InvalidData, "truncated brotli stream")
-                })?;
-                Ok(std::mem::take(decoder.get_mut()))
+        match self.codec {
+            Codec::Identity => Ok(self.pending.to_vec()),
+            Codec::Gzip(decoder) => decoder.finish(),
+            Codec::Deflate(decoder) => decoder.finish(),
+            Codec::Brotli { done: true, .. } => Ok(Vec::new()),
+            Codec::Brotli { done: false, .. } => Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "truncated brotli stream",
+            )),
+        }
+    }
+}
+
+/// The inside of flate2's write-side decoders: where their output collects.
+trait FlateWriter: Write {
+    fn output(&mut self) -> &mut Vec<u8>;
+}
+
+impl FlateWriter for flate2::write::GzDecoder<Vec<u8>> {
+    fn output(&mut self) -> &mut Vec<u8> {
+        self.get_mut()
+    }
+}
+
+impl FlateWriter for flate2::write::ZlibDecoder<Vec<u8>> {
+    fn output(&mut self) -> &mut Vec<u8> {
+        self.get_mut()
+    }
+}
+
+fn flate_piece(pending: &mut Bytes, decoder: &mut impl FlateWriter) -> io::Result<Option<Vec<u8>>> {
+    while !pending.is_empty() {
+        let take = pending.len().min(FLATE_SLICE);
+        decoder.write_all(&pending[..take])?;
+        pending.advance(take);
+        let out = std::mem::take(decoder.output());
+        if !out.is_empty() {
+            return Ok(Some(out));
+        }
+    }
+    Ok(None)
+}
+
+fn brotli_piece(
+    pending: &mut Bytes,
+    state: &mut BrotliState<StandardAlloc, StandardAlloc, StandardAlloc>,
+    done: &mut bool,
+) -> io::Result<Option<Vec<u8>>> {
+    loop {
+        if *done {
+            // Bytes after the end of the stream are ignored, as browsers do.
+            pending.clear();
+            return Ok(None);
+        }
+        let mut output = vec![0u8; BROTLI_PIECE];
+        let mut available_in = pending.len();
+        let mut input_offset = 0;
+        let mut available_out = output.len();
+        let mut output_offset = 0;
+        let mut total = 0;
+        let result = BrotliDecompressStream(
+            &mut available_in,
+            &mut input_offset,
+            pending,
+            &mut available_out,
+            &mut output_offset,
+            &mut output,
+            &mut total,
+            state,
+        );
+        pending.advance(input_offset);
+        output.truncate(output_offset);
+        match result {
+            BrotliResult::ResultFailure => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "corrupt brotli stream",
+                ));
             }
+            BrotliResult::ResultSuccess => *done = true,
+            BrotliResult::NeedsMoreInput if output.is_empty() => return Ok(None),
+            BrotliResult::NeedsMoreInput | BrotliResult::NeedsMoreOutput => {}
+        }
+        if !output.is_empty() {
+            return Ok(Some(output));
         }
     }
 }
@@ -155,21 +269,65 @@ mod tests {
         assert!(!decode_text(b"ab", None).replaced);
     }
 
+    /// Feeds `body` in frames of `frame` bytes and collects every piece.
+    fn decode_all(encoding: &str, body: &[u8], frame: usize) -> io::Result<Vec<Vec<u8>>> {
+        let mut decoder = ContentDecoder::for_encoding(Some(encoding));
+        let mut pieces = Vec::new();
+        for chunk in body.chunks(frame) {
+            decoder.feed(Bytes::copy_from_slice(chunk));
+            while let Some(piece) = decoder.next_piece()? {
+                pieces.push(piece);
+            }
+        }
+        pieces.push(decoder.finish()?);
+        Ok(pieces)
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
+    }
+
     #[test]
     fn compressed_streams_decode_in_pieces() {
-        use flate2::{Compression, write::GzEncoder};
-        let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
-        encoder.write_all(&b"hello world ".repeat(1000)).unwrap();
-        let compressed = encoder.finish().unwrap();
-        let mut decoder = ContentDecoder::for_encoding(Some("gzip"));
-        let mut out = Vec::new();
-        for piece in compressed.chunks(100) {
-            out.extend(decoder.push(piece).unwrap());
-        }
-        out.extend(decoder.finish().unwrap());
+        let compressed = gzip(&b"hello world ".repeat(1000));
+        let out: Vec<u8> = decode_all("gzip", &compressed, 100).unwrap().concat();
         assert_eq!(out, b"hello world ".repeat(1000));
         let mut truncated = ContentDecoder::for_encoding(Some("gzip"));
-        truncated.push(&compressed[..compressed.len() / 2]).unwrap();
+        truncated.feed(Bytes::copy_from_slice(&compressed[..compressed.len() / 2]));
+        while truncated.next_piece().unwrap().is_some() {}
         assert!(truncated.finish().is_err());
+    }
+
+    #[test]
+    fn a_bomb_comes_out_in_bounded_pieces() {
+        let zeros = vec![0u8; 32 * 1024 * 1024];
+        // One frame holding the whole compressed body: each piece stays small all the same.
+        let gzip_pieces = decode_all("gzip", &gzip(&zeros), usize::MAX).unwrap();
+        assert!(gzip_pieces.iter().all(|p| p.len() <= FLATE_SLICE * 1100));
+        assert_eq!(gzip_pieces.iter().map(Vec::len).sum::<usize>(), zeros.len());
+        let mut brotli = Vec::new();
+        {
+            let mut encoder = brotli::CompressorWriter::new(&mut brotli, 4096, 5, 22);
+            encoder.write_all(&zeros).unwrap();
+        }
+        let brotli_pieces = decode_all("br", &brotli, usize::MAX).unwrap();
+        assert!(brotli_pieces.iter().all(|p| p.len() <= BROTLI_PIECE));
+        assert_eq!(
+            brotli_pieces.iter().map(Vec::len).sum::<usize>(),
+            zeros.len()
+        );
+    }
+
+    #[test]
+    fn corrupt_and_truncated_brotli_fail() {
+        assert!(decode_all("br", b"\xff\xff\xff\xff not brotli", 4).is_err());
+        let mut brotli = Vec::new();
+        {
+            let mut encoder = brotli::CompressorWriter::new(&mut brotli, 4096, 5, 22);
+            encoder.write_all(&b"abc".repeat(1000)).unwrap();
+        }
+        assert!(decode_all("br", &brotli[..brotli.len() / 2], 7).is_err());
     }
 }

@@ -1,16 +1,12 @@
 //! File operations on sandbox paths, for `wx.getFileSystemManager()` and the saved-file APIs.
-//! Every path is resolved through the [`Sandbox`]; errors carry the script's path.
+//! Every path is found through the [`Sandbox`] and every operation works relative to the
+//! folder it was found in; errors carry the script's path.
 
-use std::{
-    fs::{self, OpenOptions},
-    io::{Read, Seek, SeekFrom, Write},
-    path::Path,
-    time::UNIX_EPOCH,
-};
+use std::io::{Read, Seek, SeekFrom, Write};
 
 use md5::Digest;
 
-use crate::sandbox::{FsError, Sandbox};
+use crate::sandbox::{Entry, FsError, Kind, Sandbox};
 
 fn io(path: &str) -> impl Fn(std::io::Error) -> FsError + '_ {
     move |error| FsError::from_io(&error, path)
@@ -26,19 +22,13 @@ pub struct Stats {
     pub is_dir: bool,
 }
 
-fn stats_of(metadata: &fs::Metadata) -> Stats {
-    use std::os::unix::fs::MetadataExt;
-    let seconds = |time: std::io::Result<std::time::SystemTime>| {
-        time.ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_secs())
-    };
+fn stats_of(entry: &Entry) -> Stats {
     Stats {
-        mode: metadata.mode(),
-        size: metadata.len(),
-        accessed: seconds(metadata.accessed()),
-        modified: seconds(metadata.modified()),
-        is_dir: metadata.is_dir(),
+        mode: entry.mode,
+        size: entry.size,
+        accessed: entry.accessed,
+        modified: entry.modified,
+        is_dir: entry.kind == Kind::Dir,
     }
 }
 
@@ -49,11 +39,7 @@ pub fn read(
     position: Option<u64>,
     length: Option<u64>,
 ) -> Result<Vec<u8>, FsError> {
-    let host = sandbox.resolve(path)?.host;
-    if host.is_dir() {
-        return Err(FsError::IsADirectory(path.to_string()));
-    }
-    let mut file = fs::File::open(&host).map_err(io(path))?;
+    let mut file = sandbox.locate(path, true)?.open_read()?;
     let size = file.metadata().map_err(io(path))?.len();
     let start = position.unwrap_or(0);
     if start > size {
@@ -76,147 +62,138 @@ pub fn read(
 
 /// Writes (or with `append`, appends to) a file. The parent folder must exist.
 pub fn write(sandbox: &Sandbox, path: &str, data: &[u8], append: bool) -> Result<(), FsError> {
-    let host = sandbox.resolve_writable(path)?;
-    if host.is_dir() {
-        return Err(FsError::IsADirectory(path.to_string()));
-    }
-    if append && !host.exists() {
-        return Err(FsError::NotFound(path.to_string()));
-    }
-    let mut file = OpenOptions::new()
-        .create(true)
-        .write(true)
-        .append(append)
-        .truncate(!append)
-        .open(&host)
-        .map_err(io(path))?;
+    let mut file = sandbox.locate(path, true)?.open_write(append, !append)?;
     file.write_all(data).map_err(io(path))
 }
 
+/// `wxrun.sandbox.put`: writes a fixture file, making the folders on its way.
+pub fn put(sandbox: &Sandbox, path: &str, data: &[u8]) -> Result<(), FsError> {
+    if let Some((parent, _)) = path.rsplit_once('/')
+        && parent.len() > crate::sandbox::SCHEME.len()
+    {
+        mkdir(sandbox, parent, true)?;
+    }
+    write(sandbox, path, data, false)
+}
+
+fn existing(sandbox: &Sandbox, path: &str) -> Result<Entry, FsError> {
+    sandbox
+        .locate(path, true)?
+        .entry()?
+        .ok_or_else(|| FsError::NotFound(path.to_string()))
+}
+
 pub fn access(sandbox: &Sandbox, path: &str) -> Result<(), FsError> {
-    let host = sandbox.resolve(path)?.host;
-    fs::symlink_metadata(&host).map(drop).map_err(io(path))
+    existing(sandbox, path).map(drop)
 }
 
 pub fn stat(sandbox: &Sandbox, path: &str) -> Result<Stats, FsError> {
-    let host = sandbox.resolve(path)?.host;
-    fs::metadata(&host).map(|m| stats_of(&m)).map_err(io(path))
+    existing(sandbox, path).map(|entry| stats_of(&entry))
 }
 
 /// `stat` with `recursive`: the folder itself (as "/") and everything under it, by relative path.
 pub fn stat_recursive(sandbox: &Sandbox, path: &str) -> Result<Vec<(String, Stats)>, FsError> {
-    let host = sandbox.resolve(path)?.host;
-    let root = fs::metadata(&host).map_err(io(path))?;
+    let located = sandbox.locate(path, true)?;
+    let root = located
+        .entry()?
+        .ok_or_else(|| FsError::NotFound(path.to_string()))?;
     let mut out = vec![("/".to_string(), stats_of(&root))];
-    if root.is_dir() {
-        walk(&host, "", path, &mut out)?;
+    if root.kind == Kind::Dir {
+        out.extend(
+            located
+                .walk()?
+                .iter()
+                .map(|(name, entry)| (name.clone(), stats_of(entry))),
+        );
     }
     Ok(out)
 }
 
-fn walk(
-    dir: &Path,
-    prefix: &str,
-    path: &str,
-    out: &mut Vec<(String, Stats)>,
-) -> Result<(), FsError> {
-    let mut entries: Vec<_> = fs::read_dir(dir).map_err(io(path))?.flatten().collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = format!("{prefix}/{}", entry.file_name().to_string_lossy());
-        let metadata = entry.metadata().map_err(io(path))?;
-        out.push((name.clone(), stats_of(&metadata)));
-        if metadata.is_dir() {
-            walk(&entry.path(), &name, path, out)?;
-        }
-    }
-    Ok(())
-}
-
 pub fn unlink(sandbox: &Sandbox, path: &str) -> Result<(), FsError> {
-    let host = sandbox.resolve_writable(path)?;
-    if host.is_dir() {
-        return Err(FsError::IsADirectory(path.to_string()));
-    }
-    fs::remove_file(&host).map_err(io(path))
+    sandbox.locate(path, false)?.remove_file()
 }
 
 pub fn mkdir(sandbox: &Sandbox, path: &str, recursive: bool) -> Result<(), FsError> {
-    let host = sandbox.resolve_writable(path)?;
-    if recursive {
-        if host.is_file() {
-            return Err(FsError::AlreadyExists(path.to_string()));
+    if !recursive {
+        return sandbox.locate(path, true)?.mkdir();
+    }
+    // Each folder on the way, found afresh so that a link among them is judged as usual.
+    let rest = path.strip_prefix(crate::sandbox::SCHEME).unwrap_or(path);
+    let mut prefix = path[..path.len() - rest.len()].to_string();
+    for (index, part) in rest.split('/').enumerate() {
+        if index > 0 {
+            prefix.push('/');
         }
-        fs::create_dir_all(&host).map_err(io(path))
-    } else {
-        fs::create_dir(&host).map_err(io(path))
+        prefix.push_str(part);
+        if part.is_empty() || part == "." || part == ".." {
+            continue;
+        }
+        let located = sandbox.locate(&prefix, true)?;
+        match located.entry()? {
+            Some(entry) if entry.kind == Kind::Dir => {}
+            Some(_) => return Err(FsError::AlreadyExists(path.to_string())),
+            None => match located.mkdir() {
+                Err(FsError::AlreadyExists(_)) | Ok(()) => {}
+                Err(other) => return Err(other),
+            },
+        }
+    }
+    match existing(sandbox, path)?.kind {
+        Kind::Dir => Ok(()),
+        _ => Err(FsError::AlreadyExists(path.to_string())),
     }
 }
 
 pub fn readdir(sandbox: &Sandbox, path: &str) -> Result<Vec<String>, FsError> {
-    let host = sandbox.resolve(path)?.host;
-    if host.is_file() {
-        return Err(FsError::NotADirectory(path.to_string()));
-    }
-    let mut names: Vec<String> = fs::read_dir(&host)
-        .map_err(io(path))?
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    Ok(names)
+    sandbox.locate(path, true)?.read_dir()
 }
 
 pub fn rmdir(sandbox: &Sandbox, path: &str, recursive: bool) -> Result<(), FsError> {
-    let host = sandbox.resolve_writable(path)?;
-    if host.is_file() {
-        return Err(FsError::NotADirectory(path.to_string()));
-    }
-    if recursive {
-        fs::remove_dir_all(&host).map_err(io(path))
-    } else {
-        fs::remove_dir(&host).map_err(io(path))
-    }
+    sandbox.locate(path, true)?.remove_dir(recursive)
 }
 
 pub fn copy(sandbox: &Sandbox, from: &str, to: &str) -> Result<(), FsError> {
-    let source = sandbox.resolve(from)?.host;
-    if source.is_dir() {
-        return Err(FsError::IsADirectory(from.to_string()));
+    let source_place = sandbox.locate(from, true)?;
+    let target_place = sandbox.locate(to, true)?;
+    let mut source = source_place.open_read()?;
+    if source_place.host() == target_place.host() {
+        // Opening the target for writing would empty the one file both name.
+        return Ok(());
     }
-    let target = sandbox.resolve_writable(to)?;
-    if target.is_dir() {
-        return Err(FsError::IsADirectory(to.to_string()));
-    }
-    if !source.exists() {
-        return Err(FsError::NotFound(from.to_string()));
-    }
-    fs::copy(&source, &target).map(drop).map_err(io(to))
+    let mut target = target_place.open_write(false, true)?;
+    std::io::copy(&mut source, &mut target)
+        .map(drop)
+        .map_err(io(to))
 }
 
 pub fn rename(sandbox: &Sandbox, from: &str, to: &str) -> Result<(), FsError> {
-    let source = sandbox.resolve_writable(from)?;
-    let target = sandbox.resolve_writable(to)?;
-    if !source.exists() {
+    let source = sandbox.locate(from, false)?;
+    let target = sandbox.locate(to, false)?;
+    if source.entry()?.is_none() {
         return Err(FsError::NotFound(from.to_string()));
     }
-    fs::rename(&source, &target).map_err(io(to))
+    source.rename_to(&target)
 }
 
 /// `saveFile`: moves a temp file into the saved files (or to `to` under `usr`); returns the
 /// new sandbox path.
 pub fn save(sandbox: &Sandbox, from: &str, to: Option<&str>) -> Result<String, FsError> {
-    let source = sandbox.resolve_writable(from)?;
-    if !source.is_file() {
+    let source = sandbox.locate(from, false)?;
+    if source.is_read_only() {
+        return Err(FsError::ReadOnly(from.to_string()));
+    }
+    if source.entry()?.map(|entry| entry.kind) != Some(Kind::File) {
         return Err(FsError::NotFound(from.to_string()));
     }
-    let (saved, target) = match to {
-        Some(to) => (to.to_string(), sandbox.resolve_writable(to)?),
-        None => sandbox.new_store(crate::sandbox::extension_of(from).as_deref()),
+    let saved = match to {
+        Some(to) => to.to_string(),
+        None => {
+            sandbox
+                .new_store(crate::sandbox::extension_of(from).as_deref())
+                .0
+        }
     };
-    fs::rename(&source, &target)
-        .or_else(|_| fs::copy(&source, &target).and_then(|_| fs::remove_file(&source)))
-        .map_err(io(from))?;
+    source.rename_to(&sandbox.locate(&saved, false)?)?;
     Ok(saved)
 }
 
@@ -225,8 +202,8 @@ pub fn saved_list(sandbox: &Sandbox) -> Result<Vec<(String, u64, u64)>, FsError>
     let files = sandbox.saved_files().map_err(io("wxfile://store"))?;
     Ok(files
         .into_iter()
-        .filter_map(|(path, host)| {
-            let stats = stats_of(&fs::metadata(host).ok()?);
+        .filter_map(|(path, _)| {
+            let stats = stat(sandbox, &path).ok()?;
             Some((path, stats.size, stats.modified))
         })
         .collect())
@@ -241,8 +218,7 @@ pub fn remove_saved(sandbox: &Sandbox, path: &str) -> Result<(), FsError> {
 
 /// Size and hex digest (`md5` or `sha1`) of a file, read in pieces.
 pub fn info(sandbox: &Sandbox, path: &str, algorithm: &str) -> Result<(u64, String), FsError> {
-    let host = sandbox.resolve(path)?.host;
-    let mut file = fs::File::open(&host).map_err(io(path))?;
+    let mut file = sandbox.locate(path, true)?.open_read()?;
     let mut buffer = vec![0u8; 64 * 1024];
     let mut size = 0u64;
     let mut md5 = md5::Md5::new();
@@ -298,6 +274,17 @@ mod tests {
             write(&sandbox, "wxfile://usr/new.txt", b"x", true),
             Err(FsError::NotFound(_))
         ));
+    }
+
+    #[test]
+    fn copying_a_file_onto_itself_keeps_it() {
+        let sandbox = Sandbox::new(None, &[]).unwrap();
+        write(&sandbox, "wxfile://usr/same.txt", b"kept", false).unwrap();
+        copy(&sandbox, "wxfile://usr/same.txt", "wxfile://usr/./same.txt").unwrap();
+        assert_eq!(
+            read(&sandbox, "wxfile://usr/same.txt", None, None).unwrap(),
+            b"kept"
+        );
     }
 
     #[test]

@@ -230,6 +230,25 @@ fn header_pairs(headers: &HeaderMap, info: Option<&ConnInfo>) -> Vec<(String, St
         .collect()
 }
 
+/// The warning for each script header that HTTP cannot carry (a CR, LF or NUL in its value,
+/// a name that is not a token): such a header is left out, as phones' network stacks do, and
+/// the script is told which.
+pub(crate) fn unsendable_header_warnings(headers: &[(String, String)]) -> Vec<String> {
+    headers
+        .iter()
+        .filter(|(name, value)| {
+            header::HeaderName::from_bytes(name.as_bytes()).is_err()
+                || HeaderValue::from_str(value).is_err()
+        })
+        .map(|(name, value)| {
+            format!(
+                "header {name:?} was left out: {:?} holds characters a header cannot carry (CR, LF, NUL, other control characters or non-ASCII); remove them or encode the value",
+                if header::HeaderName::from_bytes(name.as_bytes()).is_err() { name } else { value }
+            )
+        })
+        .collect()
+}
+
 fn build_request(
     request: &HttpRequest,
     method: &Method,
@@ -342,37 +361,64 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A response body read frame by frame and undone of its `Content-Encoding`; the decoder's
-/// remainder comes as the last piece.
+/// A response body read frame by frame and undone of its `Content-Encoding`, counted as it
+/// comes: neither the bytes on the wire nor the decoded bytes may pass `cap`.
 struct DecodedBody {
     incoming: AnyBody,
     /// `None` once the remainder has been handed out.
     decoder: Option<ContentDecoder>,
     chunked_transfer: bool,
+    cap: u64,
+    /// What passing `cap` fails with.
+    too_large: Failure,
+    decoded: u64,
 }
 
 impl DecodedBody {
     /// The next decoded piece, or `None` at the end. Counts the bytes received on the wire.
     async fn next(&mut self, received: &mut u64) -> Result<Option<Vec<u8>>, Failure> {
-        let Some(decoder) = self.decoder.as_mut() else {
-            return Ok(None);
-        };
-        while let Some(frame) = self.incoming.frame().await {
-            let frame = frame.map_err(|e| body_failure(&e, self.chunked_transfer))?;
-            let Ok(data) = frame.into_data() else {
-                continue;
+        loop {
+            let Some(decoder) = self.decoder.as_mut() else {
+                return Ok(None);
             };
-            *received += data.len() as u64;
-            return decoder
-                .push(&data)
-                .map(Some)
-                .map_err(|_| Failure::ContentDecodingFailed);
+            let piece = decoder
+                .next_piece()
+                .map_err(|_| Failure::ContentDecodingFailed)?;
+            if let Some(piece) = piece {
+                return self.count(piece).map(Some);
+            }
+            match self.incoming.frame().await {
+                Some(frame) => {
+                    let frame = frame.map_err(|e| body_failure(&e, self.chunked_transfer))?;
+                    let Ok(data) = frame.into_data() else {
+                        continue;
+                    };
+                    *received += data.len() as u64;
+                    if *received > self.cap {
+                        return Err(self.too_large.clone());
+                    }
+                    decoder.feed(data);
+                }
+                None => {
+                    let rest = self
+                        .decoder
+                        .take()
+                        .map(ContentDecoder::finish)
+                        .transpose()
+                        .map_err(|_| Failure::ContentDecodingFailed)?
+                        .unwrap_or_default();
+                    return self.count(rest).map(Some);
+                }
+            }
         }
-        self.decoder
-            .take()
-            .map(ContentDecoder::finish)
-            .transpose()
-            .map_err(|_| Failure::ContentDecodingFailed)
+    }
+
+    fn count(&mut self, piece: Vec<u8>) -> Result<Vec<u8>, Failure> {
+        self.decoded += piece.len() as u64;
+        if self.decoded > self.cap {
+            return Err(self.too_large.clone());
+        }
+        Ok(piece)
     }
 }
 
@@ -409,20 +455,40 @@ impl HopRecording<'_> {
     }
 }
 
+/// What every HTTP task of a run shares.
+pub struct Exchange<'a> {
+    pub policy: &'a UrlPolicy,
+    pub clients: &'a (HttpClient, HttpClient),
+    pub fixed: &'a FixedHeaders,
+    pub stand_in: Option<&'a StandIn>,
+    /// `limits.maxResponseSize`: the largest body a text or ArrayBuffer response may have.
+    pub max_response_bytes: u64,
+}
+
 pub async fn perform(
     request: HttpRequest,
-    policy: &UrlPolicy,
-    clients: &(HttpClient, HttpClient),
-    fixed: &FixedHeaders,
-    stand_in: Option<&StandIn>,
+    exchange: &Exchange<'_>,
     profile: &mut Profile,
     emit: &EventSink,
 ) -> Result<HttpResponse, Failure> {
+    let Exchange {
+        policy,
+        clients,
+        fixed,
+        stand_in,
+        max_response_bytes,
+    } = *exchange;
     let mut target =
         Target::parse(&request.url).map_err(|_| Failure::InvalidUrl(request.url.clone()))?;
     let mut method = request.method.clone();
     let mut payload = request.body.clone();
     let mut hops = 0;
+    for message in unsendable_header_warnings(&request.headers) {
+        emit(TaskEvent::Warning {
+            code: "header-dropped",
+            message,
+        });
+    }
     let client = if request.http2 {
         &clients.1
     } else {
@@ -569,7 +635,7 @@ pub async fn perform(
             .get(header::CONTENT_TYPE)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let decoder = if already_decoded {
-            ContentDecoder::Identity
+            ContentDecoder::identity()
         } else {
             ContentDecoder::for_encoding(
                 response
@@ -581,15 +647,24 @@ pub async fn perform(
         let url_path = target.url().path().to_string();
         // The decoded body, kept for the recording.
         let mut tap: Option<Vec<u8>> = recording.as_ref().map(|_| Vec::new());
+        let (cap, too_large) = match &request.response {
+            ResponseKind::File(download) => (download.cap, Failure::ExceedMaxFileSize),
+            _ => (
+                max_response_bytes,
+                Failure::ResponseTooLarge {
+                    limit: max_response_bytes,
+                },
+            ),
+        };
+        let length = (decoder.is_identity() && !chunked_transfer)
+            .then(|| incoming_length(&response))
+            .flatten();
         let body = async {
+            if length.is_some_and(|length| length > cap) {
+                return Err(too_large.clone());
+            }
             Ok(match &request.response {
             ResponseKind::File(download) => {
-                let length = (decoder.is_identity() && !chunked_transfer)
-                    .then(|| incoming_length(&response))
-                    .flatten();
-                if length.is_some_and(|length| length > download.cap) {
-                    return Err(Failure::ExceedMaxFileSize);
-                }
                 let mut sink =
                     DownloadSink::create(download)
                         .await
@@ -602,11 +677,11 @@ pub async fn perform(
                     incoming: response.into_body(),
                     decoder: Some(decoder),
                     chunked_transfer,
+                    cap,
+                    too_large: too_large.clone(),
+                    decoded: 0,
                 };
                 while let Some(decoded) = body.next(&mut profile.received_bytes_count).await? {
-                    if sink.written() + decoded.len() as u64 > download.cap {
-                        return Err(Failure::ExceedMaxFileSize);
-                    }
                     if let Some(tap) = tap.as_mut() {
                         tap.extend_from_slice(&decoded);
                     }
@@ -637,6 +712,9 @@ pub async fn perform(
                     incoming: response.into_body(),
                     decoder: Some(decoder),
                     chunked_transfer,
+                    cap,
+                    too_large: too_large.clone(),
+                    decoded: 0,
                 };
                 while let Some(decoded) = body.next(&mut profile.received_bytes_count).await? {
                     if request.chunked && !decoded.is_empty() {

@@ -17,7 +17,9 @@ use wx_policy::{Config, Failure, Interface, UrlPolicy, limits, referer};
 
 use crate::{
     connect::{HttpConnector, Router, now_ms},
-    http::{EventSink, FixedHeaders, HttpClient, HttpRequest, Profile, TaskEvent, perform},
+    http::{
+        EventSink, Exchange, FixedHeaders, HttpClient, HttpRequest, Profile, TaskEvent, perform,
+    },
     pool::{Admission, Cancel, TaskId, TaskPool},
     sandbox::Sandbox,
     socket::{self, SocketCommand, SocketRequest, SocketSink},
@@ -72,6 +74,7 @@ struct Inner {
     router: Arc<Router>,
     sandbox: Arc<Sandbox>,
     max_download_bytes: u64,
+    max_response_bytes: u64,
     /// Sockets not yet closed, to interrupt when the app goes to the background.
     sockets: Mutex<HashMap<TaskId, Arc<Cancel>>>,
     /// Mock rules, replay and recording, when the run uses any.
@@ -83,8 +86,8 @@ struct Inner {
 pub enum SetupError {
     #[error(transparent)]
     Tls(#[from] TlsSetupError),
-    #[error("cannot prepare the wxfile:// sandbox: {0}")]
-    Sandbox(std::io::Error),
+    #[error(transparent)]
+    Sandbox(#[from] crate::sandbox::SandboxError),
 }
 
 /// The network of a run. Cheap to clone.
@@ -126,8 +129,7 @@ impl Network {
         stand_in: Option<Arc<StandIn>>,
     ) -> Result<Network, SetupError> {
         let mounts: Vec<_> = config.mounts.iter().map(|m| m.value.clone()).collect();
-        let sandbox =
-            Sandbox::new(config.data_dir.value.as_deref(), &mounts).map_err(SetupError::Sandbox)?;
+        let sandbox = Sandbox::new(config.data_dir.value.as_deref(), &mounts)?;
         let ca_files: Vec<_> = config.ca_files.iter().map(|ca| ca.value.clone()).collect();
         let tls = TlsSettings::new(&ca_files, config.insecure.value)?;
         let router = Arc::new(Router::new(
@@ -175,6 +177,7 @@ impl Network {
             router,
             sandbox: Arc::new(sandbox),
             max_download_bytes: config.limits.max_download_file_size.value,
+            max_response_bytes: config.limits.max_response_size.value,
             sockets: Mutex::new(HashMap::new()),
             stand_in,
         };
@@ -310,15 +313,14 @@ impl Network {
                 let timed_out_record = stand_in
                     .filter(|s| s.recorder().is_some())
                     .map(|_| TimedOut::of(&request));
-                let work = perform(
-                    request,
-                    &inner.policy,
-                    &inner.clients,
-                    &inner.fixed,
+                let exchange = Exchange {
+                    policy: &inner.policy,
+                    clients: &inner.clients,
+                    fixed: &inner.fixed,
                     stand_in,
-                    &mut profile,
-                    &sink,
-                );
+                    max_response_bytes: inner.max_response_bytes,
+                };
+                let work = perform(request, &exchange, &mut profile, &sink);
                 let result = tokio::select! {
                     result = tokio::time::timeout(timeout, work) => result.unwrap_or(Err(Failure::Timeout)),
                     failure = cancel.cancelled() => Err(failure),

@@ -1,16 +1,32 @@
 //! The sandbox: the folder a run's `wxfile://` paths live in. Temp files
 //! (`wxfile://tmp_<hex>.<ext>`), user files under `wxfile://usr`, saved files
 //! (`wxfile://store_<hex>.<ext>`), and host folders mounted read-only under `wxfile://usr/<name>`.
-//! Nothing outside is reachable: `..` above a root, host paths, and symlinks that lead out are
-//! refused with `permission denied`.
+//!
+//! Nothing outside is reachable. A path is resolved one component at a time from an open
+//! descriptor of its area's root (`openat` with `O_NOFOLLOW`); wxrun reads every symlink itself
+//! and follows it only while its target stays in the same area, so `..` above a root, host
+//! paths and links that lead out (dangling or not) are refused with `permission denied`. Files
+//! are opened relative to the folder found that way, never following a link; FIFOs, devices
+//! and sockets are refused before they are opened; and a write never goes through a regular
+//! file that has other hard links (it could be a file outside the sandbox).
 
 use std::{
-    collections::hash_map::RandomState,
+    collections::{VecDeque, hash_map::RandomState},
+    ffi::{OsStr, OsString},
     fmt, fs,
     hash::{BuildHasher, Hasher},
     io,
-    path::{Component, Path, PathBuf},
+    os::{
+        fd::OwnedFd,
+        unix::ffi::{OsStrExt, OsStringExt},
+    },
+    path::{Path, PathBuf},
     sync::atomic::{AtomicU64, Ordering},
+};
+
+use rustix::{
+    fs::{AtFlags, FileType, Mode, OFlags},
+    io::Errno,
 };
 
 /// The prefix of every sandbox path.
@@ -18,12 +34,22 @@ pub const SCHEME: &str = "wxfile://";
 /// `wx.env.USER_DATA_PATH`.
 pub const USER_DATA_PATH: &str = "wxfile://usr";
 
+/// How many symlinks one resolution follows before giving up, as the kernel does.
+const MAX_LINKS: usize = 40;
+
 /// A file-system failure, as the platform words it (`<api>:fail <reason>`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FsError {
     NotFound(String),
     PermissionDenied(String),
     ReadOnly(String),
+    /// A FIFO, a device or a socket: `what` names it ("a FIFO").
+    Special {
+        path: String,
+        what: &'static str,
+    },
+    /// A regular file with other hard links, which a write would change wherever they are.
+    HardLinked(String),
     NotADirectory(String),
     IsADirectory(String),
     NotEmpty(String),
@@ -41,6 +67,12 @@ impl FsError {
             FsError::ReadOnly(path) => {
                 format!("permission denied, {operation} {path} (a read-only mount)")
             }
+            FsError::Special { path, what } => format!(
+                "permission denied, {operation} {path} ({what}: wxrun reads and writes only regular files and folders)"
+            ),
+            FsError::HardLinked(path) => format!(
+                "permission denied, {operation} {path} (a file with other hard links: writing through it would change a file outside the sandbox)"
+            ),
             FsError::NotADirectory(path) => format!("not a directory, {operation} {path}"),
             FsError::IsADirectory(path) => {
                 format!("illegal operation on a directory, {operation} {path}")
@@ -55,7 +87,10 @@ impl FsError {
     pub fn errno(&self) -> u32 {
         match self {
             FsError::NotFound(_) => 1300002,
-            FsError::PermissionDenied(_) | FsError::ReadOnly(_) => 1300013,
+            FsError::PermissionDenied(_)
+            | FsError::ReadOnly(_)
+            | FsError::Special { .. }
+            | FsError::HardLinked(_) => 1300013,
             FsError::NotADirectory(_) => 1300020,
             FsError::IsADirectory(_) => 1301003,
             FsError::NotEmpty(_) => 1300066,
@@ -68,6 +103,13 @@ impl FsError {
     /// Maps an I/O error on `path` (the path as the script wrote it).
     pub fn from_io(error: &io::Error, path: &str) -> FsError {
         let path = path.to_string();
+        // A link met where none may be (`O_NOFOLLOW`), or a FIFO opened without a reader.
+        if matches!(
+            error.raw_os_error().map(Errno::from_raw_os_error),
+            Some(Errno::LOOP | Errno::NXIO)
+        ) {
+            return FsError::PermissionDenied(path);
+        }
         match error.kind() {
             io::ErrorKind::NotFound => FsError::NotFound(path),
             io::ErrorKind::PermissionDenied => FsError::PermissionDenied(path),
@@ -78,6 +120,10 @@ impl FsError {
             _ => FsError::Io(format!("{error}: {path}")),
         }
     }
+
+    fn from_errno(errno: Errno, path: &str) -> FsError {
+        FsError::from_io(&io::Error::from(errno), path)
+    }
 }
 
 impl fmt::Display for FsError {
@@ -86,9 +132,54 @@ impl fmt::Display for FsError {
     }
 }
 
+/// What kind of thing a sandbox path names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    /// Only seen when the last link of a path is not followed.
+    Symlink,
+    /// A FIFO, device or socket, named for messages.
+    Special(&'static str),
+}
+
+/// The facts of one entry, read without following a link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: Kind,
+    pub mode: u32,
+    pub size: u64,
+    pub links: u64,
+    pub accessed: u64,
+    pub modified: u64,
+}
+
+impl Entry {
+    fn of(stat: &rustix::fs::Stat) -> Entry {
+        let kind = match FileType::from_raw_mode(stat.st_mode) {
+            FileType::RegularFile => Kind::File,
+            FileType::Directory => Kind::Dir,
+            FileType::Symlink => Kind::Symlink,
+            FileType::Fifo => Kind::Special("a FIFO"),
+            FileType::Socket => Kind::Special("a socket"),
+            FileType::CharacterDevice | FileType::BlockDevice => Kind::Special("a device"),
+            FileType::Unknown => Kind::Special("not a regular file"),
+        };
+        Entry {
+            kind,
+            mode: stat.st_mode,
+            size: u64::try_from(stat.st_size).unwrap_or(0),
+            links: stat.st_nlink,
+            accessed: u64::try_from(stat.st_atime).unwrap_or(0),
+            modified: u64::try_from(stat.st_mtime).unwrap_or(0),
+        }
+    }
+}
+
 /// A sandbox path resolved to the host.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Resolved {
+    /// The host path, free of symlinks when it was resolved.
     pub host: PathBuf,
     pub read_only: bool,
 }
@@ -96,6 +187,297 @@ pub struct Resolved {
 struct Area {
     root: PathBuf,
     read_only: bool,
+}
+
+/// A sandbox path found on the host: the folder that holds it, reached from the area's root
+/// without following any link out of it, and its name there. Operations work relative to
+/// that folder, so nothing swapped in later can redirect them.
+pub struct Located {
+    dir: OwnedFd,
+    /// `None` for the root of an area (`wxfile://usr`).
+    name: Option<OsString>,
+    host: PathBuf,
+    read_only: bool,
+    /// As the script wrote it, for messages.
+    path: String,
+}
+
+fn components(text: &[u8]) -> impl Iterator<Item = OsString> + '_ {
+    text.split(|b| *b == b'/')
+        .filter(|part| !part.is_empty() && *part != b".")
+        .map(|part| OsStr::from_bytes(part).to_os_string())
+}
+
+fn open_dir_at(dir: &OwnedFd, name: &OsStr) -> rustix::io::Result<OwnedFd> {
+    rustix::fs::openat(
+        dir,
+        name,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+}
+
+impl Located {
+    /// The host path, for transfers that open it later and for `hostPath`.
+    pub fn host(&self) -> &Path {
+        &self.host
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    pub fn is_area_root(&self) -> bool {
+        self.name.is_none()
+    }
+
+    fn error(&self, errno: Errno) -> FsError {
+        FsError::from_errno(errno, &self.path)
+    }
+
+    fn writable(&self) -> Result<(), FsError> {
+        if self.read_only {
+            return Err(FsError::ReadOnly(self.path.clone()));
+        }
+        Ok(())
+    }
+
+    /// The entry, or `None` when nothing is there. A last link is reported as a link.
+    pub fn entry(&self) -> Result<Option<Entry>, FsError> {
+        let stat = match &self.name {
+            None => rustix::fs::fstat(&self.dir),
+            Some(name) => rustix::fs::statat(&self.dir, name, AtFlags::SYMLINK_NOFOLLOW),
+        };
+        match stat {
+            Ok(stat) => Ok(Some(Entry::of(&stat))),
+            Err(Errno::NOENT) => Ok(None),
+            Err(errno) => Err(self.error(errno)),
+        }
+    }
+
+    fn open(&self, flags: OFlags, mode: Mode) -> Result<OwnedFd, FsError> {
+        let flags = flags | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK;
+        let name: &OsStr = self.name.as_deref().unwrap_or(OsStr::new("."));
+        rustix::fs::openat(&self.dir, name, flags, mode).map_err(|errno| self.error(errno))
+    }
+
+    /// Refuses what wxrun never opens: links, FIFOs, devices and sockets.
+    fn refuse_special(&self, entry: &Entry) -> Result<(), FsError> {
+        match entry.kind {
+            Kind::Special(what) => Err(FsError::Special {
+                path: self.path.clone(),
+                what,
+            }),
+            Kind::Symlink => Err(FsError::PermissionDenied(self.path.clone())),
+            Kind::File | Kind::Dir => Ok(()),
+        }
+    }
+
+    /// Opens a regular file for reading.
+    pub fn open_read(&self) -> Result<fs::File, FsError> {
+        match self.entry()? {
+            None => return Err(FsError::NotFound(self.path.clone())),
+            Some(entry) if entry.kind == Kind::Dir => {
+                return Err(FsError::IsADirectory(self.path.clone()));
+            }
+            Some(entry) => self.refuse_special(&entry)?,
+        }
+        let fd = self.open(OFlags::RDONLY, Mode::empty())?;
+        self.check_opened(&fd, false)?;
+        Ok(fs::File::from(fd))
+    }
+
+    /// Opens a regular file for writing: truncated, or with `append` at its end; `create`
+    /// makes it when missing.
+    pub fn open_write(&self, append: bool, create: bool) -> Result<fs::File, FsError> {
+        self.writable()?;
+        match self.entry()? {
+            None if !create => return Err(FsError::NotFound(self.path.clone())),
+            None => {}
+            Some(entry) if entry.kind == Kind::Dir => {
+                return Err(FsError::IsADirectory(self.path.clone()));
+            }
+            Some(entry) => self.refuse_special(&entry)?,
+        }
+        let mut flags = OFlags::WRONLY;
+        if create {
+            flags |= OFlags::CREATE;
+        }
+        let fd = self.open(flags, Mode::from_raw_mode(0o666))?;
+        self.check_opened(&fd, true)?;
+        if !append {
+            rustix::fs::ftruncate(&fd, 0).map_err(|errno| self.error(errno))?;
+        }
+        let mut file = fs::File::from(fd);
+        if append {
+            io::Seek::seek(&mut file, io::SeekFrom::End(0))
+                .map_err(|e| FsError::from_io(&e, &self.path))?;
+        }
+        Ok(file)
+    }
+
+    /// What was opened must still be a regular file (nothing was swapped in since the check),
+    /// and one that a write would not change elsewhere.
+    fn check_opened(&self, fd: &OwnedFd, writing: bool) -> Result<(), FsError> {
+        let entry = Entry::of(&rustix::fs::fstat(fd).map_err(|errno| self.error(errno))?);
+        if entry.kind == Kind::Dir {
+            return Err(FsError::IsADirectory(self.path.clone()));
+        }
+        self.refuse_special(&entry)?;
+        if writing && entry.links > 1 {
+            return Err(FsError::HardLinked(self.path.clone()));
+        }
+        // Reads and writes of a regular file block as usual.
+        rustix::fs::fcntl_setfl(fd, OFlags::empty()).map_err(|errno| self.error(errno))
+    }
+
+    pub fn mkdir(&self) -> Result<(), FsError> {
+        self.writable()?;
+        let Some(name) = &self.name else {
+            return Err(FsError::AlreadyExists(self.path.clone()));
+        };
+        rustix::fs::mkdirat(&self.dir, name, Mode::from_raw_mode(0o777))
+            .map_err(|errno| self.error(errno))
+    }
+
+    /// Removes a file or a link (never what it points to).
+    pub fn remove_file(&self) -> Result<(), FsError> {
+        self.writable()?;
+        let Some(name) = &self.name else {
+            return Err(FsError::IsADirectory(self.path.clone()));
+        };
+        match self.entry()? {
+            None => Err(FsError::NotFound(self.path.clone())),
+            Some(entry) if entry.kind == Kind::Dir => Err(FsError::IsADirectory(self.path.clone())),
+            Some(_) => rustix::fs::unlinkat(&self.dir, name, AtFlags::empty())
+                .map_err(|errno| self.error(errno)),
+        }
+    }
+
+    /// Removes a folder; with `recursive`, what is in it first. An area's root is emptied but
+    /// stays, so that `wxfile://usr` is always there to write into.
+    pub fn remove_dir(&self, recursive: bool) -> Result<(), FsError> {
+        self.writable()?;
+        match self.entry()? {
+            None => return Err(FsError::NotFound(self.path.clone())),
+            Some(entry) if entry.kind != Kind::Dir => {
+                return Err(FsError::NotADirectory(self.path.clone()));
+            }
+            Some(_) => {}
+        }
+        let Some(name) = &self.name else {
+            let empty = self.read_dir()?.is_empty();
+            return match (recursive, empty) {
+                (_, true) => Ok(()),
+                (false, false) => Err(FsError::NotEmpty(self.path.clone())),
+                (true, false) => clear_dir(&self.dir).map_err(|errno| self.error(errno)),
+            };
+        };
+        if recursive {
+            let inner = open_dir_at(&self.dir, name).map_err(|errno| self.error(errno))?;
+            clear_dir(&inner).map_err(|errno| self.error(errno))?;
+        }
+        rustix::fs::unlinkat(&self.dir, name, AtFlags::REMOVEDIR).map_err(|errno| self.error(errno))
+    }
+
+    fn open_listing(&self) -> Result<OwnedFd, FsError> {
+        match self.entry()? {
+            None => Err(FsError::NotFound(self.path.clone())),
+            Some(entry) if entry.kind != Kind::Dir => {
+                Err(FsError::NotADirectory(self.path.clone()))
+            }
+            Some(_) => match &self.name {
+                None => rustix::fs::openat(
+                    &self.dir,
+                    ".",
+                    OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                    Mode::empty(),
+                )
+                .map_err(|errno| self.error(errno)),
+                Some(name) => open_dir_at(&self.dir, name).map_err(|errno| self.error(errno)),
+            },
+        }
+    }
+
+    /// The names in a folder, sorted.
+    pub fn read_dir(&self) -> Result<Vec<String>, FsError> {
+        let fd = self.open_listing()?;
+        let mut names: Vec<String> = list(&fd)
+            .map_err(|errno| self.error(errno))?
+            .into_iter()
+            .map(|(name, _)| name.to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Every entry under a folder, depth first in name order, with paths relative to it
+    /// (`/a`, `/a/b.txt`). Links are listed, never followed.
+    pub fn walk(&self) -> Result<Vec<(String, Entry)>, FsError> {
+        let fd = self.open_listing()?;
+        let mut out = Vec::new();
+        walk_dir(&fd, "", &mut out).map_err(|errno| self.error(errno))?;
+        Ok(out)
+    }
+
+    /// Moves this entry to `target` (replacing what is there, as `rename` does).
+    pub fn rename_to(&self, target: &Located) -> Result<(), FsError> {
+        self.writable()?;
+        target.writable()?;
+        let (Some(from), Some(to)) = (&self.name, &target.name) else {
+            return Err(FsError::PermissionDenied(self.path.clone()));
+        };
+        rustix::fs::renameat(&self.dir, from, &target.dir, to).map_err(|errno| target.error(errno))
+    }
+}
+
+/// The entries of a folder (without `.` and `..`) and their kinds.
+fn list(dir: &OwnedFd) -> rustix::io::Result<Vec<(OsString, Entry)>> {
+    let mut entries = Vec::new();
+    for entry in rustix::fs::Dir::read_from(dir)? {
+        let entry = entry?;
+        let name = entry.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        let name = OsStr::from_bytes(name).to_os_string();
+        let stat = rustix::fs::statat(dir, &name, AtFlags::SYMLINK_NOFOLLOW)?;
+        entries.push((name, Entry::of(&stat)));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(entries)
+}
+
+/// Removes everything in a folder; links are removed, never followed.
+fn clear_dir(dir: &OwnedFd) -> rustix::io::Result<()> {
+    for (name, entry) in list(dir)? {
+        if entry.kind == Kind::Dir {
+            clear_dir(&open_dir_at(dir, &name)?)?;
+            rustix::fs::unlinkat(dir, &name, AtFlags::REMOVEDIR)?;
+        } else {
+            rustix::fs::unlinkat(dir, &name, AtFlags::empty())?;
+        }
+    }
+    Ok(())
+}
+
+fn walk_dir(dir: &OwnedFd, prefix: &str, out: &mut Vec<(String, Entry)>) -> rustix::io::Result<()> {
+    for (name, entry) in list(dir)? {
+        let path = format!("{prefix}/{}", name.to_string_lossy());
+        out.push((path.clone(), entry));
+        if entry.kind == Kind::Dir {
+            walk_dir(&open_dir_at(dir, &name)?, &path, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// Why the sandbox of a run could not be prepared, naming the folder.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot prepare the folder {path} for the wxfile:// sandbox: {source}")]
+pub struct SandboxError {
+    pub path: PathBuf,
+    pub source: io::Error,
 }
 
 /// The sandbox of a run.
@@ -110,26 +492,41 @@ pub struct Sandbox {
     _scratch: tempfile::TempDir,
 }
 
-fn canonical_dir(path: &Path) -> io::Result<PathBuf> {
-    fs::create_dir_all(path)?;
-    path.canonicalize()
+fn canonical_dir(path: &Path) -> Result<PathBuf, SandboxError> {
+    fs::create_dir_all(path)
+        .and_then(|()| path.canonicalize())
+        .map_err(|source| SandboxError {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 impl Sandbox {
     /// A fresh sandbox; with `data_dir`, `usr` and saved files live there and are kept
     /// between runs (temp files never are). `mounts` are host folders shown read-only under
     /// `wxfile://usr/<name>`.
-    pub fn new(data_dir: Option<&Path>, mounts: &[(String, PathBuf)]) -> io::Result<Sandbox> {
+    pub fn new(
+        data_dir: Option<&Path>,
+        mounts: &[(String, PathBuf)],
+    ) -> Result<Sandbox, SandboxError> {
         let scratch = tempfile::Builder::new()
             .prefix("wxrun-sandbox-")
-            .tempdir()?;
+            .tempdir()
+            .map_err(|source| SandboxError {
+                path: std::env::temp_dir(),
+                source,
+            })?;
         let keep = match data_dir {
             Some(dir) => dir.to_path_buf(),
             None => scratch.path().to_path_buf(),
         };
         let mut resolved_mounts = Vec::new();
         for (name, host) in mounts {
-            resolved_mounts.push((name.clone(), host.canonicalize()?));
+            let resolved = host.canonicalize().map_err(|source| SandboxError {
+                path: host.clone(),
+                source,
+            })?;
+            resolved_mounts.push((name.clone(), resolved));
         }
         Ok(Sandbox {
             tmp: canonical_dir(&scratch.path().join("tmp"))?,
@@ -193,46 +590,127 @@ impl Sandbox {
         None
     }
 
-    /// Resolves a sandbox path to the host, refusing anything that would leave the sandbox.
-    pub fn resolve(&self, path: &str) -> Result<Resolved, FsError> {
+    /// Finds a sandbox path on the host, one component at a time from its area's root,
+    /// following a symlink only while it stays in the area. With `follow_last` false, a link
+    /// at the end is the result itself (to remove or rename the link).
+    pub fn locate(&self, path: &str, follow_last: bool) -> Result<Located, FsError> {
         let denied = || FsError::PermissionDenied(path.to_string());
         let rest = path.strip_prefix(SCHEME).ok_or_else(denied)?;
         let (area, inner) = self.area(rest).ok_or_else(denied)?;
-        let mut host = area.root.clone();
+        if inner.contains('\0') {
+            return Err(FsError::InvalidArgument(format!(
+                "{path:?} contains a NUL character"
+            )));
+        }
+        // A root the script removed (`rmdir wxfile://usr`) comes back: it always exists.
+        if !area.read_only && !area.root.is_dir() {
+            fs::create_dir_all(&area.root).map_err(|e| FsError::from_io(&e, path))?;
+        }
+        let root = rustix::fs::open(
+            &area.root,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .map_err(|errno| FsError::from_errno(errno, path))?;
+        let mut pending: VecDeque<OsString> = components(inner.as_bytes()).collect();
+        // A `..` that climbs above the root as written is refused before anything is looked at.
         let mut depth = 0usize;
-        for component in Path::new(inner).components() {
-            match component {
-                Component::Normal(part) => {
-                    host.push(part);
-                    depth += 1;
-                }
-                Component::CurDir => {}
-                Component::ParentDir if depth > 0 => {
-                    host.pop();
-                    depth -= 1;
-                }
-                _ => return Err(denied()),
+        for part in &pending {
+            if part == ".." {
+                depth = depth.checked_sub(1).ok_or_else(denied)?;
+            } else {
+                depth += 1;
             }
         }
-        // Symlinks: the deepest part that exists must still be inside the area.
-        let mut existing = host.as_path();
-        loop {
-            match existing.canonicalize() {
-                Ok(real) => {
-                    if !real.starts_with(&area.root) {
+        // `folders[i]` is the open folder reached by `names[..i]`.
+        let mut folders: Vec<OwnedFd> = vec![root];
+        let mut names: Vec<OsString> = Vec::new();
+        let mut links = 0;
+        let located = |mut folders: Vec<OwnedFd>, names: &[OsString], name: Option<OsString>| {
+            let mut host = area.root.clone();
+            host.extend(names);
+            if let Some(name) = &name {
+                host.push(name);
+            }
+            Located {
+                dir: folders.pop().expect("the root is always there"),
+                name,
+                host,
+                read_only: area.read_only,
+                path: path.to_string(),
+            }
+        };
+        while let Some(part) = pending.pop_front() {
+            if part == ".." {
+                if names.pop().is_none() {
+                    return Err(denied());
+                }
+                folders.pop();
+                continue;
+            }
+            let last = pending.is_empty();
+            let current = folders.last().expect("the root is always there");
+            if last && !follow_last {
+                return Ok(located(folders, &names, Some(part)));
+            }
+            let stat = match rustix::fs::statat(current, &part, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(stat) => stat,
+                Err(Errno::NOENT) if last => return Ok(located(folders, &names, Some(part))),
+                Err(errno) => return Err(FsError::from_errno(errno, path)),
+            };
+            match FileType::from_raw_mode(stat.st_mode) {
+                FileType::Symlink => {
+                    links += 1;
+                    if links > MAX_LINKS {
                         return Err(denied());
                     }
-                    break;
+                    let target = rustix::fs::readlinkat(current, &part, Vec::new())
+                        .map_err(|errno| FsError::from_errno(errno, path))?;
+                    let target = OsString::from_vec(target.into_bytes());
+                    let target = Path::new(&target);
+                    let within = if target.is_absolute() {
+                        // An absolute link may only name a place inside this same area.
+                        let within = target.strip_prefix(&area.root).map_err(|_| denied())?;
+                        folders.truncate(1);
+                        names.clear();
+                        within
+                    } else {
+                        target
+                    };
+                    for part in components(within.as_os_str().as_bytes())
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                    {
+                        pending.push_front(part);
+                    }
                 }
-                Err(_) => match existing.parent() {
-                    Some(parent) => existing = parent,
-                    None => return Err(denied()),
-                },
+                FileType::Directory if !last => {
+                    let folder = open_dir_at(current, &part)
+                        .map_err(|errno| FsError::from_errno(errno, path))?;
+                    folders.push(folder);
+                    names.push(part);
+                }
+                _ if last => return Ok(located(folders, &names, Some(part))),
+                _ => return Err(FsError::NotADirectory(path.to_string())),
             }
         }
+        // The path names a folder: hand out its parent and its name, or the area's root.
+        match names.pop() {
+            None => Ok(located(folders, &names, None)),
+            Some(name) => {
+                folders.pop();
+                Ok(located(folders, &names, Some(name)))
+            }
+        }
+    }
+
+    /// Resolves a sandbox path to the host, refusing anything that would leave the sandbox.
+    pub fn resolve(&self, path: &str) -> Result<Resolved, FsError> {
+        let located = self.locate(path, true)?;
         Ok(Resolved {
-            host,
-            read_only: area.read_only,
+            host: located.host,
+            read_only: located.read_only,
         })
     }
 
@@ -313,6 +791,7 @@ mod tests {
     #[test]
     fn paths_map_into_their_areas() {
         let sandbox = Sandbox::new(None, &[]).unwrap();
+        std::fs::create_dir(sandbox.usr.join("a")).unwrap();
         let usr = sandbox.resolve("wxfile://usr/a/b.txt").unwrap();
         assert_eq!(usr.host, sandbox.usr.join("a/b.txt"));
         assert!(!usr.read_only);
@@ -359,9 +838,63 @@ mod tests {
         ));
         std::fs::create_dir_all(sandbox.usr.join("inside")).unwrap();
         std::os::unix::fs::symlink(sandbox.usr.join("inside"), sandbox.usr.join("link")).unwrap();
-        assert!(
-            sandbox.resolve("wxfile://usr/link/x").is_ok(),
-            "a link that stays inside is fine"
+        assert_eq!(
+            sandbox.resolve("wxfile://usr/link/x").unwrap().host,
+            sandbox.usr.join("inside/x"),
+            "a link that stays inside is followed"
+        );
+    }
+
+    fn denied(sandbox: &Sandbox, path: &str) -> bool {
+        matches!(sandbox.resolve(path), Err(FsError::PermissionDenied(_)))
+    }
+
+    #[test]
+    fn dangling_links_are_judged_by_where_they_would_lead() {
+        let sandbox = Sandbox::new(None, &[]).unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let usr = &sandbox.usr;
+        std::os::unix::fs::symlink(outside.path().join("created.txt"), usr.join("out")).unwrap();
+        std::os::unix::fs::symlink("../../escape.txt", usr.join("up")).unwrap();
+        std::os::unix::fs::symlink("new.txt", usr.join("in")).unwrap();
+        std::os::unix::fs::symlink(sandbox.store.join("x"), usr.join("other_area")).unwrap();
+        std::os::unix::fs::symlink("loop", usr.join("loop")).unwrap();
+        for path in [
+            "wxfile://usr/out",
+            "wxfile://usr/up",
+            "wxfile://usr/other_area",
+            "wxfile://usr/loop",
+        ] {
+            assert!(denied(&sandbox, path), "{path}");
+        }
+        assert_eq!(
+            sandbox.resolve("wxfile://usr/in").unwrap().host,
+            usr.join("new.txt")
+        );
+        // The link itself, when the last link is not followed (unlink, rename).
+        let link = sandbox.locate("wxfile://usr/out", false).unwrap();
+        assert_eq!(link.entry().unwrap().unwrap().kind, Kind::Symlink);
+        assert!(link.open_write(false, true).is_err());
+        assert!(!outside.path().join("created.txt").exists());
+    }
+
+    #[test]
+    fn dot_dot_after_a_link_climbs_from_where_the_link_led() {
+        let sandbox = Sandbox::new(None, &[]).unwrap();
+        let usr = &sandbox.usr;
+        std::fs::create_dir_all(usr.join("a/b")).unwrap();
+        std::fs::create_dir_all(usr.join("c")).unwrap();
+        std::os::unix::fs::symlink("a/b", usr.join("c/deep")).unwrap();
+        // c/deep -> c/a/b, which does not exist: not found rather than a lexical guess.
+        assert!(matches!(
+            sandbox.resolve("wxfile://usr/c/deep/../x"),
+            Err(FsError::NotFound(_))
+        ));
+        std::fs::remove_file(usr.join("c/deep")).unwrap();
+        std::os::unix::fs::symlink("../a/b", usr.join("c/deep")).unwrap();
+        assert_eq!(
+            sandbox.resolve("wxfile://usr/c/deep/../x").unwrap().host,
+            usr.join("a/x")
         );
     }
 

@@ -293,6 +293,12 @@ pub async fn run(
         }),
         Ok(_) => {}
     }
+    for message in crate::http::unsendable_header_warnings(&request.headers) {
+        sink(SocketEvent::Warning {
+            code: "header-dropped",
+            message,
+        });
+    }
     let script = match stand_in.filter(|s| s.answers_anything()) {
         None => None,
         Some(stand_in) => match stand_in.answer_socket(target.url().as_str(), &request.headers) {

@@ -91,6 +91,30 @@ enum Part {
     Done,
 }
 
+/// Opens a file the sandbox resolved, without following a link that appeared since and
+/// without blocking on a FIFO; only a regular file is accepted.
+fn open_regular(path: &Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc_flags::NOFOLLOW | libc_flags::NONBLOCK)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    Ok(file)
+}
+
+/// The `open` flags the transfers add, from rustix so that no second binding is needed.
+mod libc_flags {
+    use rustix::fs::OFlags;
+    pub const NOFOLLOW: i32 = OFlags::NOFOLLOW.bits() as i32;
+    pub const NONBLOCK: i32 = OFlags::NONBLOCK.bits() as i32;
+}
+
 /// The streaming body of a [`Multipart`].
 pub struct MultipartBody {
     multipart: Multipart,
@@ -103,7 +127,7 @@ pub struct MultipartBody {
 
 impl MultipartBody {
     pub fn open(multipart: Multipart, progress: SentProgress) -> io::Result<MultipartBody> {
-        let file = std::fs::File::open(&multipart.file)?;
+        let file = open_regular(&multipart.file)?;
         Ok(MultipartBody {
             multipart,
             file: tokio::fs::File::from_std(file),
@@ -232,7 +256,13 @@ impl DownloadSink {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let partial = dir.join(format!(".{name}"));
-        let file = tokio::fs::File::create(&partial).await?;
+        // A fresh name: never an existing file, never through a link.
+        let file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .custom_flags(libc_flags::NOFOLLOW)
+            .open(&partial)
+            .await?;
         Ok(DownloadSink {
             partial,
             file: Some(file),

@@ -16,13 +16,14 @@ pub mod rules;
 
 use std::{
     path::Path,
-    sync::{Mutex, MutexGuard},
+    sync::{Arc, Mutex, MutexGuard},
     time::Duration,
 };
 
 use bytes::Bytes;
 
 pub use recorder::{HttpRecord, Recorder, SocketRecord};
+pub use redact::Redactor;
 pub use replay::Replay;
 pub use rules::{Rule, RuleAnswer, RuleError};
 
@@ -148,30 +149,41 @@ pub struct StandIn {
     replay: Option<Replay>,
     offline: bool,
     recorder: Option<Recorder>,
-    /// Calls refused for want of an answer, for the hint printed at the end.
+    /// Calls refused for want of an answer (redacted), for the hint printed at the end.
     refused: Mutex<Vec<String>>,
+    redactor: Arc<Redactor>,
 }
 
 impl StandIn {
-    /// Reads the rule files and the recording to replay.
+    /// Reads the rule files and the recording to replay; `redactor` is the run's one
+    /// redaction, for the recording, replay's matching and the refusals it reports.
     pub fn new(
         rule_files: &[&Path],
         replay: Option<&Path>,
         offline: bool,
         record: Option<&Path>,
+        redactor: Arc<Redactor>,
     ) -> Result<StandIn, String> {
         let mut file_rules = Vec::new();
         for path in rule_files {
             file_rules.extend(rules::load_file(path).map_err(|err| err.to_string())?);
         }
-        let replay = replay.map(Replay::load).transpose()?;
+        let replay = replay
+            .map(|path| Replay::load(path, redactor.clone()))
+            .transpose()?;
         Ok(StandIn {
             file_rules,
             replay,
             offline,
-            recorder: record.map(Recorder::new),
+            recorder: record.map(|path| Recorder::new(path, redactor.clone())),
+            redactor,
             ..StandIn::default()
         })
+    }
+
+    /// The run's redaction.
+    pub fn redactor(&self) -> &Arc<Redactor> {
+        &self.redactor
     }
 
     /// Whether wx-net needs to ask at all.
@@ -228,8 +240,9 @@ impl StandIn {
     }
 
     fn refuse(&self, url: &str) -> String {
-        let reason = refusal(url, self.replay.is_some());
-        lock(&self.refused).push(url.to_string());
+        let url = self.redactor.url(url);
+        let reason = refusal(&url, self.replay.is_some());
+        lock(&self.refused).push(url);
         reason
     }
 

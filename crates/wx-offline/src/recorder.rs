@@ -3,7 +3,7 @@
 
 use std::{
     path::{Path, PathBuf},
-    sync::Mutex,
+    sync::{Arc, Mutex},
     time::SystemTime,
 };
 
@@ -17,7 +17,7 @@ use crate::{
         Response, Timings, WebSocketMessage, WxrunFields,
     },
     lock,
-    redact::{redact_headers, redact_url},
+    redact::Redactor,
 };
 
 /// A finished HTTP exchange (one hop).
@@ -62,6 +62,7 @@ pub struct SocketRecord {
 pub struct Recorder {
     path: PathBuf,
     entries: Mutex<Vec<Entry>>,
+    redactor: Arc<Redactor>,
 }
 
 fn iso(time: SystemTime) -> String {
@@ -73,8 +74,9 @@ fn seconds(time: SystemTime) -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
-fn pairs(headers: &[(String, String)]) -> Vec<NameValue> {
-    redact_headers(headers)
+fn pairs(redactor: &Redactor, headers: &[(String, String)]) -> Vec<NameValue> {
+    redactor
+        .headers(headers)
         .into_iter()
         .map(|(name, value)| NameValue { name, value })
         .collect()
@@ -99,12 +101,15 @@ fn text_or_base64(bytes: &[u8]) -> (String, Option<String>) {
 }
 
 fn request_of(
+    redactor: &Redactor,
     method: &str,
     url: &str,
     headers: &[(String, String)],
     body: Option<&[u8]>,
 ) -> Request {
-    let url = redact_url(url);
+    let redacted_body = body.map(|body| redactor.request_body(url, headers, body));
+    let body = redacted_body.as_deref();
+    let url = redactor.url(url);
     let query_string = url::Url::parse(&url)
         .map(|parsed| {
             parsed
@@ -146,47 +151,12 @@ fn request_of(
         url,
         http_version: "HTTP/1.1".into(),
         cookies: Vec::new(),
-        headers: pairs(headers),
+        headers: pairs(redactor, headers),
         query_string,
         post_data,
         headers_size: -1,
         body_size,
     }
-}
-
-/// The credential values of a request: secret query values, and secret header values both
-/// whole and without their scheme (`Bearer abc` gives `Bearer abc` and `abc`). Values shorter
-/// than 4 characters are left alone, since replacing them would mangle unrelated text.
-fn secrets_of(url: &str, headers: &[(String, String)]) -> Vec<String> {
-    let mut secrets: Vec<String> = Vec::new();
-    if let Ok(parsed) = url::Url::parse(url) {
-        for (name, value) in parsed.query_pairs() {
-            if crate::redact::is_secret_parameter(&name) {
-                secrets.push(value.into_owned());
-            }
-        }
-    }
-    for (name, value) in headers {
-        if crate::redact::is_secret_header(name) {
-            secrets.push(value.clone());
-            if let Some((_, credential)) = value.split_once(' ') {
-                secrets.push(credential.to_string());
-            }
-        }
-    }
-    secrets.retain(|secret| secret.len() >= 4 && secret != crate::redact::REDACTED);
-    // Longest first, so that a whole header value goes before the token inside it.
-    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
-    secrets
-}
-
-fn scrub(mut text: String, secrets: &[String]) -> String {
-    for secret in secrets {
-        if text.contains(secret.as_str()) {
-            text = text.replace(secret.as_str(), crate::redact::REDACTED);
-        }
-    }
-    text
 }
 
 fn empty_response() -> Response {
@@ -209,16 +179,23 @@ fn empty_response() -> Response {
 }
 
 impl Recorder {
-    pub fn new(path: &Path) -> Recorder {
+    pub fn new(path: &Path, redactor: Arc<Redactor>) -> Recorder {
         Recorder {
             path: path.to_path_buf(),
             entries: Mutex::new(Vec::new()),
+            redactor,
         }
     }
 
     pub fn record_http(&self, record: HttpRecord) {
-        let secrets = secrets_of(&record.url, &record.request_headers);
+        let redactor = &self.redactor;
+        let secrets = redactor.secrets(
+            &record.url,
+            &record.request_headers,
+            record.request_body.as_deref(),
+        );
         let request = request_of(
+            redactor,
             &record.method,
             &record.url,
             &record.request_headers,
@@ -226,14 +203,16 @@ impl Recorder {
         );
         let (response, failure) = match record.outcome {
             Ok(response) => {
-                let (text, encoding) = text_or_base64(&response.body);
+                let body = redactor.body(&response.body);
+                let (text, encoding) = text_or_base64(&body);
                 // A server that echoes a credential back must not leak it into the file.
                 let text = if encoding.is_none() {
-                    scrub(text, &secrets)
+                    secrets.scrub(&text)
                 } else {
                     text
                 };
-                let location = header(&response.headers, "location").unwrap_or_default();
+                let location =
+                    redactor.url(header(&response.headers, "location").unwrap_or_default());
                 let mime_type = header(&response.headers, "content-type")
                     .unwrap_or_default()
                     .to_string();
@@ -243,28 +222,28 @@ impl Recorder {
                         status_text: http_reason(response.status).into(),
                         http_version: "HTTP/1.1".into(),
                         cookies: Vec::new(),
-                        headers: pairs(&response.headers),
+                        headers: pairs(redactor, &response.headers),
                         content: Content {
                             size: response.body.len() as i64,
                             mime_type,
                             text: Some(text),
                             encoding,
                         },
-                        redirect_url: location.to_string(),
+                        redirect_url: location,
                         headers_size: -1,
                         body_size: response.body.len() as i64,
                     },
                     None,
                 )
             }
-            Err(failure) => (empty_response(), Some(failure)),
+            Err(failure) => (
+                empty_response(),
+                Some(RecordedFailure {
+                    reason: redactor.text(&failure.reason),
+                    errno: failure.errno,
+                }),
+            ),
         };
-        let mut request = request;
-        if let Some(post) = request.post_data.as_mut()
-            && post.encoding.is_none()
-        {
-            post.text = scrub(std::mem::take(&mut post.text), &secrets);
-        }
         self.push(Entry {
             started_date_time: iso(record.started),
             time: record.elapsed_ms,
@@ -286,19 +265,24 @@ impl Recorder {
     }
 
     pub fn record_socket(&self, record: SocketRecord) {
+        let redactor = &self.redactor;
+        let secrets = redactor.secrets(&record.url, &record.request_headers, None);
         let mut response = empty_response();
         if record.failure.is_none() {
             response.status = 101;
             response.status_text = "Switching Protocols".into();
             response.http_version = "HTTP/1.1".into();
-            response.headers = pairs(&record.response_headers);
+            response.headers = pairs(redactor, &record.response_headers);
         }
         let messages = record
             .messages
             .iter()
             .map(|(sent, time, data)| {
                 let (opcode, data) = match data {
-                    WsData::Text(text) => (1, text.clone()),
+                    WsData::Text(text) => {
+                        let keyed = redactor.body(text.as_bytes());
+                        (1, secrets.scrub(&String::from_utf8_lossy(&keyed)))
+                    }
                     WsData::Binary(bytes) => {
                         (2, base64::engine::general_purpose::STANDARD.encode(bytes))
                     }
@@ -314,7 +298,13 @@ impl Recorder {
         self.push(Entry {
             started_date_time: iso(record.started),
             time: record.elapsed_ms,
-            request: request_of("GET", &record.url, &record.request_headers, Some(&[])),
+            request: request_of(
+                redactor,
+                "GET",
+                &record.url,
+                &record.request_headers,
+                Some(&[]),
+            ),
             response,
             cache: Default::default(),
             timings: Timings {
@@ -326,7 +316,7 @@ impl Recorder {
             wxrun: Some(WxrunFields {
                 api: Api::ConnectSocket.name().into(),
                 failure: record.failure.map(|reason| RecordedFailure {
-                    reason,
+                    reason: redactor.text(&reason),
                     errno: None,
                 }),
                 close: record.close,

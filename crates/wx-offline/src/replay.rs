@@ -3,7 +3,11 @@
 //! every run, match on method and URL). Entries are used in order; when all matching entries
 //! have been used, the last one answers again.
 
-use std::{path::Path, sync::Mutex, time::Duration};
+use std::{
+    path::Path,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use base64::Engine;
 
@@ -11,21 +15,66 @@ use crate::{
     Api, CannedResponse, HttpAnswer, HttpCall, ScriptStep, SocketAnswer, SocketScript, WsData,
     har::{Entry, Har},
     lock,
-    redact::redact_url,
+    redact::Redactor,
 };
 
 pub struct Replay {
     entries: Vec<Entry>,
     used: Mutex<Vec<bool>>,
+    redactor: Arc<Redactor>,
 }
 
+/// The bytes a HAR text stands for; the file was checked when it was loaded.
 fn decode(text: &str, encoding: Option<&str>) -> Vec<u8> {
+    decoded(text, encoding).unwrap_or_default()
+}
+
+fn decoded(text: &str, encoding: Option<&str>) -> Option<Vec<u8>> {
     match encoding {
-        Some("base64") => base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .unwrap_or_default(),
-        _ => text.as_bytes().to_vec(),
+        Some("base64") => base64::engine::general_purpose::STANDARD.decode(text).ok(),
+        Some(other) if !other.is_empty() => None,
+        _ => Some(text.as_bytes().to_vec()),
     }
+}
+
+/// What in an entry cannot be replayed: a body in an encoding that does not decode.
+fn undecodable(entry: &Entry) -> Option<String> {
+    let checks = [
+        (
+            "response.content",
+            entry.response.content.text.as_deref(),
+            entry.response.content.encoding.as_deref(),
+        ),
+        (
+            "request.postData",
+            entry.request.post_data.as_ref().map(|p| p.text.as_str()),
+            entry
+                .request
+                .post_data
+                .as_ref()
+                .and_then(|p| p.encoding.as_deref()),
+        ),
+    ];
+    for (field, text, encoding) in checks {
+        if let Some(text) = text
+            && decoded(text, encoding).is_none()
+        {
+            return Some(match encoding {
+                Some("base64") => format!("{field}.text is not valid base64"),
+                other => format!(
+                    "{field} has encoding {:?}; a HAR body is text, or base64 with \"encoding\": \"base64\"",
+                    other.unwrap_or_default()
+                ),
+            });
+        }
+    }
+    if entry.request.method.is_empty() || url::Url::parse(&entry.request.url).is_err() {
+        return Some(format!(
+            "request.url {:?} is not an absolute URL",
+            entry.request.url
+        ));
+    }
+    None
 }
 
 fn api_of(entry: &Entry) -> Option<Api> {
@@ -37,7 +86,8 @@ fn api_of(entry: &Entry) -> Option<Api> {
 }
 
 impl Replay {
-    pub fn load(path: &Path) -> Result<Replay, String> {
+    /// Reads a HAR file; an entry that could not be replayed is refused now, naming it.
+    pub fn load(path: &Path, redactor: Arc<Redactor>) -> Result<Replay, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|err| format!("--replay {}: cannot read the file: {err}", path.display()))?;
         let har: Har = serde_json::from_str(&text).map_err(|err| {
@@ -46,17 +96,30 @@ impl Replay {
                 path.display()
             )
         })?;
+        for (index, entry) in har.log.entries.iter().enumerate() {
+            if let Some(problem) = undecodable(entry) {
+                return Err(format!(
+                    "--replay {}: entry {index} ({} {}): {problem}; record the file again with --record",
+                    path.display(),
+                    entry.request.method,
+                    entry.request.url
+                ));
+            }
+        }
         let used = Mutex::new(vec![false; har.log.entries.len()]);
         Ok(Replay {
             entries: har.log.entries,
             used,
+            redactor,
         })
     }
 
-    fn body_matches(entry: &Entry, call: &HttpCall<'_>) -> bool {
+    fn body_matches(&self, entry: &Entry, call: &HttpCall<'_>) -> bool {
         let Some(body) = call.body else {
             return true;
         };
+        // The recording keeps a redacted body: compare the live one redacted the same way.
+        let body = self.redactor.request_body(call.url, call.headers, body);
         let recorded = entry
             .request
             .post_data
@@ -74,7 +137,7 @@ impl Replay {
         url: &str,
         call: Option<&HttpCall<'_>>,
     ) -> Option<usize> {
-        let url = redact_url(url);
+        let url = self.redactor.url(url);
         let candidates: Vec<usize> = self
             .entries
             .iter()
@@ -87,7 +150,7 @@ impl Replay {
                 api_ok
                     && entry.request.method.eq_ignore_ascii_case(method)
                     && entry.request.url == url
-                    && call.is_none_or(|call| Self::body_matches(entry, call))
+                    && call.is_none_or(|call| self.body_matches(entry, call))
             })
             .map(|(index, _)| index)
             .collect();

@@ -104,6 +104,11 @@ impl DomainEntry {
             Ok(Host::Ipv4(_) | Host::Ipv6(_)) => return Err(DomainError::IpAddress),
             Err(err) => return Err(DomainError::BadHost(err.to_string())),
         };
+        // A label left empty (`.a.com`, `a..b.com`): no URL reaches such a host (the platform
+        // calls it an illegal host).
+        if host.split('.').any(str::is_empty) {
+            return Err(DomainError::BadHost("it has an empty label".into()));
+        }
         if host == "localhost" || host.ends_with(".localhost") {
             return Err(DomainError::Localhost);
         }
@@ -250,5 +255,24 @@ mod tests {
         assert!(!DomainList::new(vec![entry.clone()]).unwrap().is_empty());
         assert!(DomainList::new(vec![entry.clone(); 20]).is_ok());
         assert_eq!(DomainList::new(vec![entry; 21]), Err(21));
+    }
+
+    #[test]
+    fn hosts_with_empty_labels_are_refused() {
+        // Found by fuzzing: "a.." was kept as "a.", which no URL can reach and which reads
+        // back as another entry.
+        for text in [
+            "a..",
+            ".a.example.com",
+            "a..b.example.com",
+            "https://a.example.com..:8443",
+        ] {
+            assert!(
+                matches!(parse(text), Err(DomainError::BadHost(_))),
+                "{text}: {:?}",
+                parse(text)
+            );
+        }
+        assert_eq!(parse("a.example.com.").unwrap().host(), "a.example.com");
     }
 }

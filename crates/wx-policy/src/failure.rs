@@ -55,6 +55,11 @@ pub enum Failure {
     FileNotFound,
     PermissionDenied,
     ExceedMaxFileSize,
+    /// A `request` or `uploadFile` response body larger than `limits.maxResponseSize`
+    /// (counted as it arrives, compressed and decoded).
+    ResponseTooLarge {
+        limit: u64,
+    },
     /// A free-form reason for failures that have no catalogue entry (file-system errors
     /// phrased as the platform phrases them, for example).
     Other {
@@ -108,6 +113,11 @@ impl Failure {
             Failure::FileNotFound => "file not found",
             Failure::PermissionDenied => "permission denied",
             Failure::ExceedMaxFileSize => "exceed max file size",
+            Failure::ResponseTooLarge { limit } => {
+                return format!(
+                    "response too large: more than {limit} bytes (limits.maxResponseSize)"
+                );
+            }
             Failure::Other { reason, .. } => return reason.clone(),
         };
         fixed.to_string()
@@ -130,6 +140,7 @@ impl Failure {
             Failure::FileNotFound => 1300002,
             Failure::PermissionDenied => 603303,
             Failure::ExceedMaxFileSize => 603301,
+            Failure::ResponseTooLarge { .. } => return None,
             Failure::Other { errno, .. } => return *errno,
             Failure::NameNotResolved
             | Failure::ConnectionRefused

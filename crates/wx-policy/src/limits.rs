@@ -12,6 +12,9 @@ pub const DEFAULT_POOL_SIZE: usize = 10;
 pub const MAX_SOCKETS: usize = 5;
 /// Largest download kept before the transfer is stopped.
 pub const DEFAULT_MAX_DOWNLOAD_BYTES: u64 = 200 * 1024 * 1024;
+/// Largest `request` or `uploadFile` response body (after decompression) a script receives:
+/// far above what a phone app handles in memory, far below what would exhaust a machine.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// How long an mDNS scan runs before it stops by itself.
 pub const DEFAULT_DISCOVERY_MS: u64 = 30_000;
 /// How long a task may keep running after the app moved to the background.

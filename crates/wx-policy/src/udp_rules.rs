@@ -3,7 +3,10 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use crate::{Interface, UrlPolicy, domain::normalise_domain};
+use crate::{
+    Interface, UrlPolicy,
+    domain::{BANNED_HOST, normalise_domain},
+};
 
 /// Where a datagram is going, as the script wrote it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +63,10 @@ impl UrlPolicy {
         port: u16,
         set_broadcast: bool,
     ) -> Result<(), UdpDenied> {
+        // The banned host is never reached, whatever urlCheck says.
+        if matches!(target, UdpTarget::Host(host) if host == BANNED_HOST) {
+            return Err(UdpDenied::NotAllowed);
+        }
         if let UdpTarget::Ip(IpAddr::V4(addr)) = target
             && self.is_broadcast(*addr)
         {
@@ -155,5 +162,19 @@ mod tests {
         );
         assert_eq!(UdpTarget::parse(""), None);
         assert_eq!(UdpTarget::parse("a b"), None);
+    }
+
+    #[test]
+    fn the_banned_host_is_refused_even_with_url_check_off() {
+        for check in [true, false] {
+            for address in ["api.weixin.qq.com", "API.Weixin.QQ.com."] {
+                let target = UdpTarget::parse(address).unwrap();
+                assert_eq!(
+                    policy(check).check_udp(&target, 443, false),
+                    Err(UdpDenied::NotAllowed),
+                    "{address} urlCheck={check}"
+                );
+            }
+        }
     }
 }

@@ -164,10 +164,12 @@
     if (error instanceof AssertionError) {
       return Object.assign({ message: error.message, kind: 'assertion', stack: internals.userStack(error.stack) }, error.details);
     }
+    // An assertion's values are the test's own; other errors may carry what the code under
+    // test handled, so they are redacted like all of wxrun's error output.
     if (error instanceof Error) {
-      return { message: String(error.name || 'Error') + ': ' + error.message, kind: 'error', stack: internals.userStack(error.stack), location: firstLocation(error.stack) };
+      return { message: internals.redact(String(error.name || 'Error') + ': ' + error.message), kind: 'error', stack: internals.redact(internals.userStack(error.stack)), location: firstLocation(error.stack) };
     }
-    return { message: 'thrown: ' + inspect(error), kind: 'thrown' };
+    return { message: internals.redact('thrown: ' + inspect(error)), kind: 'thrown' };
   }
 
   function firstLocation(stack) {
@@ -175,26 +177,34 @@
     return match ? match[1] : undefined;
   }
 
+  // JavaScript that never yields (`while (true) {}`) is interrupted this long after its
+  // timeout: a test that merely waits is reported by the timer first.
+  const INTERRUPT_GRACE_MS = 100;
+
   // Runs fn (sync or async) with a timeout; resolves to an error record or null.
   function runWithTimeout(fn, timeout, what) {
     return new Promise((resolve) => {
       let done = false;
+      const timedOut = () => ({ message: what + ' timed out after ' + timeout + ' ms (pass a timeout as the last argument, or --test-timeout, to allow longer)', kind: 'timeout' });
       const finish = (error) => {
         if (done) return;
         done = true;
+        internals.setSliceDeadline(-1);
         clearTimeout(timer);
         resolve(error);
       };
-      const timer = setTimeout(() => finish({ message: what + ' timed out after ' + timeout + ' ms (pass a timeout as the last argument, or --test-timeout, to allow longer)', kind: 'timeout' }), timeout);
+      const failed = (error) => finish(error && error.sliceTimeout === true ? timedOut() : errorRecord(error));
+      const timer = setTimeout(() => finish(timedOut()), timeout);
+      internals.setSliceDeadline(timeout + INTERRUPT_GRACE_MS);
       try {
-        const result = fn.length > 0 ? new Promise((ok, bad) => fn((err) => (err ? bad(err) : ok()))) : fn();
+        const result = fn.length > 0 ? new Promise((ok, bad) => internals.callInterruptible(() => fn((err) => (err ? bad(err) : ok())))) : internals.callInterruptible(fn);
         if (result && typeof result.then === 'function') {
-          result.then(() => finish(null), (error) => finish(errorRecord(error)));
+          result.then(() => finish(null), failed);
         } else {
           finish(null);
         }
       } catch (error) {
-        finish(errorRecord(error));
+        failed(error);
       }
     });
   }

@@ -23,8 +23,8 @@ pub struct WorkerOptions {
     pub strict: bool,
     /// The whole file's limit, in milliseconds (enforced by the host's watchdog).
     pub file_timeout: u64,
-    /// Heap limit of the file's runtime, in MiB.
-    pub max_memory: Option<u64>,
+    /// Memory limit of the file's worker, in MiB (`--max-memory`).
+    pub max_memory: u64,
 }
 
 fn emit(event: &Event) {

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use wx_host::memory::DEFAULT_MAX_MEMORY_MIB;
 use wx_policy::config::Overrides;
 
 #[derive(Parser, Debug)]
@@ -194,14 +195,15 @@ impl ConfigFlags {
 }
 
 /// Limits of one run.
-#[derive(Args, Debug, Default, Clone)]
+#[derive(Args, Debug, Clone)]
 pub struct LimitFlags {
     /// Stop the run after this many milliseconds, whatever it is doing.
-    #[arg(long, value_name = "MS")]
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
-    /// Limit the JavaScript heap to this many MiB.
-    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=1048576))]
-    pub max_memory: Option<u64>,
+    /// Limit the run's memory (the JavaScript heap and wxrun's own buffers together) to this
+    /// many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_MEMORY_MIB, value_parser = clap::value_parser!(u64).range(1..=1048576))]
+    pub max_memory: u64,
 }
 
 #[derive(Args, Debug)]
@@ -294,14 +296,15 @@ pub struct TestArgs {
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "", require_equals = true)]
     pub api_coverage: Option<String>,
     /// Time allowed for each test and hook, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 5000)]
+    #[arg(long, value_name = "MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
     pub test_timeout: u64,
     /// Time allowed for each file as a whole, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 120_000)]
+    #[arg(long, value_name = "MS", default_value_t = 120_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub file_timeout: u64,
-    /// Limit each file's JavaScript heap to this many MiB.
-    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=1048576))]
-    pub max_memory: Option<u64>,
+    /// Limit each file's memory (the JavaScript heap and wxrun's own buffers together) to
+    /// this many MiB.
+    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_MEMORY_MIB, value_parser = clap::value_parser!(u64).range(1..=1048576))]
+    pub max_memory: u64,
     #[command(flatten)]
     pub config: ConfigFlags,
 }

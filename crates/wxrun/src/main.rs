@@ -14,6 +14,10 @@ use clap::Parser;
 
 use cli::{Cli, Command};
 
+/// Every allocation counts against `--max-memory` (see `wx_host::memory`).
+#[global_allocator]
+static ALLOCATOR: wx_host::memory::CountingAllocator = wx_host::memory::CountingAllocator;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

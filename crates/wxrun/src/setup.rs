@@ -14,7 +14,7 @@ use wx_policy::{
 
 use std::sync::Arc;
 
-use wx_offline::StandIn;
+use wx_offline::{Redactor, StandIn};
 
 use crate::cli::{ConfigFlags, LimitFlags};
 
@@ -69,11 +69,16 @@ impl RunExtras {
         coverage: bool,
     ) -> Result<RunExtras, UsageError> {
         let rule_files: Vec<&Path> = config.mocks.iter().map(|m| m.value.as_path()).collect();
+        let redactor = Arc::new(Redactor::new(config.redact.iter().map(|n| &n.value)));
+        if let Some(record) = record_to {
+            check_writable(record)?;
+        }
         let stand_in = StandIn::new(
             &rule_files,
             flags.replay.as_deref(),
             config.offline.value,
             record_to,
+            redactor,
         )
         .map_err(|err| UsageError(format!("configuration error: {err}")))?;
         Ok(RunExtras {
@@ -124,6 +129,27 @@ impl RunExtras {
     }
 }
 
+/// `--record FILE` is checked before anything runs: a recording that cannot be written is
+/// found out now, not after the run.
+fn check_writable(path: &Path) -> Result<(), UsageError> {
+    let refuse = |why: String| {
+        UsageError(format!(
+            "--record {}: {why}; give a file in a folder you can write to",
+            path.display()
+        ))
+    };
+    if path.is_dir() {
+        return Err(refuse("is a folder".into()));
+    }
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    tempfile::NamedTempFile::new_in(folder)
+        .map(drop)
+        .map_err(|err| refuse(format!("cannot write in {}: {err}", folder.display())))
+}
+
 /// The name under which a `wxrun test` worker leaves its part of a run-wide result (a
 /// recording, API coverage) for `file`, in the folder the parent made.
 pub fn part_file_name(file: &Path, extension: &str) -> String {
@@ -150,10 +176,16 @@ pub fn make_host(
     args: Vec<String>,
     extras: wx_api::Extras,
 ) -> Result<Host, UsageError> {
+    let max_memory = (limits.max_memory as usize).saturating_mul(1024 * 1024);
+    wx_host::memory::limit_process(max_memory);
     let options = HostOptions {
+        redaction: {
+            let redactor = extras.stand_in.redactor().clone();
+            wx_host::Redaction::new(move |text| redactor.text(text))
+        },
         args,
         timeout: limits.timeout.map(Duration::from_millis),
-        max_memory: limits.max_memory.map(|mib| (mib as usize) * 1024 * 1024),
+        max_memory: Some(max_memory),
         strict: config.strict.value,
         handle_ctrl_c: true,
         modules: ModuleOptions {
@@ -179,6 +211,8 @@ pub fn make_host(
     }
     let host = Host::new(options).map_err(|err| UsageError(err.to_string()))?;
     wx_api::install_with(&host, config, extras).map_err(|err| UsageError(err.to_string()))?;
+    // The run's own time starts now, after the host and `wx` are set up.
+    host.start_clock();
     Ok(host)
 }
 

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     DomainEntry, DomainList, Interface, Lan, LibVersion, ReleaseLabel,
-    domain::{MAX_DOMAINS_PER_INTERFACE, normalise_domain},
+    domain::{BANNED_HOST, MAX_DOMAINS_PER_INTERFACE, normalise_domain},
 };
 
 const PROJECT_CONFIG: &str = "project.config.json";
@@ -77,6 +77,55 @@ fn read_json(file: &Path) -> Result<Value, ConfigError> {
     let text = fs::read_to_string(file)
         .map_err(|err| ConfigError::in_file(file, "", format!("cannot be read: {err}")))?;
     parse_file(file, &text)
+}
+
+/// An appid goes into the Referer's path (`https://servicewechat.com/{appid}/...`) of every
+/// request: visible ASCII, and nothing that would end a path segment.
+fn check_appid(appid: &str) -> Result<(), String> {
+    let bad = appid
+        .chars()
+        .find(|c| !c.is_ascii_graphic() || matches!(c, '/' | '?' | '#' | '%' | '\\'));
+    match bad {
+        Some(c) => Err(format!(
+            "{appid:?} holds {c:?}, which the Referer header of every request cannot carry; an appid is letters and digits, such as \"wx0123456789abcdef\""
+        )),
+        None if appid.is_empty() => {
+            Err("is empty; give an appid such as \"wx0123456789abcdef\"".to_string())
+        }
+        None => Ok(()),
+    }
+}
+
+/// The User-Agent goes into every request: printable ASCII (and tabs) only.
+fn check_user_agent(agent: &str) -> Result<(), String> {
+    match agent
+        .chars()
+        .find(|c| !(*c == ' ' || *c == '\t' || c.is_ascii_graphic()))
+    {
+        Some(c) => Err(format!(
+            "{agent:?} holds {c:?}; a header value is printable ASCII, so every request would fail"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Why `path` is not a file that can be read, in words: missing, a folder, unreadable.
+fn not_a_file(path: &Path) -> Option<String> {
+    match fs::metadata(path) {
+        Ok(metadata) if metadata.is_dir() => {
+            Some(format!("{} is a folder, not a file", path.display()))
+        }
+        Ok(metadata) if !metadata.is_file() => {
+            Some(format!("{} is not a regular file", path.display()))
+        }
+        Ok(_) => fs::File::open(path)
+            .err()
+            .map(|err| format!("{} cannot be read: {err}", path.display())),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            Some(format!("{} does not exist", path.display()))
+        }
+        Err(err) => Some(format!("{} cannot be read: {err}", path.display())),
+    }
 }
 
 fn parse_lib_version(text: &str) -> Result<LibVersion, String> {
@@ -183,6 +232,7 @@ fn apply_project_config(
         }
         .str()?;
         if !appid.is_empty() {
+            check_appid(appid).map_err(|err| ConfigError::in_file(file, "appid", err))?;
             config.appid.set(appid.to_string(), source());
         }
     }
@@ -380,6 +430,7 @@ const WXRUN_KEYS: &[&str] = &[
     "mount",
     "mock",
     "offline",
+    "redact",
 ];
 
 fn domain_list(at: At<'_>, interface: Interface) -> Result<DomainList, ConfigError> {
@@ -410,11 +461,50 @@ fn split_host_port(text: &str) -> Option<(String, u16)> {
     (!host.is_empty()).then(|| (host.to_string(), port))
 }
 
-fn connect_to_rule(from: &str, to: &str) -> Result<ConnectTo, String> {
-    let (host, port) = split_host_port(from)
-        .ok_or_else(|| format!("{from:?} is not HOST:PORT, such as \"api.example.com:443\""))?;
-    let (target_host, target_port) = split_host_port(to)
-        .ok_or_else(|| format!("{to:?} is not HOST:PORT, such as \"127.0.0.1:8443\""))?;
+/// Why a `connectTo` rule is refused.
+enum BadRule {
+    /// Not `HOST:PORT`; the text says what was expected.
+    Form(String),
+    /// It routes to or from the banned host.
+    Banned(String),
+}
+
+impl BadRule {
+    fn message(self) -> String {
+        match self {
+            BadRule::Form(message) | BadRule::Banned(message) => message,
+        }
+    }
+}
+
+/// Whether a host, spelled in any way a URL parser accepts, is [`BANNED_HOST`].
+fn is_banned_host(host: &str) -> bool {
+    let host = match url::Host::parse(host) {
+        Ok(url::Host::Domain(domain)) => domain,
+        _ => host.to_string(),
+    };
+    normalise_domain(&host) == BANNED_HOST
+}
+
+fn connect_to_rule(from: &str, to: &str) -> Result<ConnectTo, BadRule> {
+    let (host, port) = split_host_port(from).ok_or_else(|| {
+        BadRule::Form(format!(
+            "{from:?} is not HOST:PORT, such as \"api.example.com:443\""
+        ))
+    })?;
+    let (target_host, target_port) = split_host_port(to).ok_or_else(|| {
+        BadRule::Form(format!(
+            "{to:?} is not HOST:PORT, such as \"127.0.0.1:8443\""
+        ))
+    })?;
+    // The ban holds on every route: no rule may lead there (nor pretend to be it).
+    for named in [&host, &target_host] {
+        if is_banned_host(named) {
+            return Err(BadRule::Banned(format!(
+                "{from} -> {to} involves {BANNED_HOST}, which can never be reached, not even through connectTo: calls needing the AppSecret belong on your server"
+            )));
+        }
+    }
     Ok(ConnectTo {
         host: normalise_domain(&host),
         port,
@@ -510,6 +600,9 @@ fn apply_limits(config: &mut Config, file: &Path, value: &Value) -> Result<(), C
             "maxDownloadFileSize" => limits
                 .max_download_file_size
                 .set(at.integer(1, u64::MAX)?, source()),
+            "maxResponseSize" => limits
+                .max_response_size
+                .set(at.integer(1, u64::MAX)?, source()),
             "localServiceDiscoveryTimeout" => limits
                 .local_service_discovery_timeout
                 .set(at.integer(1, 3_600_000)?, source()),
@@ -517,7 +610,7 @@ fn apply_limits(config: &mut Config, file: &Path, value: &Value) -> Result<(), C
                 return Err(at.error(
                     "unknown key; limits takes maxRequestConcurrent, maxUploadConcurrent, \
                      maxDownloadConcurrent, maxDownloadFileSize (bytes), \
-                     localServiceDiscoveryTimeout (ms)",
+                     maxResponseSize (bytes), localServiceDiscoveryTimeout (ms)",
                 ));
             }
         }
@@ -538,7 +631,11 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
         let at = At { file, key, value };
         match key.as_str() {
             "$schema" => {}
-            "appid" => config.appid.set(at.str()?.to_string(), source()),
+            "appid" => {
+                let appid = at.str()?;
+                check_appid(appid).map_err(|err| at.error(err))?;
+                config.appid.set(appid.to_string(), source());
+            }
             "libVersion" => {
                 let version = parse_lib_version(at.str()?).map_err(|err| at.error(err))?;
                 config.lib_version.set(version, source());
@@ -565,6 +662,24 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
                     });
                 }
             }
+            "redact" => {
+                for (key, name) in at.strings()? {
+                    let name = name.trim();
+                    if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == '=') {
+                        return Err(ConfigError::in_file(
+                            file,
+                            key,
+                            format!(
+                                "{name:?} is not a name; give the parameter, field or header names to redact, such as \"member_id\""
+                            ),
+                        ));
+                    }
+                    config.redact.push(Sourced {
+                        value: name.to_string(),
+                        source: source(),
+                    });
+                }
+            }
             "lan" => {
                 let lan: Lan = at
                     .str()?
@@ -581,8 +696,9 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
                         value: to,
                     }
                     .str()?;
-                    let rule = connect_to_rule(from, to)
-                        .map_err(|err| ConfigError::in_file(file, rule_key.clone(), err))?;
+                    let rule = connect_to_rule(from, to).map_err(|err| {
+                        ConfigError::in_file(file, rule_key.clone(), err.message())
+                    })?;
                     config.connect_to.push(Sourced {
                         value: rule,
                         source: source(),
@@ -592,13 +708,12 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
             "ca" => {
                 for (item_key, path) in at.strings()? {
                     let resolved = base.join(path);
-                    if !resolved.is_file() {
+                    if let Some(problem) = not_a_file(&resolved) {
                         return Err(ConfigError::in_file(
                             file,
                             item_key,
                             format!(
-                                "{} does not exist; give a PEM file of CA certificates (relative paths start at this file's folder)",
-                                resolved.display()
+                                "{problem}; give a PEM file of CA certificates (relative paths start at this file's folder)"
                             ),
                         ));
                     }
@@ -615,7 +730,11 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
                     .map_err(|err: crate::referer::BadReleaseLabel| at.error(err.to_string()))?;
                 config.release.set(label, source());
             }
-            "userAgent" => config.user_agent.set(Some(at.str()?.to_string()), source()),
+            "userAgent" => {
+                let agent = at.str()?;
+                check_user_agent(agent).map_err(|err| at.error(err))?;
+                config.user_agent.set(Some(agent.to_string()), source());
+            }
             "networkTimeout" => apply_network_timeout(config, file, value)?,
             "limits" => apply_limits(config, file, value)?,
             "device" => apply_device(config, file, value)?,
@@ -680,6 +799,7 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
 
 fn apply_overrides(config: &mut Config, overrides: &Overrides) -> Result<(), ConfigError> {
     if let Some(appid) = &overrides.appid {
+        check_appid(appid).map_err(|err| ConfigError::on_command_line("--appid", err))?;
         config.appid.set(appid.clone(), Source::Flag("--appid"));
     }
     if let Some(text) = &overrides.lib_version {
@@ -705,6 +825,7 @@ fn apply_overrides(config: &mut Config, overrides: &Overrides) -> Result<(), Con
         config.lan.set(Some(lan), Source::Flag("--lan"));
     }
     if let Some(agent) = &overrides.user_agent {
+        check_user_agent(agent).map_err(|err| ConfigError::on_command_line("--user-agent", err))?;
         config
             .user_agent
             .set(Some(agent.clone()), Source::Flag("--user-agent"));
@@ -721,12 +842,15 @@ fn apply_overrides(config: &mut Config, overrides: &Overrides) -> Result<(), Con
         let parts: Vec<&str> = rule.splitn(3, ':').collect();
         let parsed = match parts.as_slice() {
             [host, port, target] => connect_to_rule(&format!("{host}:{port}"), target),
-            _ => Err(String::new()),
+            _ => Err(BadRule::Form(String::new())),
         }
-        .map_err(|_| {
+        .map_err(|err| {
             ConfigError::on_command_line(
                 "--connect-to",
-                format!("{rule:?} is not HOST:PORT:TARGET_HOST:TARGET_PORT, such as api.example.com:443:127.0.0.1:8443"),
+                match err {
+                    BadRule::Banned(message) => message,
+                    BadRule::Form(_) => format!("{rule:?} is not HOST:PORT:TARGET_HOST:TARGET_PORT, such as api.example.com:443:127.0.0.1:8443"),
+                },
             )
         })?;
         config.connect_to.push(Sourced {
@@ -761,10 +885,10 @@ fn apply_overrides(config: &mut Config, overrides: &Overrides) -> Result<(), Con
         });
     }
     for path in &overrides.ca_files {
-        if !path.is_file() {
+        if let Some(problem) = not_a_file(path) {
             return Err(ConfigError::on_command_line(
                 "--ca-file",
-                format!("{} does not exist", path.display()),
+                format!("{problem}; give a PEM file of CA certificates"),
             ));
         }
         config.ca_files.push(Sourced {

@@ -2,7 +2,10 @@ use std::{fmt, path::PathBuf};
 
 use crate::{
     DomainList, Interface, Lan, LibVersion, ReleaseLabel,
-    limits::{DEFAULT_DISCOVERY_MS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_POOL_SIZE},
+    limits::{
+        DEFAULT_DISCOVERY_MS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
+        DEFAULT_POOL_SIZE,
+    },
     url_rules::UrlPolicy,
 };
 
@@ -149,6 +152,8 @@ pub struct Limits {
     pub max_upload_concurrent: Sourced<usize>,
     pub max_download_concurrent: Sourced<usize>,
     pub max_download_file_size: Sourced<u64>,
+    /// The largest decoded body of a `request` or `uploadFile` response.
+    pub max_response_size: Sourced<u64>,
     pub local_service_discovery_timeout: Sourced<u64>,
 }
 
@@ -159,6 +164,7 @@ impl Default for Limits {
             max_upload_concurrent: Sourced::default_value(DEFAULT_POOL_SIZE),
             max_download_concurrent: Sourced::default_value(DEFAULT_POOL_SIZE),
             max_download_file_size: Sourced::default_value(DEFAULT_MAX_DOWNLOAD_BYTES),
+            max_response_size: Sourced::default_value(DEFAULT_MAX_RESPONSE_BYTES),
             local_service_discovery_timeout: Sourced::default_value(DEFAULT_DISCOVERY_MS),
         }
     }
@@ -262,6 +268,9 @@ pub struct Config {
     /// `offline` / `--offline`: calls no mock rule or recording answers fail instead of
     /// reaching the network.
     pub offline: Sourced<bool>,
+    /// `redact`: more parameter, field and header names whose values recordings, traces and
+    /// messages replace with `REDACTED` (docs/recording.md).
+    pub redact: Vec<Sourced<String>>,
 }
 
 impl Default for Config {
@@ -292,6 +301,7 @@ impl Default for Config {
             mounts: Vec::new(),
             mocks: Vec::new(),
             offline: Sourced::default_value(false),
+            redact: Vec::new(),
         }
     }
 }
@@ -368,6 +378,9 @@ impl Config {
         for mock in &self.mocks {
             push("mock", mock.value.display().to_string(), &mock.source);
         }
+        for name in &self.redact {
+            push("redact", name.value.clone(), &name.source);
+        }
         push(
             "version",
             self.release.value.to_string(),
@@ -437,6 +450,11 @@ impl Config {
             "limits.maxDownloadFileSize",
             limits.max_download_file_size.value.to_string(),
             &limits.max_download_file_size.source,
+        );
+        push(
+            "limits.maxResponseSize",
+            limits.max_response_size.value.to_string(),
+            &limits.max_response_size.source,
         );
         push(
             "limits.localServiceDiscoveryTimeout",

@@ -539,3 +539,29 @@ fn files_named_in_the_configuration_and_on_the_command_line_must_exist() {
         assert_eq!(load(project.dir.path(), &bad).unwrap_err().key, flag);
     }
 }
+
+#[test]
+fn connect_to_never_routes_to_or_from_the_banned_host() {
+    let project = Project::new();
+    for (from, to) in [
+        ("api.wxrun.test:443", "api.weixin.qq.com:443"),
+        ("api.wxrun.test:443", "API.Weixin.qq.com.:8443"),
+        ("api.wxrun.test:443", "%61pi.weixin.qq.com:443"),
+        ("api.weixin.qq.com:443", "127.0.0.1:8443"),
+    ] {
+        let error = project.error(&format!(r#"{{"connectTo": {{"{from}": "{to}"}}}}"#));
+        assert_eq!(error.key, format!("connectTo.{from}"));
+        assert!(error.message.contains("can never be reached"), "{error}");
+    }
+    project.file("wxrun.json", "{}");
+    let flag = load(
+        project.dir.path(),
+        &Overrides {
+            connect_to: vec!["api.wxrun.test:443:api.weixin.qq.com:443".into()],
+            ..Overrides::default()
+        },
+    );
+    let error = flag.expect_err("the flag is refused too");
+    assert_eq!(error.key, "--connect-to");
+    assert!(error.message.contains("api.weixin.qq.com"), "{error}");
+}
