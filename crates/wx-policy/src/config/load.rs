@@ -497,11 +497,13 @@ fn connect_to_rule(from: &str, to: &str) -> Result<ConnectTo, BadRule> {
             "{to:?} is not HOST:PORT, such as \"127.0.0.1:8443\""
         ))
     })?;
-    // The ban holds on every route: no rule may lead there (nor pretend to be it).
-    for named in [&host, &target_host] {
+    // The ban holds on every route: no rule may lead there. A rule for the banned name
+    // itself leads away from it (a URL naming it is refused before any connection, whatever
+    // connectTo says); tests use one to give a broken ban a local sentinel to reach.
+    for named in [&target_host] {
         if is_banned_host(named) {
             return Err(BadRule::Banned(format!(
-                "{from} -> {to} involves {BANNED_HOST}, which can never be reached, not even through connectTo: calls needing the AppSecret belong on your server"
+                "{from} -> {to} leads to {BANNED_HOST}, which can never be reached, not even through connectTo: calls needing the AppSecret belong on your server"
             )));
         }
     }

@@ -541,18 +541,25 @@ fn files_named_in_the_configuration_and_on_the_command_line_must_exist() {
 }
 
 #[test]
-fn connect_to_never_routes_to_or_from_the_banned_host() {
+fn connect_to_never_routes_to_the_banned_host() {
     let project = Project::new();
     for (from, to) in [
         ("api.wxrun.test:443", "api.weixin.qq.com:443"),
         ("api.wxrun.test:443", "API.Weixin.qq.com.:8443"),
         ("api.wxrun.test:443", "%61pi.weixin.qq.com:443"),
-        ("api.weixin.qq.com:443", "127.0.0.1:8443"),
     ] {
         let error = project.error(&format!(r#"{{"connectTo": {{"{from}": "{to}"}}}}"#));
         assert_eq!(error.key, format!("connectTo.{from}"));
         assert!(error.message.contains("can never be reached"), "{error}");
     }
+    // A rule for the banned name leads away from it: a URL naming the host is refused before
+    // any connection whatever connectTo says (tests route it to a sentinel this way).
+    project.file(
+        "wxrun.json",
+        r#"{"connectTo": {"api.weixin.qq.com:443": "127.0.0.1:8443"}}"#,
+    );
+    let config = load(project.dir.path(), &Overrides::default()).unwrap();
+    assert_eq!(config.connect_to[0].value.target_host, "127.0.0.1");
     project.file("wxrun.json", "{}");
     let flag = load(
         project.dir.path(),
