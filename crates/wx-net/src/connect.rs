@@ -16,6 +16,7 @@ use std::{
 };
 
 use hyper::Uri;
+use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder, MaybeHttpsStream};
 use hyper_util::{
     client::legacy::connect::{Connected, Connection},
     rt::TokioIo,
@@ -103,6 +104,10 @@ pub fn io_failure(error: &io::Error) -> Failure {
         .and_then(|e| e.downcast_ref::<rustls::Error>())
     {
         return tls_failure(tls);
+    }
+    // hyper-rustls wraps the handshake's I/O error in another one.
+    if let Some(inner) = error.get_ref().and_then(|e| e.downcast_ref::<io::Error>()) {
+        return io_failure(inner);
     }
     match error.kind() {
         io::ErrorKind::ConnectionRefused => Failure::ConnectionRefused,
@@ -231,13 +236,12 @@ impl ConnInfo {
     }
 }
 
-/// Resolves, connects and (for `tls`) handshakes with `host:port`, routed by `router`.
-pub async fn open(
+/// Resolves `host:port` as routed by `router` and opens a TCP connection, timing both.
+async fn open_tcp(
     host: &str,
     port: u16,
-    tls: Option<Arc<ClientConfig>>,
     router: &Router,
-) -> Result<(Stream, ConnInfo), ConnectError> {
+) -> Result<(TcpStream, SocketAddr, ConnectTimings), ConnectError> {
     let mut timings = ConnectTimings {
         dns_start: now_ms(),
         ..ConnectTimings::default()
@@ -285,6 +289,18 @@ pub async fn open(
     };
     let _ = tcp.set_nodelay(true);
     timings.connect_end = now_ms();
+    Ok((tcp, peer, timings))
+}
+
+/// Resolves, connects and (for `tls`) handshakes with `host:port`, routed by `router`: the
+/// WebSocket's connection (HTTP requests go through [`HttpConnector`]).
+pub async fn open(
+    host: &str,
+    port: u16,
+    tls: Option<Arc<ClientConfig>>,
+    router: &Router,
+) -> Result<(Stream, ConnInfo), ConnectError> {
+    let (tcp, peer, mut timings) = open_tcp(host, port, router).await?;
     let stream = match tls {
         None => Stream::Plain(tcp),
         Some(config) => {
@@ -365,25 +381,116 @@ impl HeadSniffer {
     }
 }
 
-/// A connection as hyper-util's client uses it.
+/// A TCP connection routed by `connectTo`, with what was learnt opening it: the inner
+/// connection of hyper-rustls's connector.
+pub struct TcpConn {
+    io: TokioIo<TcpStream>,
+    peer: SocketAddr,
+    timings: ConnectTimings,
+}
+
+impl hyper::rt::Read for TcpConn {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+    }
+}
+
+impl hyper::rt::Write for TcpConn {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
+    }
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+    }
+}
+
+impl Connection for TcpConn {
+    fn connected(&self) -> Connected {
+        Connected::new()
+    }
+}
+
+/// Opens TCP connections for hyper-rustls, through `connectTo`; TLS keeps the URL's name.
+#[derive(Clone)]
+pub struct TcpConnector {
+    router: Arc<Router>,
+}
+
+impl tower_service::Service<Uri> for TcpConnector {
+    type Response = TcpConn;
+    type Error = ConnectError;
+    type Future = Pin<Box<dyn Future<Output = Result<TcpConn, ConnectError>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let router = self.router.clone();
+        Box::pin(async move {
+            let secure = uri.scheme_str() == Some("https");
+            let host = uri.host().unwrap_or_default().to_string();
+            let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
+            let (tcp, peer, timings) = open_tcp(&host, port, &router).await?;
+            Ok(TcpConn {
+                io: TokioIo::new(tcp),
+                peer,
+                timings,
+            })
+        })
+    }
+}
+
+type TlsOrPlain = MaybeHttpsStream<TcpConn>;
+
+/// A connection as hyper-util's client uses it: hyper-rustls's stream, with the connection's
+/// facts for `profile` and the original spelling of HTTP/1 response header names.
 pub struct Conn {
-    io: TokioIo<Stream>,
+    io: TlsOrPlain,
     info: ConnInfo,
     sniffer: Option<HeadSniffer>,
 }
 
 impl Conn {
-    fn new(stream: Stream, info: ConnInfo) -> Conn {
-        let sniffer = (!info.h2).then(|| HeadSniffer {
+    /// Wraps what hyper-rustls opened; `tls_end` is when its handshake finished.
+    fn new(io: TlsOrPlain, tls_end: f64) -> Conn {
+        let (tcp, h2, secure) = match &io {
+            MaybeHttpsStream::Http(tcp) => (tcp, false, false),
+            MaybeHttpsStream::Https(tls) => {
+                let (tcp, session) = tls.inner().get_ref();
+                (tcp.inner(), session.alpn_protocol() == Some(b"h2"), true)
+            }
+        };
+        let mut timings = tcp.timings;
+        if secure {
+            // The handshake starts as soon as the TCP connection is up.
+            timings.tls_start = timings.connect_end;
+            timings.tls_end = tls_end;
+        }
+        let info = ConnInfo {
+            peer: tcp.peer,
+            timings,
+            h2,
+            uses: Arc::new(AtomicU64::new(0)),
+            header_names: Arc::new(Mutex::new(Vec::new())),
+        };
+        let sniffer = (!h2).then(|| HeadSniffer {
             awaiting: false,
             buffer: Vec::new(),
             names: info.header_names.clone(),
         });
-        Conn {
-            io: TokioIo::new(stream),
-            info,
-            sniffer,
-        }
+        Conn { io, info, sniffer }
     }
 }
 
@@ -403,9 +510,8 @@ impl hyper::rt::Read for Conn {
         // Read through a small buffer so the bytes can be seen on their way to hyper.
         let mut scratch = [0u8; 8192];
         let room = scratch.len().min(buf.remaining());
-        let mut read_buf = ReadBuf::new(&mut scratch[..room]);
-        let stream = this.io.inner_mut();
-        match Pin::new(stream).poll_read(cx, &mut read_buf) {
+        let mut read_buf = hyper::rt::ReadBuf::new(&mut scratch[..room]);
+        match Pin::new(&mut this.io).poll_read(cx, read_buf.unfilled()) {
             Poll::Ready(Ok(())) => {
                 let filled = read_buf.filled();
                 sniffer.received(filled);
@@ -450,34 +556,60 @@ impl Connection for Conn {
     }
 }
 
-/// The connector of the HTTP client: one per ALPN choice.
+/// The connector of the HTTP client, one per ALPN choice: hyper-rustls's HTTPS connector over
+/// the `connectTo`-aware [`TcpConnector`].
 #[derive(Clone)]
 pub struct HttpConnector {
-    pub router: Arc<Router>,
-    pub tls: Arc<ClientConfig>,
+    https: HttpsConnector<TcpConnector>,
+}
+
+impl HttpConnector {
+    /// `http2` offers h2 by ALPN besides HTTP/1.1; `tls` carries the verifier and roots.
+    pub fn new(router: Arc<Router>, tls: ClientConfig, http2: bool) -> HttpConnector {
+        let builder = HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1();
+        let tcp = TcpConnector { router };
+        let https = if http2 {
+            builder.enable_http2().wrap_connector(tcp)
+        } else {
+            builder.wrap_connector(tcp)
+        };
+        HttpConnector { https }
+    }
 }
 
 impl tower_service::Service<Uri> for HttpConnector {
     type Response = Conn;
-    type Error = ConnectError;
-    type Future = Pin<Box<dyn Future<Output = Result<Conn, ConnectError>> + Send>>;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Conn, BoxError>> + Send>>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.https.poll_ready(cx)
     }
 
     fn call(&mut self, uri: Uri) -> Self::Future {
-        let router = self.router.clone();
-        let tls = self.tls.clone();
+        let host = uri.host().unwrap_or_default().to_string();
+        let opening = self.https.call(uri);
         Box::pin(async move {
-            let secure = uri.scheme_str() == Some("https");
-            let host = uri.host().unwrap_or_default().to_string();
-            let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
-            let (stream, info) = open(&host, port, secure.then_some(tls), &router).await?;
-            Ok(Conn::new(stream, info))
+            let io = opening.await.map_err(|error| -> BoxError {
+                // Errors of the TCP connector are ours; an I/O error is the TLS handshake's.
+                match error.downcast::<io::Error>() {
+                    Ok(source) => Box::new(ConnectError::Tls {
+                        host,
+                        source: *source,
+                    }),
+                    Err(other) => other,
+                }
+            })?;
+            Ok(Conn::new(io, now_ms()))
         })
     }
 }
+
+/// The error type of hyper-rustls's connector (a connect error or a TLS I/O error inside).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 #[cfg(test)]
 mod tests {

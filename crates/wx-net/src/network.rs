@@ -140,10 +140,12 @@ impl Network {
                 .collect(),
         ));
         let client = |alpn: Alpn| -> HttpClient {
-            let connector = HttpConnector {
-                router: router.clone(),
-                tls: tls.config(alpn),
-            };
+            // hyper-rustls sets the ALPN protocols itself from what it is told to speak.
+            let connector = HttpConnector::new(
+                router.clone(),
+                tls.config(Alpn::None).as_ref().clone(),
+                alpn == Alpn::Http2,
+            );
             Client::builder(TokioExecutor::new())
                 .pool_idle_timeout(std::time::Duration::from_secs(60))
                 .build(connector)
