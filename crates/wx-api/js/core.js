@@ -61,11 +61,18 @@
     return result;
   }
 
+  // The fail result of the catalogue entry `key` (wx-policy's catalogue.rs, where every
+  // failure text and errno is written), with its details filled in.
+  function fail(api, key, ...details) {
+    const [reason, errno] = native.failure(key, details.map(String));
+    return failResult(api, reason, errno === null ? undefined : errno);
+  }
+
   // `undefined` when the value has one of the expected types, else the fail result.
   function checkParam(api, field, value, expected) {
     const found = typeName(value);
     if (expected.includes(found)) return undefined;
-    return failResult(api, 'parameter error: parameter.' + field + ' should be ' + expected.join(' or ') + ' instead of ' + found + ';', 1001);
+    return fail(api, 'parameterType', field, expected.join(' or '), found);
   }
 
   // Calls a user callback; an exception is reported and does not stop what follows.
@@ -354,6 +361,7 @@
     isPlainObject,
     okResult,
     failResult,
+    fail,
     checkParam,
     unboxed,
     invoke,

@@ -229,7 +229,7 @@
       try {
         return operation.sync.value(operation.run(options));
       } catch (error) {
-        const failure = new Error(name + ':fail ' + error.message);
+        const failure = new Error(failResult(name, error.message).errMsg);
         if (error.errno !== undefined) failure.errno = error.errno;
         throw failure;
       }

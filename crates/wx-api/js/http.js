@@ -3,7 +3,7 @@
 // wx.downloadFile and DownloadTask (sections 5 and 6), sharing one task machinery.
 (function (core) {
   'use strict';
-  const { native, internals, define, checkParam, failResult, okResult, settleNow, failNow, ListenerSet, typeName, isPlainObject, newTaskId, setTaskHandler, forgetTask, unboxed } = core;
+  const { native, internals, define, checkParam, failResult, fail, okResult, settleNow, failNow, ListenerSet, typeName, isPlainObject, newTaskId, setTaskHandler, forgetTask, unboxed } = core;
 
   // Flags of native.startHttp.
   const FOLLOW = 1;
@@ -227,7 +227,7 @@
     if (outcome === 'queued') {
       // A queued task leaves the queue now, and its callbacks run now.
       finish(id);
-      settleNow(state.api, state.options, false, failResult(state.api, 'abort'));
+      settleNow(state.api, state.options, false, fail(state.api, 'abort'));
     }
   }
 
@@ -295,10 +295,10 @@
   // Steps 2 (scheme) and 5 (host) of the validation order: a fail result, or undefined.
   function urlFailure(api, url) {
     const scheme = url.slice(0, 8).toLowerCase();
-    if (!scheme.startsWith('http://') && scheme !== 'https://') return failResult(api, 'invalid url "' + url + '"', 600009);
+    if (!scheme.startsWith('http://') && scheme !== 'https://') return fail(api, 'invalidUrl', url);
     const illegal = native.checkHost(url);
-    if (illegal === true) return failResult(api, 'invalid url "' + url + '"', 600009);
-    if (illegal) return failResult(api, 'illegal host: ' + illegal, 101);
+    if (illegal === true) return fail(api, 'invalidUrl', url);
+    if (illegal) return fail(api, 'illegalHost', illegal);
     return undefined;
   }
 
@@ -309,20 +309,20 @@
     const url = unboxed(opts.url);
     if (typeof url !== 'string') return failNow(api, opts, checkParam(api, 'url', url, ['String']));
     const scheme = url.slice(0, 8).toLowerCase();
-    if (!scheme.startsWith('http://') && scheme !== 'https://') return failNow(api, opts, failResult(api, 'invalid url "' + url + '"', 600009));
+    if (!scheme.startsWith('http://') && scheme !== 'https://') return failNow(api, opts, fail(api, 'invalidUrl', url));
     const data = opts.data;
     // Whatever would become a JSON body must stringify: objects, and BigInts too.
     if ((data !== null && typeof data === 'object' && !(data instanceof ArrayBuffer)) || typeof data === 'bigint') {
       try {
         JSON.stringify(data);
       } catch (e) {
-        return failNow(api, opts, failResult(api, 'fail to stringify data', 600010));
+        return failNow(api, opts, fail(api, 'failToStringifyData'));
       }
     }
-    if (typeof data === 'function') return failNow(api, opts, failResult(api, 'data should not be Function', 600010));
+    if (typeof data === 'function') return failNow(api, opts, fail(api, 'dataShouldNotBeFunction'));
     const illegal = native.checkHost(url);
-    if (illegal === true) return failNow(api, opts, failResult(api, 'invalid url "' + url + '"', 600009));
-    if (illegal) return failNow(api, opts, failResult(api, 'illegal host: ' + illegal, 101));
+    if (illegal === true) return failNow(api, opts, fail(api, 'invalidUrl', url));
+    if (illegal) return failNow(api, opts, fail(api, 'illegalHost', illegal));
 
     const headers = scriptHeaders(api, opts.header, site, 'application/json');
     const method = opts.method === undefined ? 'GET' : String(opts.method).toUpperCase();
@@ -333,7 +333,7 @@
       core.later(() => {
         if (!live.has(id)) return;
         finish(id);
-        settleNow(api, opts, false, failResult(api, 'method is invalid'));
+        settleNow(api, opts, false, fail(api, 'methodInvalid'));
       });
       return task;
     }

@@ -20,8 +20,8 @@
       options,
       (settle) => {
         const serviceType = opts.serviceType;
-        if (typeof serviceType !== 'string' || serviceType === '') return settle(false, failResult(api, 'invalid param'));
-        if (scan) return settle(false, failResult(api, 'scan task already exist'));
+        if (typeof serviceType !== 'string' || serviceType === '') return settle(false, core.fail(api, 'mdnsInvalidParam'));
+        if (scan) return settle(false, core.fail(api, 'mdnsScanExists'));
         const id = newTaskId();
         const current = { id, serviceType };
         setTaskHandler(id, (kind, a, b, c) => {
@@ -62,7 +62,7 @@
       api,
       options,
       (settle) => {
-        if (!scan) return settle(false, failResult(api, 'task not found'));
+        if (!scan) return settle(false, core.fail(api, 'mdnsTaskNotFound'));
         scan = null;
         native.mdnsStop();
         settle(true, okResult(api, {}));

@@ -131,12 +131,12 @@
 
   // [ok, result] of sending `data` on `task`; success is reported as sendSocketMessage:ok.
   function sendResult(task, data, failApi) {
-    if (task.readyState !== OPEN) return [false, failResult(failApi, failApi === 'SocketTask.send' ? 'SocketTask.readyState is not OPEN' : 'WebSocket is not connected')];
+    if (task.readyState !== OPEN) return [false, core.fail(failApi, failApi === 'SocketTask.send' ? 'socketNotOpen' : 'socketNotConnected')];
     let payload = data;
     if (ArrayBuffer.isView(data)) payload = data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
     const bad = checkParam(failApi, 'data', payload, ['String', 'ArrayBuffer']);
     if (bad) return [false, bad];
-    if (!native.socketSend(SocketTask.idOf(task), payload)) return [false, failResult(failApi, 'WebSocket is not connected')];
+    if (!native.socketSend(SocketTask.idOf(task), payload)) return [false, core.fail(failApi, 'socketNotConnected')];
     if (core.tracing.on) core.trace('socket', '#' + SocketTask.idOf(task) + ' -> ' + core.sizeOf(payload));
     return [true, okResult('sendSocketMessage', {})];
   }
@@ -145,10 +145,10 @@
   function closeResult(task, code, reason) {
     const closeCode = code === undefined ? 1000 : code;
     if (closeCode !== 1000 && !(Number.isInteger(closeCode) && closeCode >= 3000 && closeCode <= 4999)) {
-      return [false, failResult('closeSocket', 'The code must be either 1000, or between 3000 and 4999')];
+      return [false, core.fail('closeSocket', 'socketCloseCode')];
     }
     const text = reason === undefined ? '' : String(reason);
-    if (utf8Length(text) > 123) return [false, failResult('closeSocket', 'The message must not be greater than 123 bytes')];
+    if (utf8Length(text) > 123) return [false, core.fail('closeSocket', 'socketCloseReason')];
     if (task.readyState === CONNECTING || task.readyState === OPEN) {
       SocketTask.setState(task, CLOSING);
       native.socketClose(SocketTask.idOf(task), closeCode, text);
@@ -199,14 +199,14 @@
     const url = core.unboxed(opts.url);
     if (typeof url !== 'string') return failNow(api, opts, checkParam(api, 'url', url, ['String']));
     const scheme = url.slice(0, 6).toLowerCase();
-    if (!scheme.startsWith('ws://') && scheme !== 'wss://') return failNow(api, opts, failResult(api, 'invalid url "' + url + '"', 600009));
+    if (!scheme.startsWith('ws://') && scheme !== 'wss://') return failNow(api, opts, core.fail(api, 'invalidUrl', url));
     const single = LIMIT === 1;
     if (single && defaultTask && defaultTask.readyState !== CLOSED) {
       // Before base library 1.7.0 a new socket replaces the old one.
       closeResult(defaultTask, 1000, '');
     } else if (!single && active.size >= LIMIT) {
       const refused = new SocketTask(newTaskId(), CLOSED, site);
-      later(() => settleNow(api, opts, false, failResult(api, 'fail reach max websocket connect count ' + LIMIT)));
+      later(() => settleNow(api, opts, false, core.fail(api, 'socketLimit', LIMIT)));
       return refused;
     }
     const id = newTaskId();
@@ -248,7 +248,7 @@
       'sendSocketMessage',
       options,
       (settle) => {
-        if (!defaultTask) return settle(false, failResult('sendSocketMessage', 'WebSocket is not connected'));
+        if (!defaultTask) return settle(false, core.fail('sendSocketMessage', 'socketNotConnected'));
         settle(...sendResult(defaultTask, opts.data, 'sendSocketMessage'));
       },
       { promise: true },
@@ -265,7 +265,7 @@
         const target = defaultTask;
         let outcome;
         if (!target || target.readyState === CLOSED || target.readyState === CLOSING) {
-          outcome = [false, failResult('closeSocket', 'WebSocket is not connected')];
+          outcome = [false, core.fail('closeSocket', 'socketNotConnected')];
         } else if (target.readyState === CONNECTING) {
           internals.warn('close-before-open', 'wx.closeSocket was called before the socket opened; on phones this does not stop it from opening. Call it in onSocketOpen, or keep the SocketTask and close that.', site);
           outcome = [true, okResult('closeSocket', {})];

@@ -44,12 +44,12 @@
     return JSON.parse(text);
   }
 
-  // The encoded value, or the fail reason when it cannot be encoded (a cycle, a BigInt).
+  // The encoded value, or why it cannot be encoded (a cycle, a BigInt).
   function tryEncode(data) {
     try {
       return { text: encode(data) };
     } catch (error) {
-      return { reason: 'data could not be stored: ' + (error && error.message) };
+      return { unstorable: String(error && error.message) };
     }
   }
 
@@ -95,14 +95,14 @@
 
   function setOne(api, key, data) {
     const encoded = tryEncode(data);
-    if (encoded.reason) return failResult(api, encoded.reason);
+    if (encoded.unstorable !== undefined) return core.fail(api, 'storageEncode', encoded.unstorable);
     const reason = store.set([key], [encoded.text]);
     return reason ? failResult(api, reason) : okResult(api);
   }
 
   function getOne(api, key) {
     const found = read(key);
-    return found ? okResult(api, { data: found.value }) : failResult(api, 'data not found');
+    return found ? okResult(api, { data: found.value }) : core.fail(api, 'storageNotFound');
   }
 
   // Batches are all or nothing: an item over the limit sets none of them.
@@ -112,9 +112,9 @@
     const keys = [];
     const texts = [];
     for (const item of kvList) {
-      if (!item || typeof item.key !== 'string') return failResult(api, 'parameter error: every item of kvList should have a String key', 1001);
+      if (!item || typeof item.key !== 'string') return core.fail(api, 'storageKvListKey');
       const encoded = tryEncode(item.value);
-      if (encoded.reason) return failResult(api, encoded.reason);
+      if (encoded.unstorable !== undefined) return core.fail(api, 'storageEncode', encoded.unstorable);
       keys.push(item.key);
       texts.push(encoded.text);
     }

@@ -72,10 +72,10 @@
     }
 
     bind(port) {
-      if (this.#closed) throw new Error('bind:fail the socket is closed');
-      if (this.#bound) throw new Error('bind:fail the socket is already bound');
+      if (this.#closed) throw new Error(core.fail('bind', 'udpClosed').errMsg);
+      if (this.#bound) throw new Error(core.fail('bind', 'udpAlreadyBound').errMsg);
       const wanted = port === undefined ? 0 : Number(port);
-      if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) throw new Error('bind:fail invalid port ' + port);
+      if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) throw new Error(core.fail('bind', 'udpInvalidPort', port).errMsg);
       const [boundPort, address] = native.udpBind(this.#id, this.#v6, wanted);
       this.#bound = true;
       this.#localPort = Number(boundPort);
@@ -86,7 +86,7 @@
 
     #ready(action) {
       if (this.#closed) {
-        this.#error(action + ':fail the socket is closed');
+        this.#error(core.fail(action, 'udpClosed').errMsg);
         return false;
       }
       if (!this.#bound) this.bind();
@@ -97,12 +97,12 @@
       const o = options !== null && typeof options === 'object' ? options : {};
       if ((this.#closed || !this.#bound) && !this.#ready('send')) return;
       if (typeof o.address !== 'string' || !isInteger(o.port)) {
-        this.#error('send:fail parameter error: address should be a String and port a Number');
+        this.#error(core.fail('send', 'udpAddressPort').errMsg);
         return;
       }
       const data = bytesOf(o.message, o.offset, o.length);
-      if (data === undefined) return this.#error('send:fail parameter error: message should be String or ArrayBuffer');
-      if (data === null) return this.#error('send:fail offset and length must lie within the message');
+      if (data === undefined) return this.#error(core.fail('send', 'udpMessageType').errMsg);
+      if (data === null) return this.#error(core.fail('send', 'udpMessageRange').errMsg);
       if (core.tracing.on) this.#trace('-> ' + core.sizeOf(data) + ' to ' + o.address + ':' + o.port);
       native.udpSend(this.#id, o.address, o.port, data, !!o.setBroadcast);
     }
@@ -118,15 +118,15 @@
       const o = options !== null && typeof options === 'object' ? options : {};
       if (!this.#ready('write')) return;
       const data = bytesOf(o.message, o.offset, o.length);
-      if (data === undefined) return this.#error('write:fail parameter error: message should be String or ArrayBuffer');
-      if (data === null) return this.#error('write:fail offset and length must lie within the message');
+      if (data === undefined) return this.#error(core.fail('write', 'udpMessageType').errMsg);
+      if (data === null) return this.#error(core.fail('write', 'udpMessageRange').errMsg);
       if (core.tracing.on) this.#trace('-> ' + core.sizeOf(data));
       native.udpWrite(this.#id, data, !!o.setBroadcast);
     }
 
     setTTL(ttl) {
-      if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255) return this.#error('setTTL:fail ttl must be an integer from 0 to 255');
-      if (!this.#bound) return this.#error('setTTL:fail the socket is not bound');
+      if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255) return this.#error(core.fail('setTTL', 'udpTtl').errMsg);
+      if (!this.#bound) return this.#error(core.fail('setTTL', 'udpNotBound').errMsg);
       const error = native.udpSetTTL(this.#id, ttl);
       if (error) this.#error(error);
     }

@@ -42,7 +42,7 @@
         answer = answerFor(api, options, typeof fallback === 'function' ? fallback() : fallback);
       } catch (error) {
         core.internals.reportCallbackError(error, 'wxrun.ui.respond');
-        answer = { ok: false, result: failResult(api, 'the scripted answer threw') };
+        answer = { ok: false, result: core.fail(api, 'scriptedAnswerThrew') };
       }
       recorded.result = answer.result;
       if (answer.ok && onAnswered) onAnswered(answer.result);
@@ -96,7 +96,7 @@
     const opts = options || {};
     const bad = checkParam('showActionSheet', 'itemList', opts.itemList, ['Array']);
     if (bad) return failNow('showActionSheet', opts, bad);
-    if (opts.itemList.length > 6) return failNow('showActionSheet', opts, failResult('showActionSheet', 'parameter error: itemList should not be large than 6'));
+    if (opts.itemList.length > 6) return failNow('showActionSheet', opts, core.fail('showActionSheet', 'actionSheetItems'));
     return respond('showActionSheet', opts, { tapIndex: 0 });
   });
   defineAnswered('setNavigationBarTitle', (options) => {

@@ -220,9 +220,10 @@ pub(crate) fn install<'js>(
                         match download_sandbox.resolve_writable(&path) {
                             Ok(host) if under_usr && !host.is_dir() => Some((path, host)),
                             _ => {
+                                let denied = wx_policy::Failure::PermissionDenied;
                                 let refusal = Array::new(ctx.clone())?;
-                                refusal.set(0, "permission denied")?;
-                                refusal.set(1, 603303)?;
+                                refusal.set(0, denied.reason())?;
+                                refusal.set(1, denied.errno())?;
                                 return Ok(refusal.into_value());
                             }
                         }

@@ -295,6 +295,28 @@ fn build_native<'js>(
         availability.set(entry.name, entry.available_in(lib))?;
     }
     native.set("availability", availability)?;
+    // The catalogue's reason and errno for `key`, with its details filled in (see core.fail).
+    native.set(
+        "failure",
+        Func::from(
+            |ctx: rquickjs::Ctx<'js>,
+             key: String,
+             details: Vec<String>|
+             -> rquickjs::Result<rquickjs::Array<'js>> {
+                let entry = wx_policy::catalogue::lookup(&key).ok_or_else(|| {
+                    rquickjs::Exception::throw_internal(
+                        &ctx,
+                        &format!("wx-api: {key} is not in the failure catalogue"),
+                    )
+                })?;
+                let details: Vec<&str> = details.iter().map(String::as_str).collect();
+                let answer = rquickjs::Array::new(ctx.clone())?;
+                answer.set(0, entry.reason(&details))?;
+                answer.set(1, entry.errno)?;
+                Ok(answer)
+            },
+        ),
+    )?;
     native.set("implemented", IMPLEMENTED.to_vec())?;
 
     let info_config = config.clone();

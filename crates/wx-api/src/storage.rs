@@ -39,11 +39,12 @@ pub enum StorageError {
 
 impl StorageError {
     pub fn reason(&self) -> String {
-        match self {
-            StorageError::ItemTooLarge => "exceed storage item max length".into(),
-            StorageError::StoreFull => "exceed storage max size 10MB".into(),
-            StorageError::Write(detail) => format!("write storage failed: {detail}"),
-        }
+        let (key, details) = match self {
+            StorageError::ItemTooLarge => ("storageItemTooLarge", Vec::new()),
+            StorageError::StoreFull => ("storageFull", Vec::new()),
+            StorageError::Write(detail) => ("storageWrite", vec![detail.as_str()]),
+        };
+        wx_policy::catalogue::lookup(key).map_or_else(String::new, |entry| entry.reason(&details))
     }
 }
 

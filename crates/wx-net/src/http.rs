@@ -165,6 +165,14 @@ fn incoming_length<B>(response: &http::Response<B>) -> Option<u64> {
         .and_then(|v| v.trim().parse().ok())
 }
 
+/// A download that could not create, write or save its file.
+fn file_failure(step: &str, error: &dyn std::fmt::Display) -> Failure {
+    Failure::Catalogued {
+        key: "downloadFileIo",
+        details: vec![step.to_string(), error.to_string()],
+    }
+}
+
 /// The platform's failure for an error of hyper-util's client before a response arrived.
 fn request_failure(error: &hyper_util::client::legacy::Error) -> Failure {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
@@ -668,10 +676,7 @@ pub async fn perform(
                 let mut sink =
                     DownloadSink::create(download)
                         .await
-                        .map_err(|e| Failure::Other {
-                            reason: format!("cannot create the file: {e}"),
-                            errno: Some(1300201),
-                        })?;
+                        .map_err(|e| file_failure("create", &e))?;
                 let mut gate = ProgressGate::new(length.unwrap_or(0));
                 let mut body = DecodedBody {
                     incoming: response.into_body(),
@@ -685,10 +690,7 @@ pub async fn perform(
                     if let Some(tap) = tap.as_mut() {
                         tap.extend_from_slice(&decoded);
                     }
-                    sink.write(&decoded).await.map_err(|e| Failure::Other {
-                        reason: format!("cannot write the file: {e}"),
-                        errno: Some(1300201),
-                    })?;
+                    sink.write(&decoded).await.map_err(|e| file_failure("write", &e))?;
                     if let Some(percent) = gate.update(sink.written()) {
                         emit(TaskEvent::Progress {
                             percent,
@@ -700,10 +702,7 @@ pub async fn perform(
                 let path = sink
                     .commit(download, &url_path, content_type.as_deref())
                     .await
-                    .map_err(|e| Failure::Other {
-                        reason: format!("cannot save the file: {e}"),
-                        errno: Some(1300201),
-                    })?;
+                    .map_err(|e| file_failure("save", &e))?;
                 ResponseBody::File(path)
             }
             kind => {

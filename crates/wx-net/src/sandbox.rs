@@ -28,6 +28,7 @@ use rustix::{
     fs::{AtFlags, FileType, Mode, OFlags},
     io::Errno,
 };
+use wx_policy::catalogue;
 
 /// The prefix of every sandbox path.
 pub const SCHEME: &str = "wxfile://";
@@ -59,45 +60,42 @@ pub enum FsError {
 }
 
 impl FsError {
-    /// The errMsg text after `<api>:fail `, naming the operation and the path.
-    pub fn reason(&self, operation: &str) -> String {
+    /// The catalogue entry and the details after the operation.
+    fn entry(&self) -> (&'static str, Vec<&str>) {
         match self {
-            FsError::NotFound(path) => format!("no such file or directory, {operation} {path}"),
-            FsError::PermissionDenied(path) => format!("permission denied, {operation} {path}"),
-            FsError::ReadOnly(path) => {
-                format!("permission denied, {operation} {path} (a read-only mount)")
-            }
-            FsError::Special { path, what } => format!(
-                "permission denied, {operation} {path} ({what}: wxrun reads and writes only regular files and folders)"
-            ),
-            FsError::HardLinked(path) => format!(
-                "permission denied, {operation} {path} (a file with other hard links: writing through it would change a file outside the sandbox)"
-            ),
-            FsError::NotADirectory(path) => format!("not a directory, {operation} {path}"),
-            FsError::IsADirectory(path) => {
-                format!("illegal operation on a directory, {operation} {path}")
-            }
-            FsError::NotEmpty(path) => format!("directory not empty, {operation} {path}"),
-            FsError::AlreadyExists(path) => format!("file already exists, {operation} {path}"),
-            FsError::InvalidArgument(what) => format!("Invalid argument, {what}"),
-            FsError::Io(what) => format!("system error, {what}"),
+            FsError::NotFound(path) => ("fsNotFound", vec![path]),
+            FsError::PermissionDenied(path) => ("fsPermissionDenied", vec![path]),
+            FsError::ReadOnly(path) => ("fsReadOnly", vec![path]),
+            FsError::Special { path, what } => ("fsSpecialFile", vec![path, what]),
+            FsError::HardLinked(path) => ("fsHardLinked", vec![path]),
+            FsError::NotADirectory(path) => ("fsNotADirectory", vec![path]),
+            FsError::IsADirectory(path) => ("fsIsADirectory", vec![path]),
+            FsError::NotEmpty(path) => ("fsNotEmpty", vec![path]),
+            FsError::AlreadyExists(path) => ("fsAlreadyExists", vec![path]),
+            FsError::InvalidArgument(what) => ("fsInvalidArgument", vec![what]),
+            FsError::Io(what) => ("fsSystem", vec![what]),
         }
     }
 
-    pub fn errno(&self) -> u32 {
-        match self {
-            FsError::NotFound(_) => 1300002,
-            FsError::PermissionDenied(_)
-            | FsError::ReadOnly(_)
-            | FsError::Special { .. }
-            | FsError::HardLinked(_) => 1300013,
-            FsError::NotADirectory(_) => 1300020,
-            FsError::IsADirectory(_) => 1301003,
-            FsError::NotEmpty(_) => 1300066,
-            FsError::AlreadyExists(_) => 1301005,
-            FsError::InvalidArgument(_) => 1300022,
-            FsError::Io(_) => 1300201,
+    fn catalogued(&self) -> &'static catalogue::Entry {
+        let (key, _) = self.entry();
+        catalogue::lookup(key).unwrap_or_else(|| panic!("{key} is not in the catalogue"))
+    }
+
+    /// The errMsg text after `<api>:fail `, naming the operation and the path.
+    pub fn reason(&self, operation: &str) -> String {
+        let (_, details) = self.entry();
+        // Entries that name a path take the operation first.
+        let mut all = Vec::with_capacity(details.len() + 1);
+        if !matches!(self, FsError::InvalidArgument(_) | FsError::Io(_)) {
+            all.push(operation);
         }
+        all.extend(details);
+        self.catalogued().reason(&all)
+    }
+
+    pub fn errno(&self) -> u32 {
+        self.catalogued().errno.unwrap_or_default()
     }
 
     /// Maps an I/O error on `path` (the path as the script wrote it).

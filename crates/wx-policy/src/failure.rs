@@ -1,10 +1,10 @@
-//! The errMsg/errno catalogue: every failure wxrun reports, with the reason text and errno
-//! that phones give, so that scripts can match on them.
+//! The failures Rust code reports, as values: each names its entry of the errMsg/errno
+//! catalogue ([`crate::catalogue`]), which holds the text and errno.
 
 use std::fmt;
 
-/// errno of parameter type errors.
-pub const ERRNO_PARAMETER: u32 = 1001;
+use crate::catalogue;
+pub use crate::catalogue::ERRNO_PARAMETER;
 
 /// A failure of a network or file operation, independent of the API that reports it. The
 /// errMsg is `"<api>:fail <reason>"`.
@@ -60,8 +60,13 @@ pub enum Failure {
     ResponseTooLarge {
         limit: u64,
     },
-    /// A free-form reason for failures that have no catalogue entry (file-system errors
-    /// phrased as the platform phrases them, for example).
+    /// Any other entry of the catalogue, by key, with its details.
+    Catalogued {
+        key: &'static str,
+        details: Vec<String>,
+    },
+    /// A reason that is not the platform's but the script's own (a scripted `fail`, an error
+    /// a script threw) or the operating system's words.
     Other {
         reason: String,
         errno: Option<u32>,
@@ -69,98 +74,80 @@ pub enum Failure {
 }
 
 impl Failure {
-    /// The text after `"<api>:fail "`.
-    pub fn reason(&self) -> String {
-        let fixed = match self {
+    /// The catalogue key of this failure and the details its text takes.
+    fn key(&self) -> (&'static str, Vec<&str>) {
+        let key = match self {
             Failure::Timeout => "timeout",
             Failure::Abort => "abort",
-            Failure::NameNotResolved => "-105:net::ERR_NAME_NOT_RESOLVED",
-            Failure::ConnectionRefused => "-102:net::ERR_CONNECTION_REFUSED",
-            Failure::ConnectionReset => "-101:net::ERR_CONNECTION_RESET",
-            Failure::ConnectionClosed => "-100:net::ERR_CONNECTION_CLOSED",
-            Failure::EmptyResponse => "-324:net::ERR_EMPTY_RESPONSE",
-            Failure::IncompleteChunkedEncoding => "-355:net::ERR_INCOMPLETE_CHUNKED_ENCODING",
-            Failure::ConnectionFailed => "-104:net::ERR_CONNECTION_FAILED",
-            Failure::AddressUnreachable => "-109:net::ERR_ADDRESS_UNREACHABLE",
-            Failure::CertAuthorityInvalid => "-202:net::ERR_CERT_AUTHORITY_INVALID",
-            Failure::CertCommonNameInvalid => "-200:net::ERR_CERT_COMMON_NAME_INVALID",
-            Failure::CertDateInvalid => "-201:net::ERR_CERT_DATE_INVALID",
-            Failure::CertInvalid => "-207:net::ERR_CERT_INVALID",
-            Failure::SslVersionOrCipherMismatch => "-113:net::ERR_SSL_VERSION_OR_CIPHER_MISMATCH",
-            Failure::SslProtocolError => "-107:net::ERR_SSL_PROTOCOL_ERROR",
-            Failure::InvalidHttpResponse => "-370:net::ERR_INVALID_HTTP_RESPONSE",
-            Failure::ContentDecodingFailed => "-330:net::ERR_CONTENT_DECODING_FAILED",
-            Failure::TooManyRedirects => "-310:net::ERR_TOO_MANY_REDIRECTS",
-            Failure::NetworkFailed => "-2:net::ERR_FAILED",
-            Failure::UrlNotInDomainList => "url not in domain list",
+            Failure::NameNotResolved => "nameNotResolved",
+            Failure::ConnectionRefused => "connectionRefused",
+            Failure::ConnectionReset => "connectionReset",
+            Failure::ConnectionClosed => "connectionClosed",
+            Failure::EmptyResponse => "emptyResponse",
+            Failure::IncompleteChunkedEncoding => "incompleteChunkedEncoding",
+            Failure::ConnectionFailed => "connectionFailed",
+            Failure::AddressUnreachable => "addressUnreachable",
+            Failure::CertAuthorityInvalid => "certAuthorityInvalid",
+            Failure::CertCommonNameInvalid => "certCommonNameInvalid",
+            Failure::CertDateInvalid => "certDateInvalid",
+            Failure::CertInvalid => "certInvalid",
+            Failure::SslVersionOrCipherMismatch => "sslVersionOrCipherMismatch",
+            Failure::SslProtocolError => "sslProtocolError",
+            Failure::InvalidHttpResponse => "invalidHttpResponse",
+            Failure::ContentDecodingFailed => "contentDecodingFailed",
+            Failure::TooManyRedirects => "tooManyRedirects",
+            Failure::UrlNotInDomainList => "urlNotInDomainList",
             Failure::Interrupted => "interrupted",
-            Failure::InternetDisconnected => "-106:net::ERR_INTERNET_DISCONNECTED",
-            Failure::ExceedMaxTaskCount => "exceed max task count",
-            Failure::InvalidUrl(url) => return format!("invalid url \"{url}\""),
-            Failure::IllegalHost(host) => return format!("illegal host: {host}"),
-            Failure::FailToStringifyData => "fail to stringify data",
-            Failure::DataShouldNotBeFunction => "data should not be Function",
-            Failure::MethodInvalid => "method is invalid",
+            Failure::InternetDisconnected => "internetDisconnected",
+            Failure::ExceedMaxTaskCount => "exceedMaxTaskCount",
+            Failure::NetworkFailed => "networkFailed",
+            Failure::InvalidUrl(url) => return ("invalidUrl", vec![url.as_str()]),
+            Failure::IllegalHost(host) => return ("illegalHost", vec![host.as_str()]),
+            Failure::FailToStringifyData => "failToStringifyData",
+            Failure::DataShouldNotBeFunction => "dataShouldNotBeFunction",
+            Failure::MethodInvalid => "methodInvalid",
             Failure::ParameterType {
                 field,
                 expected,
                 found,
             } => {
-                return format!(
-                    "parameter error: parameter.{field} should be {expected} instead of {found};"
+                return (
+                    "parameterType",
+                    vec![field.as_str(), expected.as_str(), found.as_str()],
                 );
             }
-            Failure::FileNotFound => "file not found",
-            Failure::PermissionDenied => "permission denied",
-            Failure::ExceedMaxFileSize => "exceed max file size",
-            Failure::ResponseTooLarge { limit } => {
-                return format!(
-                    "response too large: more than {limit} bytes (limits.maxResponseSize)"
-                );
+            Failure::FileNotFound => "fileNotFound",
+            Failure::PermissionDenied => "permissionDenied",
+            Failure::ExceedMaxFileSize => "exceedMaxFileSize",
+            Failure::ResponseTooLarge { .. } => "responseTooLarge",
+            Failure::Catalogued { key, details } => {
+                return (key, details.iter().map(String::as_str).collect());
             }
-            Failure::Other { reason, .. } => return reason.clone(),
+            Failure::Other { .. } => "",
         };
-        fixed.to_string()
+        (key, Vec::new())
+    }
+
+    /// The text after `"<api>:fail "`.
+    pub fn reason(&self) -> String {
+        match self {
+            Failure::Other { reason, .. } => reason.clone(),
+            Failure::ResponseTooLarge { limit } => {
+                catalogue::known("responseTooLarge").reason(&[&limit.to_string()])
+            }
+            _ => {
+                let (key, details) = self.key();
+                catalogue::known(key).reason(&details)
+            }
+        }
     }
 
     /// The numeric errno, where the platform defines one.
     pub fn errno(&self) -> Option<u32> {
-        Some(match self {
-            Failure::Timeout => 5,
-            Failure::Abort => return None,
-            Failure::UrlNotInDomainList => 600002,
-            Failure::Interrupted => 600003,
-            Failure::ExceedMaxTaskCount => 600007,
-            Failure::TooManyRedirects => 600008,
-            Failure::InvalidUrl(_) => 600009,
-            Failure::FailToStringifyData | Failure::DataShouldNotBeFunction => 600010,
-            Failure::IllegalHost(_) => 101,
-            Failure::MethodInvalid => return None,
-            Failure::ParameterType { .. } => ERRNO_PARAMETER,
-            Failure::FileNotFound => 1300002,
-            Failure::PermissionDenied => 603303,
-            Failure::ExceedMaxFileSize => 603301,
-            Failure::ResponseTooLarge { .. } => return None,
-            Failure::Other { errno, .. } => return *errno,
-            Failure::NameNotResolved
-            | Failure::ConnectionRefused
-            | Failure::ConnectionReset
-            | Failure::ConnectionClosed
-            | Failure::EmptyResponse
-            | Failure::IncompleteChunkedEncoding
-            | Failure::ConnectionFailed
-            | Failure::AddressUnreachable
-            | Failure::CertAuthorityInvalid
-            | Failure::CertCommonNameInvalid
-            | Failure::CertDateInvalid
-            | Failure::CertInvalid
-            | Failure::SslVersionOrCipherMismatch
-            | Failure::SslProtocolError
-            | Failure::InvalidHttpResponse
-            | Failure::ContentDecodingFailed
-            | Failure::NetworkFailed
-            | Failure::InternetDisconnected => 600001,
-        })
+        match self {
+            Failure::Other { errno, .. } => *errno,
+            _ => catalogue::known(self.key().0).errno,
+        }
     }
 
     /// The full errMsg as reported by `api`.

@@ -5,8 +5,9 @@
 //! - [`UrlPolicy`]: which URLs an interface may reach (domain lists, ports, LAN exception).
 //! - [`referer()`], [`limits`]: the fixed Referer, timeouts, pool and socket limits.
 //! - [`inventory`]: every documented `wx` API and the base library it needs.
-//! - [`Failure`]: the errMsg/errno catalogue.
+//! - [`catalogue`]: every errMsg text and errno, once; [`Failure`]: failures as values.
 
+pub mod catalogue;
 pub mod config;
 mod domain;
 mod failure;

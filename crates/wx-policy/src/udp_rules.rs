@@ -44,10 +44,11 @@ pub enum UdpDenied {
 
 impl UdpDenied {
     pub fn reason(self) -> &'static str {
-        match self {
-            UdpDenied::NotAllowed => "url not in domain list",
-            UdpDenied::BroadcastNeedsFlag => "broadcast needs setBroadcast: true",
-        }
+        let key = match self {
+            UdpDenied::NotAllowed => "urlNotInDomainList",
+            UdpDenied::BroadcastNeedsFlag => "udpBroadcastNeedsFlag",
+        };
+        crate::catalogue::known(key).text
     }
 }
 

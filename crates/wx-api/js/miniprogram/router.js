@@ -110,10 +110,10 @@
   function target(api, url) {
     const { path, query } = splitUrl(url);
     const route = routeOf(path);
-    if (!state.launched) return { fail: failResult(api, 'the app has not been launched (use wxrun app, or require("wxrun").miniprogram.launch())') };
+    if (!state.launched) return { fail: core.fail(api, 'routeNotLaunched') };
     if (!state.routes.has(route) || !loadPage(route)) {
       if (state.routes.has(route)) missingPageFile(route);
-      return { fail: failResult(api, 'page "' + route + '" is not found') };
+      return { fail: core.fail(api, 'pageNotFound', route) };
     }
     return { route, query };
   }
@@ -139,8 +139,8 @@
   define('navigateTo', routeApi('navigateTo', (opts) => {
     const found = target('navigateTo', opts.url);
     if (found.fail) return found.fail;
-    if (state.tabRoutes.has(found.route)) return failResult('navigateTo', 'can not navigateTo a tabbar page');
-    if (state.stack.length >= STACK_LIMIT) return failResult('navigateTo', 'webview count limit exceed');
+    if (state.tabRoutes.has(found.route)) return core.fail('navigateTo', 'navigateToTab');
+    if (state.stack.length >= STACK_LIMIT) return core.fail('navigateTo', 'webviewLimit');
     trace('route', 'navigateTo ' + opts.url);
     const [opener, opened] = channelPair();
     for (const [name, fn] of Object.entries(opts.events || {})) opener.on(name, fn);
@@ -152,7 +152,7 @@
   define('redirectTo', routeApi('redirectTo', (opts) => {
     const found = target('redirectTo', opts.url);
     if (found.fail) return found.fail;
-    if (state.tabRoutes.has(found.route)) return failResult('redirectTo', 'can not redirectTo a tabbar page');
+    if (state.tabRoutes.has(found.route)) return core.fail('redirectTo', 'redirectToTab');
     trace('route', 'redirectTo ' + opts.url);
     const leaving = state.stack.pop();
     if (leaving) {
@@ -164,8 +164,8 @@
   }));
 
   define('navigateBack', routeApi('navigateBack', (opts) => {
-    if (!state.launched) return failResult('navigateBack', 'the app has not been launched');
-    if (state.stack.length <= 1) return failResult('navigateBack', 'cannot navigate back at first page.');
+    if (!state.launched) return core.fail('navigateBack', 'routeNotLaunched');
+    if (state.stack.length <= 1) return core.fail('navigateBack', 'firstPage');
     const delta = Math.max(1, Math.min(Number(opts.delta) || 1, state.stack.length - 1));
     trace('route', 'navigateBack ' + delta);
     for (let i = 0; i < delta; i++) {
@@ -179,7 +179,7 @@
   define('switchTab', routeApi('switchTab', (opts) => {
     const found = target('switchTab', opts.url.split('?')[0]);
     if (found.fail) return found.fail;
-    if (!state.tabRoutes.has(found.route)) return failResult('switchTab', 'can not switch to no-tabBar page');
+    if (!state.tabRoutes.has(found.route)) return core.fail('switchTab', 'switchToNonTab');
     trace('route', 'switchTab ' + found.route);
     // Pages above the tab bar close; tab pages stay loaded and are hidden and shown.
     while (state.stack.length) {

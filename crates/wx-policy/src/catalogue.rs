@@ -1,0 +1,310 @@
+//! The errMsg/errno catalogue: every failure text wxrun reports after `"<api>:fail "`, with the
+//! errno phones give, each written once, by key. `{}` marks where a call's details go (a URL,
+//! a path, a count), filled in order.
+//!
+//! Rust reports these through [`crate::Failure`] (and wx-net's file errors, and storage's); the
+//! JavaScript layers ask by key (`core.fail(api, key, ...details)` over the `failure` native),
+//! so no text or errno is spelled anywhere else. A test of wx-api checks that every key the
+//! layers name is here.
+
+/// One failure as the platform words it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub key: &'static str,
+    /// The reason after `"<api>:fail "`, with `{}` for each detail.
+    pub text: &'static str,
+    pub errno: Option<u32>,
+}
+
+const fn entry(key: &'static str, text: &'static str, errno: Option<u32>) -> Entry {
+    Entry { key, text, errno }
+}
+
+/// errno of parameter type errors.
+pub const ERRNO_PARAMETER: u32 = 1001;
+/// errno of the transport failures of table 4.7.
+const NET: Option<u32> = Some(600001);
+/// errno of file-system failures that name no more specific one.
+const FS_SYSTEM: Option<u32> = Some(1300201);
+/// errno of file-system permission failures.
+const FS_PERMISSION: Option<u32> = Some(1300013);
+
+/// Every entry. Keys are unique (a unit test checks).
+pub const ENTRIES: &[Entry] = &[
+    // Transport (table 4.7 of the spec); the same texts appear in WebSocket `onError`.
+    entry("timeout", "timeout", Some(5)),
+    entry("abort", "abort", None),
+    entry("nameNotResolved", "-105:net::ERR_NAME_NOT_RESOLVED", NET),
+    entry("connectionRefused", "-102:net::ERR_CONNECTION_REFUSED", NET),
+    entry("connectionReset", "-101:net::ERR_CONNECTION_RESET", NET),
+    entry("connectionClosed", "-100:net::ERR_CONNECTION_CLOSED", NET),
+    entry("emptyResponse", "-324:net::ERR_EMPTY_RESPONSE", NET),
+    entry(
+        "incompleteChunkedEncoding",
+        "-355:net::ERR_INCOMPLETE_CHUNKED_ENCODING",
+        NET,
+    ),
+    entry("connectionFailed", "-104:net::ERR_CONNECTION_FAILED", NET),
+    entry(
+        "addressUnreachable",
+        "-109:net::ERR_ADDRESS_UNREACHABLE",
+        NET,
+    ),
+    entry(
+        "certAuthorityInvalid",
+        "-202:net::ERR_CERT_AUTHORITY_INVALID",
+        NET,
+    ),
+    entry(
+        "certCommonNameInvalid",
+        "-200:net::ERR_CERT_COMMON_NAME_INVALID",
+        NET,
+    ),
+    entry("certDateInvalid", "-201:net::ERR_CERT_DATE_INVALID", NET),
+    entry("certInvalid", "-207:net::ERR_CERT_INVALID", NET),
+    entry(
+        "sslVersionOrCipherMismatch",
+        "-113:net::ERR_SSL_VERSION_OR_CIPHER_MISMATCH",
+        NET,
+    ),
+    entry("sslProtocolError", "-107:net::ERR_SSL_PROTOCOL_ERROR", NET),
+    entry(
+        "invalidHttpResponse",
+        "-370:net::ERR_INVALID_HTTP_RESPONSE",
+        NET,
+    ),
+    entry(
+        "contentDecodingFailed",
+        "-330:net::ERR_CONTENT_DECODING_FAILED",
+        NET,
+    ),
+    entry(
+        "tooManyRedirects",
+        "-310:net::ERR_TOO_MANY_REDIRECTS",
+        Some(600008),
+    ),
+    entry("networkFailed", "-2:net::ERR_FAILED", NET),
+    entry(
+        "internetDisconnected",
+        "-106:net::ERR_INTERNET_DISCONNECTED",
+        NET,
+    ),
+    entry("urlNotInDomainList", "url not in domain list", Some(600002)),
+    entry("interrupted", "interrupted", Some(600003)),
+    entry("exceedMaxTaskCount", "exceed max task count", Some(600007)),
+    // Validation, reported synchronously.
+    entry("invalidUrl", "invalid url \"{}\"", Some(600009)),
+    entry("illegalHost", "illegal host: {}", Some(101)),
+    entry(
+        "failToStringifyData",
+        "fail to stringify data",
+        Some(600010),
+    ),
+    entry(
+        "dataShouldNotBeFunction",
+        "data should not be Function",
+        Some(600010),
+    ),
+    entry("methodInvalid", "method is invalid", None),
+    entry(
+        "parameterType",
+        "parameter error: parameter.{} should be {} instead of {};",
+        Some(ERRNO_PARAMETER),
+    ),
+    // Transfers.
+    entry("fileNotFound", "file not found", Some(1300002)),
+    entry("permissionDenied", "permission denied", Some(603303)),
+    entry("exceedMaxFileSize", "exceed max file size", Some(603301)),
+    entry(
+        "responseTooLarge",
+        "response too large: more than {} bytes (limits.maxResponseSize)",
+        None,
+    ),
+    entry("downloadFileIo", "cannot {} the file: {}", FS_SYSTEM),
+    // The file system (FileSystemManager, saved files): the operation, then the path.
+    entry(
+        "fsNotFound",
+        "no such file or directory, {} {}",
+        Some(1300002),
+    ),
+    entry(
+        "fsPermissionDenied",
+        "permission denied, {} {}",
+        FS_PERMISSION,
+    ),
+    entry(
+        "fsReadOnly",
+        "permission denied, {} {} (a read-only mount)",
+        FS_PERMISSION,
+    ),
+    entry(
+        "fsSpecialFile",
+        "permission denied, {} {} ({}: wxrun reads and writes only regular files and folders)",
+        FS_PERMISSION,
+    ),
+    entry(
+        "fsHardLinked",
+        "permission denied, {} {} (a file with other hard links: writing through it would change a file outside the sandbox)",
+        FS_PERMISSION,
+    ),
+    entry("fsNotADirectory", "not a directory, {} {}", Some(1300020)),
+    entry(
+        "fsIsADirectory",
+        "illegal operation on a directory, {} {}",
+        Some(1301003),
+    ),
+    entry("fsNotEmpty", "directory not empty, {} {}", Some(1300066)),
+    entry(
+        "fsAlreadyExists",
+        "file already exists, {} {}",
+        Some(1301005),
+    ),
+    entry("fsInvalidArgument", "Invalid argument, {}", Some(1300022)),
+    entry("fsSystem", "system error, {}", FS_SYSTEM),
+    // WebSockets.
+    entry(
+        "socketLimit",
+        "fail reach max websocket connect count {}",
+        None,
+    ),
+    entry("socketNotOpen", "SocketTask.readyState is not OPEN", None),
+    entry("socketNotConnected", "WebSocket is not connected", None),
+    entry(
+        "socketCloseCode",
+        "The code must be either 1000, or between 3000 and 4999",
+        None,
+    ),
+    entry(
+        "socketCloseReason",
+        "The message must not be greater than 123 bytes",
+        None,
+    ),
+    // UDP sockets.
+    entry("udpClosed", "the socket is closed", None),
+    entry("udpAlreadyBound", "the socket is already bound", None),
+    entry("udpInvalidPort", "invalid port {}", None),
+    entry(
+        "udpAddressPort",
+        "parameter error: address should be a String and port a Number",
+        None,
+    ),
+    entry(
+        "udpMessageType",
+        "parameter error: message should be String or ArrayBuffer",
+        None,
+    ),
+    entry(
+        "udpMessageRange",
+        "offset and length must lie within the message",
+        None,
+    ),
+    entry("udpTtl", "ttl must be an integer from 0 to 255", None),
+    entry("udpNotBound", "the socket is not bound", None),
+    entry(
+        "udpBroadcastNeedsFlag",
+        "broadcast needs setBroadcast: true",
+        None,
+    ),
+    // mDNS discovery.
+    entry("mdnsInvalidParam", "invalid param", None),
+    entry("mdnsScanExists", "scan task already exist", None),
+    entry("mdnsTaskNotFound", "task not found", None),
+    // Storage.
+    entry("storageNotFound", "data not found", None),
+    entry("storageEncode", "data could not be stored: {}", None),
+    entry(
+        "storageKvListKey",
+        "parameter error: every item of kvList should have a String key",
+        Some(ERRNO_PARAMETER),
+    ),
+    entry(
+        "storageItemTooLarge",
+        "exceed storage item max length",
+        None,
+    ),
+    entry("storageFull", "exceed storage max size 10MB", None),
+    entry("storageWrite", "write storage failed: {}", None),
+    // UI answers.
+    entry(
+        "actionSheetItems",
+        "parameter error: itemList should not be large than 6",
+        None,
+    ),
+    entry("scriptedAnswerThrew", "the scripted answer threw", None),
+    // Routes.
+    entry(
+        "routeNotLaunched",
+        "the app has not been launched (use wxrun app, or require(\"wxrun\").miniprogram.launch())",
+        None,
+    ),
+    entry("pageNotFound", "page \"{}\" is not found", None),
+    entry("navigateToTab", "can not navigateTo a tabbar page", None),
+    entry("redirectToTab", "can not redirectTo a tabbar page", None),
+    entry("webviewLimit", "webview count limit exceed", None),
+    entry("firstPage", "cannot navigate back at first page.", None),
+    entry("switchToNonTab", "can not switch to no-tabBar page", None),
+];
+
+/// The entry for `key`.
+pub fn lookup(key: &str) -> Option<&'static Entry> {
+    ENTRIES.iter().find(|entry| entry.key == key)
+}
+
+/// The entry for a key that Rust code names: one of the catalogue's by construction.
+pub(crate) fn known(key: &'static str) -> &'static Entry {
+    lookup(key).unwrap_or_else(|| panic!("{key} is not in the catalogue"))
+}
+
+/// `text` with each `{}` replaced by the next detail (an empty string when they run out).
+pub fn fill(text: &str, details: &[&str]) -> String {
+    let mut out =
+        String::with_capacity(text.len() + details.iter().map(|d| d.len()).sum::<usize>());
+    let mut details = details.iter();
+    let mut rest = text;
+    while let Some(at) = rest.find("{}") {
+        out.push_str(&rest[..at]);
+        out.push_str(details.next().copied().unwrap_or(""));
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+impl Entry {
+    /// The reason with `details` filled in.
+    pub fn reason(&self, details: &[&str]) -> String {
+        fill(self.text, details)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_found() {
+        let mut keys: Vec<&str> = ENTRIES.iter().map(|entry| entry.key).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), before, "a key is listed twice");
+        for entry in ENTRIES {
+            assert_eq!(lookup(entry.key), Some(entry));
+        }
+        assert_eq!(lookup("noSuchKey"), None);
+    }
+
+    #[test]
+    fn details_fill_the_places_in_order() {
+        assert_eq!(
+            known("parameterType").reason(&["url", "String", "Number"]),
+            "parameter error: parameter.url should be String instead of Number;"
+        );
+        assert_eq!(
+            known("invalidUrl").reason(&["ftp://x"]),
+            "invalid url \"ftp://x\""
+        );
+        assert_eq!(fill("a {} b {}", &["1"]), "a 1 b ");
+        assert_eq!(fill("no places", &["ignored"]), "no places");
+    }
+}
