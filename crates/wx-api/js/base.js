@@ -41,7 +41,7 @@
 
   // Network state. `require('wxrun').network` switches it as a phone's user would; going
   // offline makes new requests, transfers and WebSockets fail with ERR_INTERNET_DISCONNECTED.
-  let networkType = native.networkType();
+  let networkType = native.networkType;
   const networkListeners = new ListenerList('onNetworkStatusChange');
   native.setOnline(networkType !== 'none');
   define('getNetworkType', (options) =>

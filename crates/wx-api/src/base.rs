@@ -2,7 +2,7 @@
 //! `canIUse` against the base-library version, the network type.
 
 use rquickjs::{Ctx, Object};
-use wx_policy::{Config, LibVersion, inventory};
+use wx_policy::{LibVersion, RunPolicy, inventory};
 
 /// Base-library versions of options and task methods of the network APIs, for
 /// `wx.canIUse('request.object.timeout')` and similar. Other sub-paths answer as their API.
@@ -69,8 +69,11 @@ pub(crate) fn can_i_use(schema: &str, lib: LibVersion) -> bool {
 }
 
 /// The object `wx.getSystemInfoSync()` returns, from the device profile.
-pub(crate) fn system_info<'js>(ctx: &Ctx<'js>, config: &Config) -> rquickjs::Result<Object<'js>> {
-    let device = &config.device.value;
+pub(crate) fn system_info<'js>(
+    ctx: &Ctx<'js>,
+    policy: &RunPolicy,
+) -> rquickjs::Result<Object<'js>> {
+    let device = &policy.device;
     let info = Object::new(ctx.clone())?;
     info.set("brand", device.brand.as_str())?;
     info.set("model", device.model.as_str())?;
@@ -78,7 +81,7 @@ pub(crate) fn system_info<'js>(ctx: &Ctx<'js>, config: &Config) -> rquickjs::Res
     info.set("platform", device.platform.as_str())?;
     info.set("version", device.version.as_str())?;
     info.set("language", device.language.as_str())?;
-    info.set("SDKVersion", config.lib_version.value.to_string())?;
+    info.set("SDKVersion", policy.lib.to_string())?;
     info.set("pixelRatio", device.pixel_ratio)?;
     info.set("screenWidth", device.screen_width)?;
     info.set("screenHeight", device.screen_height)?;

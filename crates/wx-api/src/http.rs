@@ -19,7 +19,7 @@ use wx_net::{
     sandbox::{FsError, USER_DATA_PATH},
     transfer::{DownloadTarget, Multipart},
 };
-use wx_policy::{Config, Interface, LibVersion, Target, illegal_host, limits::resolve_timeout};
+use wx_policy::{Interface, Target, illegal_host};
 
 /// Flags of `startHttp`, as request.js sets them.
 const FOLLOW: u32 = 1;
@@ -161,12 +161,11 @@ fn bytes_of(value: &Value<'_>) -> Vec<u8> {
 pub(crate) fn install<'js>(
     native: &Object<'js>,
     network: &Network,
-    config: &Arc<Config>,
     handle: LoopHandle,
 ) -> rquickjs::Result<()> {
-    let lib = config.lib_version.value;
-    native.set("redirectOption", lib >= LibVersion::REDIRECT_OPTION)?;
-    native.set("downloadFilePath", lib >= LibVersion::DOWNLOAD_FILE_PATH)?;
+    let gates = network.run_policy().gates;
+    native.set("redirectOption", gates.redirect_option)?;
+    native.set("downloadFilePath", gates.download_file_path)?;
     // `true` for a URL that does not parse, the host for an illegal one, else undefined.
     native.set(
         "checkHost",
@@ -277,7 +276,6 @@ pub(crate) fn install<'js>(
     )?;
 
     let start_network = network.clone();
-    let start_config = config.clone();
     // startHttp(id, url, method, [name, value...], body, timeout, flags): returns the asked
     // timeout when it was capped at 60 s. The interface is in the flags.
     native.set(
@@ -296,11 +294,7 @@ pub(crate) fn install<'js>(
                     DOWNLOAD => Interface::DownloadFile,
                     _ => Interface::Request,
                 };
-                let decision = resolve_timeout(
-                    timeout,
-                    start_config.network_timeout.for_interface(interface),
-                    start_config.lib_version.value,
-                );
+                let decision = start_network.run_policy().timeout(interface, timeout);
                 let id = id as u64;
                 let report_headers = Arc::new(AtomicBool::new(false));
                 if let Ok(mut flags) = header_flags.lock() {

@@ -102,7 +102,7 @@ use std::sync::Arc;
 use rquickjs::{Function, Object, Value, prelude::Func};
 use wx_host::{Host, Internals};
 use wx_net::Network;
-use wx_policy::{Config, LibVersion, inventory};
+use wx_policy::{Config, inventory};
 
 const CORE: &[u8] = wx_bytecode::layer!("core.js");
 const BASE: &[u8] = wx_bytecode::layer!("base.js");
@@ -285,10 +285,11 @@ fn build_native<'js>(
 ) -> rquickjs::Result<Object<'js>> {
     let ctx = internals.object().ctx().clone();
     let native = Object::new(ctx.clone())?;
-    let lib = config.lib_version.value;
+    let policy = network.run_policy().clone();
+    let lib = policy.lib;
     native.set("libVersion", lib.to_string())?;
-    native.set("appid", config.appid.value.clone())?;
-    native.set("errnoEnabled", lib >= LibVersion::ERRNO)?;
+    native.set("appid", policy.appid.clone())?;
+    native.set("errnoEnabled", policy.gates.errno)?;
 
     let availability = Object::new(ctx.clone())?;
     for entry in inventory::all() {
@@ -319,20 +320,16 @@ fn build_native<'js>(
     )?;
     native.set("implemented", IMPLEMENTED.to_vec())?;
 
-    let info_config = config.clone();
+    let info_policy = policy.clone();
     native.set(
         "systemInfo",
-        Func::from(move |ctx: rquickjs::Ctx<'js>| base::system_info(&ctx, &info_config)),
+        Func::from(move |ctx: rquickjs::Ctx<'js>| base::system_info(&ctx, &info_policy)),
     )?;
     native.set(
         "canIUse",
         Func::from(move |schema: String| base::can_i_use(&schema, lib)),
     )?;
-    let network_config = config.clone();
-    native.set(
-        "networkType",
-        Func::from(move || network_config.device.value.network_type.clone()),
-    )?;
+    native.set("networkType", policy.device.network_type.clone())?;
     let app = network.clone();
     native.set(
         "setForeground",
@@ -366,15 +363,11 @@ fn build_native<'js>(
             },
         ),
     )?;
-    storage::install(
-        &native,
-        config.data_dir.value.clone(),
-        config.appid.value.clone(),
-    )?;
-    http::install(&native, network, config, internals.loop_handle())?;
+    storage::install(&native, config.data_dir.value.clone(), policy.appid.clone())?;
+    http::install(&native, network, internals.loop_handle())?;
     fs::install(&native, network.sandbox())?;
-    socket::install(&native, network, config, internals.loop_handle())?;
-    udp::install(&native, network, config, internals.loop_handle())?;
+    socket::install(&native, network, internals.loop_handle())?;
+    udp::install(&native, network, internals.loop_handle())?;
     install_mocks(&native, network)?;
 
     let lazy = LAZY_LAYERS
@@ -434,7 +427,8 @@ pub fn install(host: &Host, config: Config) -> Result<(), InstallError> {
 
 /// Installs the global `wx` for `config` with `extras`.
 pub fn install_with(host: &Host, config: Config, extras: Extras) -> Result<(), InstallError> {
-    let network = Network::with_stand_in(&config, Some(extras.stand_in))?;
+    let policy = Arc::new(wx_policy::RunPolicy::resolve(&config));
+    let network = Network::new(&config, policy, Some(extras.stand_in))?;
     let config = Arc::new(config);
     host.with(|_ctx, internals| {
         let native = build_native(internals, &config, &network)?;

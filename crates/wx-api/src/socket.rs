@@ -13,7 +13,7 @@ use wx_net::{
     Network,
     socket::{SocketCommand, SocketEvent, SocketRequest, SocketSink, WsMessage},
 };
-use wx_policy::{Config, Interface, limits::resolve_timeout};
+use wx_policy::Interface;
 
 type Sockets = Arc<Mutex<HashMap<u64, mpsc::UnboundedSender<SocketCommand>>>>;
 
@@ -86,19 +86,14 @@ fn command(sockets: &Sockets, id: f64, command: SocketCommand) -> bool {
 pub(crate) fn install<'js>(
     native: &Object<'js>,
     network: &Network,
-    config: &Arc<Config>,
     handle: LoopHandle,
 ) -> rquickjs::Result<()> {
     let sockets: Sockets = Arc::new(Mutex::new(HashMap::new()));
-    native.set(
-        "socketLimit",
-        wx_policy::limits::socket_limit(config.lib_version.value),
-    )?;
+    native.set("socketLimit", network.run_policy().socket_limit)?;
 
     // socketOpen(id, url, [name, value...], protocols, timeout, tcpNoDelay): the asked timeout
     // when it was capped at 60 s.
     let open_network = network.clone();
-    let open_config = config.clone();
     let open_sockets = sockets.clone();
     native.set(
         "socketOpen",
@@ -110,11 +105,9 @@ pub(crate) fn install<'js>(
                   timeout: Option<f64>,
                   tcp_no_delay: bool|
                   -> Option<f64> {
-                let decision = resolve_timeout(
-                    timeout,
-                    open_config.network_timeout.for_interface(Interface::Socket),
-                    open_config.lib_version.value,
-                );
+                let decision = open_network
+                    .run_policy()
+                    .timeout(Interface::Socket, timeout);
                 let request = SocketRequest {
                     url,
                     headers: headers

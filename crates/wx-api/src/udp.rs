@@ -5,7 +5,6 @@ use std::{
     collections::HashMap,
     rc::Rc,
     sync::{Arc, Mutex},
-    time::Duration,
 };
 
 use rquickjs::{ArrayBuffer, Ctx, Exception, Function, Object, Value, prelude::Func};
@@ -15,7 +14,6 @@ use wx_net::{
     mdns::{MdnsEvent, MdnsSink},
     udp::{UdpEvent, UdpSink, UdpSocketHandle},
 };
-use wx_policy::Config;
 
 /// Runs `send` with the bytes of a string or ArrayBuffer message, without copying a buffer.
 fn with_bytes_of(data: &Value<'_>, send: impl FnOnce(&[u8])) {
@@ -96,7 +94,6 @@ fn keep_alive_sink<E: Send + 'static>(
 pub(crate) fn install<'js>(
     native: &Object<'js>,
     network: &Network,
-    config: &Arc<Config>,
     handle: LoopHandle,
 ) -> rquickjs::Result<()> {
     let sockets: Rc<RefCell<HashMap<u64, UdpSocketHandle>>> = Rc::new(RefCell::new(HashMap::new()));
@@ -191,7 +188,7 @@ pub(crate) fn install<'js>(
     let scan: Rc<RefCell<Option<wx_net::mdns::Discovery>>> = Rc::new(RefCell::new(None));
     let start_network = network.clone();
     let start_scan = scan.clone();
-    let duration = Duration::from_millis(config.limits.local_service_discovery_timeout.value);
+    let duration = network.run_policy().discovery_timeout;
     native.set(
         "mdnsStart",
         Func::from(move |id: f64, service_type: String| -> Option<String> {

@@ -40,7 +40,14 @@ fn network(rule: serde_json::Value) -> Option<Network> {
             return None;
         }
     }
-    Some(Network::with_stand_in(&config, Some(Arc::new(stand_in))).expect("a network"))
+    Some(
+        Network::new(
+            &config,
+            Arc::new(wx_policy::RunPolicy::resolve(&config)),
+            Some(Arc::new(stand_in)),
+        )
+        .expect("a network"),
+    )
 }
 
 /// A server that sends a few messages and closes with a code and reason of the fuzzer's

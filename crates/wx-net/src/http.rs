@@ -17,7 +17,9 @@ use wx_offline::{
     Api, CannedResponse, HttpAnswer, HttpCall, HttpRecord, StandIn, har::RecordedFailure,
     recorder::RecordedResponse,
 };
-use wx_policy::{Access, Failure, Interface, Target, UrlPolicy, limits::MAX_REDIRECTS};
+use wx_policy::{
+    Access, Failure, FixedHeaders, Interface, Target, UrlPolicy, limits::MAX_REDIRECTS,
+};
 
 use crate::{
     connect::{ConnInfo, ConnectError, HttpConnector, io_failure, now_ms},
@@ -144,13 +146,6 @@ impl TaskEvent {
 
 /// Where a task's events go. Called on the runtime's thread; must not block.
 pub type EventSink = Arc<dyn Fn(TaskEvent) + Send + Sync>;
-
-/// The headers every request carries, whatever the script set.
-#[derive(Clone, Debug)]
-pub struct FixedHeaders {
-    pub referer: String,
-    pub user_agent: String,
-}
 
 fn is_redirect(status: u16) -> bool {
     matches!(status, 301 | 302 | 303 | 307 | 308)

@@ -20,5 +20,5 @@ pub use http::{
     EventSink, HttpRequest, HttpResponse, Payload, Profile, ResponseBody, ResponseKind, TaskEvent,
 };
 pub use lan::detect_lan;
-pub use network::{Aborted, Network, SetupError, Submitted, default_user_agent};
+pub use network::{Aborted, Network, SetupError, Submitted};
 pub use pool::TaskId;

@@ -13,13 +13,11 @@ use std::{
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use tokio::sync::mpsc;
 use wx_offline::{HttpRecord, StandIn, har::RecordedFailure};
-use wx_policy::{Config, Failure, Interface, UrlPolicy, limits, referer};
+use wx_policy::{Config, Failure, FixedHeaders, Interface, RunPolicy, UrlPolicy, limits};
 
 use crate::{
     connect::{HttpConnector, Router, now_ms},
-    http::{
-        EventSink, Exchange, FixedHeaders, HttpClient, HttpRequest, Profile, TaskEvent, perform,
-    },
+    http::{EventSink, Exchange, HttpClient, HttpRequest, Profile, TaskEvent, perform},
     pool::{Admission, Cancel, TaskId, TaskPool},
     sandbox::Sandbox,
     socket::{self, SocketCommand, SocketRequest, SocketSink},
@@ -56,9 +54,8 @@ pub enum Aborted {
 }
 
 struct Inner {
-    policy: Arc<UrlPolicy>,
+    policy: Arc<RunPolicy>,
     clients: (HttpClient, HttpClient),
-    fixed: FixedHeaders,
     pools: [TaskPool<HttpJob>; 3],
     running: Mutex<HashMap<TaskId, Arc<Cancel>>>,
     interface_of: Mutex<HashMap<TaskId, Interface>>,
@@ -96,20 +93,6 @@ pub struct Network {
     inner: Arc<Inner>,
 }
 
-/// The User-Agent wxrun sends unless configured: WeChat-like, naming wxrun.
-pub fn default_user_agent(config: &Config) -> String {
-    let device = &config.device.value;
-    format!(
-        "Mozilla/5.0 ({}; {}) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/{} NetType/{} Language/{} miniProgram wxrun/{}",
-        device.model,
-        device.system,
-        device.version,
-        device.network_type.to_uppercase(),
-        device.language,
-        env!("CARGO_PKG_VERSION")
-    )
-}
-
 fn pool_index(interface: Interface) -> usize {
     match interface {
         Interface::UploadFile => 1,
@@ -119,13 +102,12 @@ fn pool_index(interface: Interface) -> usize {
 }
 
 impl Network {
-    pub fn new(config: &Config) -> Result<Network, SetupError> {
-        Network::with_stand_in(config, None)
-    }
-
-    /// A network whose calls first ask `stand_in` (mock rules, replay) and are recorded by it.
-    pub fn with_stand_in(
+    /// The network of a run with `policy`: `config` is read here for what sets it up (the
+    /// sandbox's folders, certificates, `connectTo`), and not again. Calls first ask
+    /// `stand_in` (mock rules, replay) and are recorded by it.
+    pub fn new(
         config: &Config,
+        policy: Arc<RunPolicy>,
         stand_in: Option<Arc<StandIn>>,
     ) -> Result<Network, SetupError> {
         let mounts: Vec<_> = config.mounts.iter().map(|m| m.value.clone()).collect();
@@ -150,20 +132,12 @@ impl Network {
                 .pool_idle_timeout(std::time::Duration::from_secs(60))
                 .build(connector)
         };
-        let lib = config.lib_version.value;
-        let queueing = limits::tasks_queue(lib);
-        let pool = |interface| TaskPool::new(config.limits.pool_size(interface), queueing);
+        let pool = |interface| {
+            let rule = policy.pool(interface);
+            TaskPool::new(rule.size, rule.queues)
+        };
         let inner = Inner {
-            policy: Arc::new(config.url_policy()),
             clients: (client(Alpn::Http1), client(Alpn::Http2)),
-            fixed: FixedHeaders {
-                referer: referer(&config.appid.value, &config.release.value),
-                user_agent: config
-                    .user_agent
-                    .value
-                    .clone()
-                    .unwrap_or_else(|| default_user_agent(config)),
-            },
             pools: [
                 pool(Interface::Request),
                 pool(Interface::UploadFile),
@@ -178,8 +152,9 @@ impl Network {
             tls,
             router,
             sandbox: Arc::new(sandbox),
-            max_download_bytes: config.limits.max_download_file_size.value,
-            max_response_bytes: config.limits.max_response_size.value,
+            max_download_bytes: policy.max_download_bytes,
+            max_response_bytes: policy.max_response_bytes,
+            policy,
             sockets: Mutex::new(HashMap::new()),
             stand_in,
         };
@@ -188,12 +163,18 @@ impl Network {
         })
     }
 
+    /// The URL rules of the run.
     pub fn policy(&self) -> &UrlPolicy {
+        &self.inner.policy.urls
+    }
+
+    /// The run's rules.
+    pub fn run_policy(&self) -> &Arc<RunPolicy> {
         &self.inner.policy
     }
 
     pub fn fixed_headers(&self) -> &FixedHeaders {
-        &self.inner.fixed
+        &self.inner.policy.fixed_headers
     }
 
     pub fn tls(&self) -> &TlsSettings {
@@ -232,7 +213,7 @@ impl Network {
         duration: std::time::Duration,
         sink: crate::mdns::MdnsSink,
     ) -> Result<crate::mdns::Discovery, String> {
-        crate::mdns::start(service_type, self.inner.policy.lan(), duration, sink)
+        crate::mdns::start(service_type, self.inner.policy.urls.lan(), duration, sink)
     }
 
     pub fn sandbox(&self) -> &Arc<Sandbox> {
@@ -316,9 +297,9 @@ impl Network {
                     .filter(|s| s.recorder().is_some())
                     .map(|_| TimedOut::of(&request));
                 let exchange = Exchange {
-                    policy: &inner.policy,
+                    policy: &inner.policy.urls,
                     clients: &inner.clients,
-                    fixed: &inner.fixed,
+                    fixed: &inner.policy.fixed_headers,
                     stand_in,
                     max_response_bytes: inner.max_response_bytes,
                 };
@@ -393,10 +374,10 @@ impl Network {
             let inner = &network.inner;
             socket::run(
                 request,
-                &inner.policy,
+                &inner.policy.urls,
                 &inner.tls,
                 &inner.router,
-                &inner.fixed,
+                &inner.policy.fixed_headers,
                 inner.stand_in.as_deref(),
                 receiver,
                 cancel,

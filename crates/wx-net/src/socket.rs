@@ -18,11 +18,10 @@ use tokio_tungstenite::tungstenite::{
 use wx_offline::{
     ScriptStep, SocketAnswer, SocketRecord, SocketScript, StandIn, WsData, har::RecordedClose,
 };
-use wx_policy::{Access, Failure, Interface, Target};
+use wx_policy::{Access, Failure, FixedHeaders, Interface, Target};
 
 use crate::{
     connect::{ConnInfo, now_ms, open},
-    http::FixedHeaders,
     pool::Cancel,
 };
 

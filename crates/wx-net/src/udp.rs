@@ -9,7 +9,7 @@ use std::{
 };
 
 use tokio::sync::Notify;
-use wx_policy::{UdpTarget, UrlPolicy};
+use wx_policy::{RunPolicy, UdpTarget};
 
 use crate::connect::Router;
 
@@ -38,7 +38,7 @@ pub struct UdpSocketHandle {
     /// The address reported as `localInfo`: the bound one, or the device's LAN address when
     /// bound to all interfaces.
     local: SocketAddr,
-    policy: Arc<UrlPolicy>,
+    policy: Arc<RunPolicy>,
     router: Arc<Router>,
     sink: UdpSink,
     stop: Arc<Notify>,
@@ -50,7 +50,7 @@ impl UdpSocketHandle {
     pub fn bind(
         v6: bool,
         port: u16,
-        policy: Arc<UrlPolicy>,
+        policy: Arc<RunPolicy>,
         router: Arc<Router>,
         sink: UdpSink,
     ) -> io::Result<UdpSocketHandle> {
@@ -63,7 +63,7 @@ impl UdpSocketHandle {
         std_socket.set_nonblocking(true)?;
         let socket = Arc::new(tokio::net::UdpSocket::from_std(std_socket)?);
         let bound = socket.local_addr()?;
-        let local = match (bound.ip().is_unspecified(), policy.lan(), v6) {
+        let local = match (bound.ip().is_unspecified(), policy.urls.lan(), v6) {
             (true, Some(lan), false) => SocketAddr::new(lan.device().into(), bound.port()),
             _ => bound,
         };
@@ -145,7 +145,7 @@ impl UdpSocketHandle {
             )));
             return;
         };
-        if let Err(denied) = self.policy.check_udp(&target, port, set_broadcast) {
+        if let Err(denied) = self.policy.urls.check_udp(&target, port, set_broadcast) {
             (self.sink)(UdpEvent::Error(format!(
                 "{action}:fail {} ({address}:{port})",
                 denied.reason()
@@ -200,6 +200,7 @@ impl UdpSocketHandle {
         let target = UdpTarget::parse(address)
             .ok_or_else(|| format!("connect:fail invalid address {address:?}"))?;
         self.policy
+            .urls
             .check_udp(&target, port, false)
             .map_err(|denied| format!("connect:fail {} ({address}:{port})", denied.reason()))?;
         if let Ok(mut connected) = self.connected.lock() {

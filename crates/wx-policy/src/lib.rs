@@ -4,6 +4,7 @@
 //! - [`config`]: the configuration model, where each value came from, and loading it.
 //! - [`UrlPolicy`]: which URLs an interface may reach (domain lists, ports, LAN exception).
 //! - [`referer()`], [`limits`]: the fixed Referer, timeouts, pool and socket limits.
+//! - [`RunPolicy`]: one run's rules, resolved once from its configuration.
 //! - [`inventory`]: every documented `wx` API and the base library it needs.
 //! - [`catalogue`]: every errMsg text and errno, once; [`Failure`]: failures as values.
 
@@ -16,6 +17,7 @@ pub mod inventory;
 mod lan;
 pub mod limits;
 mod referer;
+mod run_policy;
 mod udp_rules;
 mod url_rules;
 mod version;
@@ -28,6 +30,7 @@ pub use failure::{ERRNO_PARAMETER, Failure};
 pub use interface::Interface;
 pub use lan::{BadCidr, Lan};
 pub use referer::{BadReleaseLabel, ReleaseLabel, referer};
+pub use run_policy::{FixedHeaders, Gates, PoolRule, RunPolicy, default_user_agent};
 pub use udp_rules::{UdpDenied, UdpTarget};
 pub use url_rules::{Access, HostKey, Target, UrlPolicy, illegal_host};
 pub use version::{BadVersion, LibVersion};
