@@ -213,9 +213,10 @@
     if (handler) handler(type, a, b, c, d);
   };
 
-  // The members of `wx`, registered by each API family. Families other than the base one
-  // load on first access of one of their members, so that start-up does not pay for parsing
-  // what a script never uses.
+  // The members of `wx`, registered by each API family. `wx` itself is built in Rust
+  // (assembly.rs) from the members available at the configured base library: the base
+  // family's as defined here and in base.js, and for each lazy family stand-ins that load its
+  // layer on first call, so that start-up does not pay for what a script never uses.
   const members = new Map();
   let wx = null;
 
@@ -239,18 +240,26 @@
     return wrapped;
   }
 
-  function install(name, value) {
-    put(name, native.coverageOn && typeof value === 'function' ? covered(name, value) : value);
+  // The value `wx` shows for a member.
+  function shown(name, value) {
+    return native.coverageOn && typeof value === 'function' ? covered(name, value) : value;
   }
+
+  // The stand-ins `wx` was built with, by name (set by Rust): a layer replaces a stand-in
+  // with its member, never a value the script put there itself.
+  let standIns = {};
 
   function define(name, value) {
     members.set(name, value);
-    if (wx && native.availability[name] !== false) install(name, value);
+    const standIn = standIns[name];
+    if (!wx || standIn === undefined) return;
+    if (wx[name] === standIn) put(name, shown(name, value));
+    standIns[name] = undefined;
   }
 
   const loaded = new Set();
   const exported = new Map();
-  function loadLayer(layer, names) {
+  function loadLayer(layer) {
     if (loaded.has(layer)) return;
     loaded.add(layer);
     // A layer may come in parts that share one object; the last part's value is its exports.
@@ -258,46 +267,21 @@
     let exports;
     for (const part of native.compileLayer(layer)) exports = part(core, shared);
     exported.set(layer, exports);
-    const missing = names.filter((name) => !members.has(name));
-    if (missing.length) throw new Error('wx-api: layer ' + layer + ' did not define ' + missing.join(', '));
   }
 
-  // Builds `wx`: documented members above the configured base library are left undefined,
-  // documented members wxrun does not implement throw a clear TypeError when called.
-  function assemble() {
-    const lazy = new Map();
-    for (const [layer, names] of native.lazyLayers) for (const name of names) lazy.set(name, [layer, names]);
-    const listed = new Set(native.implemented);
-    const known = new Set([...members.keys(), ...lazy.keys()]);
-    const drift = Array.from(known).filter((name) => !listed.has(name)).concat(native.implemented.filter((name) => !known.has(name)));
-    if (drift.length) throw new Error('wx-api: IMPLEMENTED and the JS layers disagree about: ' + drift.join(', '));
-    const availability = native.availability;
-    wx = {};
-    for (const [name, value] of members) {
-      if (availability[name] !== false) install(name, value);
-    }
-    for (const [name, [layer, names]] of lazy) {
-      if (availability[name] === false) continue;
-      Object.defineProperty(wx, name, {
-        get() {
-          loadLayer(layer, names);
-          return wx[name];
-        },
-        set(value) {
-          put(name, value);
-        },
-        enumerable: true,
-        configurable: true,
-      });
-    }
-    for (const name of Object.keys(availability)) {
-      if (!availability[name] || known.has(name)) continue;
-      const unsupported = function () {
-        throw new TypeError('wx.' + name + ' is not supported by wxrun');
-      };
-      Object.defineProperty(unsupported, 'name', { value: name });
-      install(name, unsupported);
-    }
+  // A stand-in was called: its layer loads and the real member runs.
+  function callLazily(name, layer, self, args) {
+    loadLayer(layer);
+    const real = members.get(name);
+    if (typeof real !== 'function') throw new Error('wx-api: layer ' + layer + ' did not define ' + name);
+    return real.apply(self, args);
+  }
+  Object.defineProperty(globalThis, Symbol.for('wxrun.callLazily'), { value: callLazily });
+
+  // Called by Rust with the object it built and its stand-ins.
+  function adopt(built, builtStandIns) {
+    wx = built;
+    standIns = builtStandIns;
     Object.defineProperty(globalThis, 'wx', { value: wx, writable: true, configurable: true, enumerable: false });
     return wx;
   }
@@ -343,8 +327,7 @@
 
   // Loads a lazy layer (if it is not yet) and returns what it exported.
   function layerExports(layer) {
-    const entry = native.lazyLayers.find(([name]) => name === layer);
-    if (entry) loadLayer(entry[0], entry[1]);
+    loadLayer(layer);
     return exported.get(layer);
   }
 
@@ -373,7 +356,9 @@
     ListenerList,
     ListenerSet,
     define,
-    assemble,
+    shown,
+    members,
+    adopt,
     newTaskId,
     setTaskHandler,
     forgetTask,

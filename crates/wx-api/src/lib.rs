@@ -3,6 +3,7 @@
 //! version gating) live once in `js/core.js`; each API family adds a small JS layer and the
 //! Rust natives it needs, and reaches the network through wx-net.
 
+mod assembly;
 mod base;
 mod fs;
 mod http;
@@ -102,7 +103,7 @@ use std::sync::Arc;
 use rquickjs::{Function, Object, Value, prelude::Func};
 use wx_host::{Host, Internals};
 use wx_net::Network;
-use wx_policy::{Config, inventory};
+use wx_policy::Config;
 
 const CORE: &[u8] = wx_bytecode::layer!("core.js");
 const BASE: &[u8] = wx_bytecode::layer!("base.js");
@@ -291,11 +292,6 @@ fn build_native<'js>(
     native.set("appid", policy.appid.clone())?;
     native.set("errnoEnabled", policy.gates.errno)?;
 
-    let availability = Object::new(ctx.clone())?;
-    for entry in inventory::all() {
-        availability.set(entry.name, entry.available_in(lib))?;
-    }
-    native.set("availability", availability)?;
     // The catalogue's reason and errno for `key`, with its details filled in (see core.fail).
     native.set(
         "failure",
@@ -370,18 +366,6 @@ fn build_native<'js>(
     udp::install(&native, network, internals.loop_handle())?;
     install_mocks(&native, network)?;
 
-    let lazy = LAZY_LAYERS
-        .iter()
-        .map(|layer| (layer.name, layer.members.to_vec()))
-        .collect::<Vec<_>>();
-    let lazy_array = rquickjs::Array::new(ctx.clone())?;
-    for (index, (name, members)) in lazy.into_iter().enumerate() {
-        let entry = rquickjs::Array::new(ctx.clone())?;
-        entry.set(0, name)?;
-        entry.set(1, members)?;
-        lazy_array.set(index, entry)?;
-    }
-    native.set("lazyLayers", lazy_array)?;
     native.set(
         "compileLayer",
         Func::from(
@@ -430,7 +414,7 @@ pub fn install_with(host: &Host, config: Config, extras: Extras) -> Result<(), I
     let policy = Arc::new(wx_policy::RunPolicy::resolve(&config));
     let network = Network::new(&config, policy, Some(extras.stand_in))?;
     let config = Arc::new(config);
-    host.with(|_ctx, internals| {
+    host.with(|ctx, internals| {
         let native = build_native(internals, &config, &network)?;
         native.set("coverageOn", extras.coverage.is_some())?;
         native.set("trace", extras.trace)?;
@@ -446,7 +430,17 @@ pub fn install_with(host: &Host, config: Config, extras: Extras) -> Result<(), I
         }
         let core: Object = layer(internals, CORE)?.call((native, internals.object().clone()))?;
         layer(internals, BASE)?.call::<_, Value>((core.clone(),))?;
-        core.get::<_, Function>("assemble")?.call::<_, Value>(())?;
+        let members: Object = core.get("members")?;
+        let map_get: Function = members.get("get")?;
+        let shown: Function = core.get("shown")?;
+        let (wx, stand_ins) = assembly::assemble(
+            ctx,
+            network.run_policy().lib,
+            |name| map_get.call((rquickjs::function::This(members.clone()), name)),
+            extras.coverage.is_some().then_some(&shown),
+        )?;
+        core.get::<_, Function>("adopt")?
+            .call::<_, Value>((wx, stand_ins))?;
         Ok(())
     })
     .ok_or(InstallError::Layer)
@@ -497,6 +491,20 @@ fn layer<'js>(internals: &Internals<'js>, bytecode: &[u8]) -> rquickjs::Result<F
 #[cfg(test)]
 mod tests {
     use super::LAZY_LAYERS;
+
+    /// Every member a lazy layer lists is one wxrun implements (IMPLEMENTED drives the plan).
+    #[test]
+    fn lazy_members_are_implemented() {
+        for layer in LAZY_LAYERS {
+            for member in layer.members {
+                assert!(
+                    super::IMPLEMENTED.contains(member),
+                    "{member} of layer {} is not in IMPLEMENTED",
+                    layer.name
+                );
+            }
+        }
+    }
 
     /// A member listed under two layers loads whichever comes first, and that layer then
     /// fails its "did not define" check.

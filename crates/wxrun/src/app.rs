@@ -175,7 +175,9 @@ pub fn run(args: AppArgs) -> Result<i32, UsageError> {
             return Err(UsageError(message));
         }
         let ending = host.run_loop().await;
-        Ok::<_, UsageError>(host.outcome(ending))
+        let outcome = host.outcome(ending);
+        host.abandon();
+        Ok::<_, UsageError>(outcome)
     })?;
     finish(&outcome, &extras, args.config.record.as_deref())
 }

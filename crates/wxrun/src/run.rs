@@ -33,7 +33,9 @@ pub fn run(args: RunArgs) -> Result<i32, UsageError> {
             args.args,
             extras.for_host(),
         )?;
-        Ok::<_, UsageError>(host.run_main(&path).await)
+        let outcome = host.run_main(&path).await;
+        host.abandon();
+        Ok::<_, UsageError>(outcome)
     })?;
     if let (Some(target), Some(touched)) = (&args.api_coverage, extras.touched()) {
         let file = FileCoverage {

@@ -280,7 +280,9 @@ pub fn worker(args: WorkerArgs) -> Result<i32, UsageError> {
     let runtime = js_thread_runtime()?;
     let code = runtime.block_on(async {
         let host = make_host(config, &limits, &args.config, Vec::new(), extras.for_host())?;
-        Ok::<_, UsageError>(wx_test::worker::run(&host, &file, &options).await)
+        let code = wx_test::worker::run(&host, &file, &options).await;
+        host.abandon();
+        Ok::<_, UsageError>(code)
     })?;
     extras.finish()?;
     if let (Some(dir), Some(touched)) = (&args.config.coverage_parts, extras.touched()) {
