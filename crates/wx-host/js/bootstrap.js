@@ -30,11 +30,12 @@
     return siteOf(new Error().stack);
   }
 
-  // Remembers where an API was called, cheaply: a shallow stack (this function, the API, its
-  // caller), read only if a warning needs it.
+  // Remembers where an API was called, cheaply: a shallow stack, read only if a warning needs
+  // it. Deep enough for this function, the API, the lazy-layer hop of a stand-in (the native
+  // stand-in and callLazily) and the caller.
   function captureSite() {
     const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 3;
+    Error.stackTraceLimit = 8;
     const error = new Error();
     Error.stackTraceLimit = limit;
     return error;
