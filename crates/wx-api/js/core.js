@@ -19,28 +19,8 @@
     return value instanceof String ? value.valueOf() : value;
   }
 
-  // What crosses into Rust: strings as USV strings (a lone surrogate becomes U+FFFD, as a
-  // phone's bridge passes it), String objects as their text, arrays element by element.
-  // Every native function gets its arguments through this, so none can fail on a string.
-  function toNative(value) {
-    if (value instanceof String) value = value.valueOf();
-    if (typeof value === 'string') return value.isWellFormed() ? value : value.toWellFormed();
-    if (Array.isArray(value)) return value.map(toNative);
-    return value;
-  }
-  function bridge(object) {
-    for (const key of Object.keys(object)) {
-      const member = object[key];
-      if (typeof member === 'function') {
-        object[key] = function (...args) {
-          return member.apply(this, args.map(toNative));
-        };
-      } else if (member !== null && typeof member === 'object' && !Array.isArray(member) && Object.getPrototypeOf(member) === Object.prototype) {
-        bridge(member);
-      }
-    }
-  }
-  bridge(native);
+  // Strings cross into Rust as the platform's bridge passes them (a lone surrogate as U+FFFD, a
+  // String object as its text): wx-bridge's Text does that on the Rust side, at no cost here.
 
   function isPlainObject(value) {
     if (value === null || typeof value !== 'object') return false;

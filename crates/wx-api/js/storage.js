@@ -8,7 +8,7 @@
   'use strict';
   const { native, define, asyncCall, okResult, failResult, checkParam, failNow } = core;
   // The store, with --trace showing every write: the keys and the size of what was stored.
-  // Keys reach it as USV strings (core's bridge): a key with a lone surrogate is kept, and
+  // Keys reach it as USV strings (wx-bridge's Text): a key with a lone surrogate is kept, and
   // found again, under its U+FFFD form.
   const raw = native.storage;
   const traced = (text) => core.tracing.on && core.trace('storage', text);

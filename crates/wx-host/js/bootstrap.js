@@ -60,7 +60,7 @@
     try {
       errorWatch.observer(error, origin, promise);
     } catch (thrown) {
-      native.printError('Uncaught exception in an error handler of the app: ' + describeError(thrown), false);
+      native.printError('Uncaught exception in an error handler of the app: ' + describeError(thrown));
     } finally {
       errorWatch.busy = false;
     }
@@ -73,7 +73,7 @@
     tellObserver(error, origin, promise);
     if (hooks.uncaught && hooks.uncaught(error, origin) === true) return true;
     if (!errorWatch.keepRunning || isCompileError(error)) return false;
-    native.printError((origin === 'unhandledRejection' ? 'Uncaught (in promise) ' : 'Uncaught ') + describeError(error), false);
+    native.printError((origin === 'unhandledRejection' ? 'Uncaught (in promise) ' : 'Uncaught ') + describeError(error));
     return true;
   }
 
@@ -81,7 +81,7 @@
   function reportCallbackError(error, api) {
     tellObserver(error, 'callback');
     if (hooks.uncaught && hooks.uncaught(error, 'callback', api) === true) return;
-    native.printError('Uncaught exception in a callback of ' + api + ': ' + describeError(error), false);
+    native.printError('Uncaught exception in a callback of ' + api + ': ' + describeError(error));
   }
 
   let warned = new Set();

@@ -642,9 +642,15 @@ fn is_out_of_memory(value: &Value<'_>) -> bool {
     if value.is_null() || value.is_undefined() {
         return true;
     }
+    // QuickJS names an error "Invalid error message" only when it could not allocate the
+    // message itself: the heap was full while it reported something else (often the "out of
+    // memory" error), so that error means the same.
     value.as_object().is_some_and(|object| {
         object.get::<_, String>("name").ok().as_deref() == Some("InternalError")
-            && object.get::<_, String>("message").ok().as_deref() == Some("out of memory")
+            && matches!(
+                object.get::<_, String>("message").ok().as_deref(),
+                Some("out of memory" | "Invalid error message")
+            )
     })
 }
 

@@ -4,6 +4,7 @@ use std::{io::Write, path::Path};
 
 use rquickjs::{Function, Object, Promise, prelude::Func};
 use serde::{Deserialize, Serialize};
+use wx_bridge::{Natives, declared::test};
 use wx_host::{Ending, Host};
 
 use crate::events::Event;
@@ -36,10 +37,10 @@ fn emit(event: &Event) {
 fn install(host: &Host, options: &WorkerOptions) -> Option<()> {
     let options_json = serde_json::to_string(options).unwrap_or_else(|_| "{}".into());
     host.with(|ctx, internals| {
-        let native = Object::new(ctx.clone())?;
-        native.set("options", ctx.json_parse(options_json.clone())?)?;
+        let mut native = Natives::new(ctx, test::TABLE)?;
+        native.set(&test::OPTIONS, ctx.json_parse(options_json.clone())?)?;
         native.set(
-            "event",
+            &test::EVENT,
             Func::from(|line: String| {
                 let mut stdout = std::io::stdout().lock();
                 let _ = writeln!(stdout, "{}{line}", crate::events::EVENT_PREFIX);
@@ -54,7 +55,7 @@ fn install(host: &Host, options: &WorkerOptions) -> Option<()> {
             .eval_layer(TESTING)?
             .into_function()
             .ok_or(rquickjs::Error::Unknown)?
-            .call((internals.object().clone(), native, expect))?;
+            .call((internals.object().clone(), native.finish()?, expect))?;
         internals.object().set("testing", testing)?;
         Ok(())
     })
