@@ -17,7 +17,7 @@ pub mod host {
             /// The file or builtin a `require` of `specifier` from the file `from` loads; throws an
             /// Error with code MODULE_NOT_FOUND that lists every place looked.
             RESOLVE: fn resolve(specifier: "string", from: "string?") -> "string";
-            /// A file's text, the BOM left in (the loader strips it once).
+            /// A file's text without its BOM (a `#!` line becomes a comment).
             READ_TEXT: fn readText(path: "string") -> "string";
             /// The compiled CommonJS wrapper of a file: ES modules and TypeScript compiled first.
             COMPILE_COMMON_JS: fn compileCommonJs(path: "string") -> "Function";

@@ -299,7 +299,7 @@
       if (path.endsWith('.json')) {
         const text = native.readText(path);
         try {
-          module.exports = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+          module.exports = JSON.parse(text);
         } catch (e) {
           throw new SyntaxError(path + ': ' + e.message);
         }

@@ -20,5 +20,5 @@ pub use http::{
     EventSink, HttpRequest, HttpResponse, Payload, Profile, ResponseBody, ResponseKind, TaskEvent,
 };
 pub use lan::detect_lan;
-pub use network::{Aborted, Network, SetupError, Submitted};
+pub use network::{Aborted, Network, SetupError};
 pub use pool::TaskId;

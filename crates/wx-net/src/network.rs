@@ -33,15 +33,6 @@ pub struct HttpJob {
     in_background: bool,
 }
 
-/// What happened to a submitted task.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Submitted {
-    Started,
-    Queued,
-    /// Failed at once; the failure is also sent to the sink.
-    Rejected,
-}
-
 /// What `abort` found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Aborted {
@@ -56,7 +47,7 @@ pub enum Aborted {
 struct Inner {
     policy: Arc<RunPolicy>,
     clients: (HttpClient, HttpClient),
-    pools: [TaskPool<HttpJob>; 3],
+    pools: HttpPools,
     running: Mutex<HashMap<TaskId, Arc<Cancel>>>,
     interface_of: Mutex<HashMap<TaskId, Interface>>,
     foreground: AtomicBool,
@@ -93,11 +84,21 @@ pub struct Network {
     inner: Arc<Inner>,
 }
 
-fn pool_index(interface: Interface) -> usize {
-    match interface {
-        Interface::UploadFile => 1,
-        Interface::DownloadFile => 2,
-        _ => 0,
+/// The task pools of the three HTTP interfaces, each with its own limit and queue.
+struct HttpPools {
+    request: TaskPool<HttpJob>,
+    upload: TaskPool<HttpJob>,
+    download: TaskPool<HttpJob>,
+}
+
+impl HttpPools {
+    fn of(&self, interface: Interface) -> &TaskPool<HttpJob> {
+        match interface {
+            Interface::UploadFile => &self.upload,
+            Interface::DownloadFile => &self.download,
+            // Only HTTP tasks are pooled; wx-api submits no other interface.
+            _ => &self.request,
+        }
     }
 }
 
@@ -138,11 +139,11 @@ impl Network {
         };
         let inner = Inner {
             clients: (client(Alpn::Http1), client(Alpn::Http2)),
-            pools: [
-                pool(Interface::Request),
-                pool(Interface::UploadFile),
-                pool(Interface::DownloadFile),
-            ],
+            pools: HttpPools {
+                request: pool(Interface::Request),
+                upload: pool(Interface::UploadFile),
+                download: pool(Interface::DownloadFile),
+            },
             running: Mutex::new(HashMap::new()),
             interface_of: Mutex::new(HashMap::new()),
             foreground: AtomicBool::new(true),
@@ -239,8 +240,9 @@ impl Network {
         self.inner.online.store(online, Ordering::Release);
     }
 
-    /// Submits an HTTP task; its events go to `sink`.
-    pub fn submit(&self, id: TaskId, request: HttpRequest, sink: EventSink) -> Submitted {
+    /// Submits an HTTP task: it starts, waits in its interface's queue, or fails at once with
+    /// the queue full. Every outcome reaches `sink`.
+    pub fn submit(&self, id: TaskId, request: HttpRequest, sink: EventSink) {
         let interface = request.interface;
         let now = now_ms();
         let job = HttpJob {
@@ -254,16 +256,12 @@ impl Network {
             in_background: !self.is_foreground(),
         };
         lock(&self.inner.interface_of).insert(id, interface);
-        match self.inner.pools[pool_index(interface)].submit(id, job) {
-            Admission::Run(job) => {
-                self.start(id, job);
-                Submitted::Started
-            }
-            Admission::Queued => Submitted::Queued,
+        match self.inner.pools.of(interface).submit(id, job) {
+            Admission::Run(job) => self.start(id, job),
+            Admission::Queued => {}
             Admission::Rejected(job) => {
                 lock(&self.inner.interface_of).remove(&id);
                 (job.sink)(TaskEvent::Failed(Failure::ExceedMaxTaskCount));
-                Submitted::Rejected
             }
         }
     }
@@ -328,7 +326,7 @@ impl Network {
     fn finished(&self, id: TaskId, interface: Interface) {
         lock(&self.inner.running).remove(&id);
         lock(&self.inner.interface_of).remove(&id);
-        if let Some((next_id, job)) = self.inner.pools[pool_index(interface)].finish() {
+        if let Some((next_id, job)) = self.inner.pools.of(interface).finish() {
             self.start(next_id, job);
         }
     }
@@ -337,9 +335,7 @@ impl Network {
     pub fn abort(&self, id: TaskId) -> Aborted {
         let interface = lock(&self.inner.interface_of).get(&id).copied();
         if let Some(interface) = interface
-            && self.inner.pools[pool_index(interface)]
-                .remove_queued(id)
-                .is_some()
+            && self.inner.pools.of(interface).remove_queued(id).is_some()
         {
             lock(&self.inner.interface_of).remove(&id);
             return Aborted::WasQueued;
@@ -424,7 +420,7 @@ impl Network {
 
 /// What a recording keeps of a request that timed out.
 struct TimedOut {
-    api: wx_offline::Api,
+    api: Interface,
     method: String,
     url: String,
     headers: Vec<(String, String)>,
@@ -435,7 +431,7 @@ struct TimedOut {
 impl TimedOut {
     fn of(request: &HttpRequest) -> TimedOut {
         TimedOut {
-            api: crate::http::api_of(request.interface),
+            api: request.interface,
             method: request.method.to_string(),
             url: request.url.clone(),
             headers: request.headers.clone(),

@@ -16,7 +16,7 @@ fn every_require_form_resolves() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         out.stdout.trim(),
-        "sibling sibling lib-index lib-index helper-up json json dep-package cached function filename dirname"
+        "sibling sibling lib-index lib-index helper-up json json bom-json dep-package cached function filename dirname"
     );
 }
 
