@@ -246,6 +246,15 @@ fn hints(source: &str, program: &Program<'_>) -> HashMap<u32, Hint> {
     out
 }
 
+/// What ends a directive before code is put after it: nothing when it has its `;`.
+fn terminator(source: &str, directive: Span) -> &'static str {
+    if source[..directive.end as usize].ends_with(';') {
+        ""
+    } else {
+        ";"
+    }
+}
+
 /// Instruments `source`. `Ok(None)` when the file cannot be parsed: it is then left to run
 /// uninstrumented, and the engine reports what is wrong with it.
 pub(crate) fn instrument(source: &str, lang: Lang) -> Result<Option<Instrumented>, CompileError> {
@@ -282,7 +291,7 @@ pub(crate) fn instrument(source: &str, lang: Lang) -> Result<Option<Instrumented
     let Instrumenter { mut edits, map, .. } = instrumenter;
     // On line 1, after the directives (which must stay first), so no line moves.
     let (at, lead) = match program.directives.last() {
-        Some(directive) => (directive.span.end, ";"),
+        Some(directive) => (directive.span.end, terminator(source, directive.span)),
         None => (0, ""),
     };
     edits.insert(
@@ -405,7 +414,10 @@ impl Instrumenter<'_> {
     /// Where a counter goes first in a function body: after its directives.
     fn body_start(&self, body: &FunctionBody<'_>) -> (u32, &'static str) {
         match body.directives.last() {
-            Some(directive) => (directive.span.end, ";"),
+            Some(directive) => (
+                directive.span.end,
+                terminator(self.positions.source, directive.span),
+            ),
             None => (body.span.start + 1, ""),
         }
     }
