@@ -23,6 +23,9 @@ pub mod host {
             COMPILE_COMMON_JS: fn compileCommonJs(path: "string") -> "Function";
             /// The `code` of the SyntaxError a compile error throws.
             COMPILE_ERROR_CODE: value compileErrorCode: "string";
+            /// Whether files are instrumented for coverage (`wxrun test --coverage`): then the
+            /// layer defines the function their counters come from.
+            COVERAGE: value coverage: "boolean";
             /// A compiled location as the user wrote it: [line, column], or undefined when it needs
             /// no change.
             USER_LOCATION: fn userLocation(file: "string", line: "number", column: "number") -> "[number, number] | undefined";
