@@ -104,13 +104,15 @@ impl Clock {
         self.notify();
     }
 
-    /// How much virtual time is left until the earliest pending virtual deadline.
+    /// How much virtual time is left until the earliest pending virtual deadline that is
+    /// still ahead (one already reached is waiting for its task to notice).
     pub fn next_deadline(&self) -> Option<Duration> {
         let state = self.state();
         state
             .pending
-            .first()
-            .map(|(at, _)| at.saturating_sub(state.virtual_now))
+            .iter()
+            .find(|(at, _)| *at > state.virtual_now)
+            .map(|(at, _)| *at - state.virtual_now)
     }
 
     /// A deadline `after` from now, on the time the clock runs on now.
@@ -219,6 +221,7 @@ mod tests {
             let waited = tokio::time::timeout(Duration::from_millis(1), deadline.passed()).await;
             assert!(waited.is_err());
             clock.advance(Duration::from_millis(1));
+            assert_eq!(clock.next_deadline(), None);
             deadline.passed().await;
             drop(deadline);
             assert_eq!(clock.next_deadline(), None);

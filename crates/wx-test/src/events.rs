@@ -88,6 +88,27 @@ pub struct FileRecord {
     pub output: Vec<Output>,
     /// Every file the test file loaded as a module (for `--watch`).
     pub modules: Vec<String>,
+    /// What became of the file's snapshots, when it has any.
+    pub snapshot: Option<SnapshotRecord>,
+}
+
+/// The snapshots of one test file after its run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SnapshotRecord {
+    pub added: usize,
+    pub updated: usize,
+    pub matched: usize,
+    pub unmatched: usize,
+    /// Names of snapshots no test checked (left in place; `-u` removes them).
+    pub obsolete: Vec<String>,
+    /// How many obsolete snapshots `-u` removed.
+    pub removed: usize,
+    /// `-u` removed the snapshot file, which had nothing left.
+    #[serde(rename = "fileRemoved")]
+    pub file_removed: bool,
+    /// The `.snap` file.
+    pub file: String,
 }
 
 /// One event of a worker.
