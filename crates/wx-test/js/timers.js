@@ -119,6 +119,16 @@
       const replace = (name, value, owner = globalThis) => {
         if (skip.has(name)) return;
         const descriptor = Object.getOwnPropertyDescriptor(owner, name);
+        if (descriptor && !descriptor.configurable) {
+          // Not redefinable (performance.now of the engine): replaced by assignment if it can be.
+          if (!descriptor.writable) return;
+          const saved = owner[name];
+          faked.push(() => {
+            owner[name] = saved;
+          });
+          owner[name] = value;
+          return;
+        }
         faked.push(() => (descriptor ? Object.defineProperty(owner, name, descriptor) : delete owner[name]));
         Object.defineProperty(owner, name, { value, writable: true, configurable: true, enumerable: descriptor ? descriptor.enumerable : false });
       };

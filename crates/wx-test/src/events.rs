@@ -24,7 +24,6 @@ pub struct ErrorRecord {
     pub matcher: Option<String>,
     pub expected: Option<String>,
     pub received: Option<String>,
-    pub diff: Option<String>,
     pub location: Option<String>,
     pub stack: Option<String>,
 }
