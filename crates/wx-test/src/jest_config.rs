@@ -140,7 +140,7 @@ fn evaluate(file: &Path) -> Result<Json, ConfigError> {
                 r#"(function (load, path) {
                     const settle = (promise) => promise.then(
                         (value) => { globalThis.__wxrunJestConfig = JSON.stringify(value === undefined ? {} : value); },
-                        (error) => { globalThis.__wxrunJestConfigError = String(error && error.stack || error); });
+                        (error) => { globalThis.__wxrunJestConfigError = String(error); });
                     try {
                         let value = load(path);
                         if (value && value.__esModule && 'default' in value) value = value.default;
@@ -489,7 +489,12 @@ mod tests {
         );
         assert!(project.clear_mocks);
         assert_eq!(project.notes.len(), 3, "{:?}", project.notes);
-        assert!(project.notes[0].contains("\"setupFilesAfterEach\""));
+        assert!(
+            project
+                .notes
+                .iter()
+                .any(|n| n.contains("(did you mean \"setupFilesAfterEnv\"?)"))
+        );
         assert!(
             project
                 .notes
