@@ -295,9 +295,11 @@ fn install_clock<'js>(internals: &Internals<'js>, clock: &wx_net::Clock) -> rqui
     let advancing = clock.clone();
     entry.set(
         "advance",
+        // Whole milliseconds both ways, so that both sides agree on when a deadline is
+        // reached.
         Func::from(move |ms: f64| {
-            if ms.is_finite() && ms > 0.0 {
-                advancing.advance(std::time::Duration::from_secs_f64(ms / 1000.0));
+            if ms.is_finite() && ms >= 0.5 {
+                advancing.advance(std::time::Duration::from_millis(ms.round() as u64));
             }
         }),
     )?;
@@ -307,7 +309,7 @@ fn install_clock<'js>(internals: &Internals<'js>, clock: &wx_net::Clock) -> rqui
         Func::from(move || {
             asking
                 .next_deadline()
-                .map(|left| left.as_secs_f64() * 1000.0)
+                .map(|left| left.as_nanos().div_ceil(1_000_000) as f64)
         }),
     )?;
     let clocks: rquickjs::Array = internals.object().get("clocks")?;

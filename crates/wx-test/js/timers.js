@@ -78,7 +78,7 @@
       fire(timer);
       return true;
     }
-    if (external <= limit) {
+    if (external !== Infinity && external <= limit) {
       clock.elapsed = Math.max(clock.elapsed, external);
       syncClocks();
       return true;
