@@ -636,7 +636,7 @@
       if (!numeric(received)) throw matcherError(hint, 'received value must be a number or bigint', 'Received', received);
       if (!numeric(expected)) throw matcherError(hint, 'expected value must be a number or bigint', 'Expected', expected);
       const pass = test(received, expected);
-      return { pass, message: () => hint + '\n\nExpected:' + (this.isNot ? ' not' : '') + ' ' + symbol + ' ' + print(expected) + '\nReceived:' + (this.isNot ? '    ' : '') + ' '.repeat(symbol.length + 1) + print(received) };
+      return { pass, message: () => hint + '\n\nExpected:' + (this.isNot ? ' not' : '') + ' ' + symbol + ' ' + print(expected) + '\nReceived:' + (this.isNot ? '    ' : '') + ' '.repeat(symbol.length + 2) + print(received) };
     };
   }
 

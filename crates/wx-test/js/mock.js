@@ -27,15 +27,23 @@
     let mockState = freshState();
     const config = { impl: implementation, once: [], name: 'jest.fn()', restore: null };
     const mock = function (...args) {
-      mockState.calls.push(args);
-      mockState.instances.push(this);
-      mockState.contexts.push(this);
-      mockState.invocationCallOrder.push(++callOrder);
+      const state = mockState;
+      state.calls.push(args);
+      const instance = state.instances.length;
+      state.instances.push(this);
+      state.contexts.push(this);
+      state.invocationCallOrder.push(++callOrder);
       const result = { type: 'incomplete', value: undefined };
-      mockState.results.push(result);
+      state.results.push(result);
       const impl = config.once.length ? config.once.shift() : config.impl;
       try {
-        const value = impl === undefined ? undefined : new.target ? Reflect.construct(impl, args, new.target) : impl.apply(this, args);
+        let value;
+        if (impl === undefined) value = undefined;
+        else if (new.target && impl.prototype) {
+          // `new` of a function or class implementation makes its instance.
+          value = Reflect.construct(impl, args, new.target);
+          state.instances[instance] = value;
+        } else value = impl.apply(this, args);
         result.type = 'return';
         result.value = value;
         return value;

@@ -17,12 +17,12 @@
     return Object.is(value, -0) ? '-0' : String(value);
   }
 
-  function printFunction(value) {
+  function printFunction(value, config) {
     if (value._isMockFunction === true) {
       const name = value.getMockName();
       return name === 'jest.fn()' ? '[MockFunction]' : '[MockFunction ' + name + ']';
     }
-    return '[Function ' + (value.name || 'anonymous') + ']';
+    return config.printFunctionName ? '[Function ' + (value.name || 'anonymous') + ']' : '[Function]';
   }
 
   function printBasic(value, config) {
@@ -39,13 +39,13 @@
       case 'symbol':
         return String(value);
       case 'function':
-        return value._isMockFunction === true ? null : printFunction(value);
+        return value._isMockFunction === true ? null : printFunction(value, config);
       default:
         break;
     }
     const tag = Object.prototype.toString.call(value);
     if (tag === '[object Date]') return isNaN(value.getTime()) ? 'Date { NaN }' : value.toISOString();
-    if (tag === '[object RegExp]') return String(value);
+    if (tag === '[object RegExp]') return config.escapeRegex ? String(value).replace(/[\\^$*+?.()|[\]{}]/g, '\\$&') : String(value);
     if (tag === '[object Error]' || value instanceof Error) return '[' + Error.prototype.toString.call(value) + ']';
     return null;
   }
@@ -88,7 +88,7 @@
     }
     if (typeof value === 'function') {
       // A called mock function shows its calls and results.
-      const name = printFunction(value);
+      const name = printFunction(value, config);
       if (value.mock.calls.length === 0) return name;
       const fields = { calls: value.mock.calls, results: value.mock.results };
       if (hitMaxDepth) return name;
@@ -121,7 +121,7 @@
     return printComplex(value, indentation, depth, refs, config);
   }
 
-  const defaults = { indent: '  ', maxDepth: Infinity, min: false, escapeString: true, printBasicPrototype: true };
+  const defaults = { indent: '  ', maxDepth: Infinity, min: false, escapeString: true, escapeRegex: false, printFunctionName: true, printBasicPrototype: true };
 
   function format(value, options) {
     const config = Object.assign({}, defaults, options);
@@ -131,7 +131,7 @@
 
   // The forms Jest uses: snapshots (Jest 29's snapshotFormat), messages (one line, at most 10
   // levels deep), and diffs.
-  const forSnapshot = (value) => format(value, { escapeString: false, printBasicPrototype: false });
+  const forSnapshot = (value) => format(value, { escapeString: false, printBasicPrototype: false, escapeRegex: true, printFunctionName: false });
   const forMessage = (value) => {
     let text = format(value, { min: true, maxDepth: 10 });
     for (let depth = 9; text.length > 10000 && depth > 0; depth--) text = format(value, { min: true, maxDepth: depth });

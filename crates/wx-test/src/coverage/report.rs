@@ -43,12 +43,12 @@ fn relative<'p>(path: &'p str, root: &Path) -> std::borrow::Cow<'p, str> {
     }
 }
 
-/// `lcov.info`, as istanbul's lcovonly writes it.
-pub fn lcov(data: &CoverageData) -> String {
+/// `lcov.info`, as istanbul's lcovonly writes it for Jest: paths relative to the root.
+pub fn lcov(data: &CoverageData, root: &Path) -> String {
     let mut out = String::new();
     for file in data.values() {
         let summary = file.summary();
-        let _ = writeln!(out, "TN:\nSF:{}", file.path);
+        let _ = writeln!(out, "TN:\nSF:{}", relative(&file.path, root));
         for meta in file.fn_map.values() {
             let _ = writeln!(out, "FN:{},{}", meta.decl.start.line, meta.name);
         }
@@ -351,7 +351,7 @@ pub fn write_reports(
             Reporter::Text => {
                 let _ = out.write_all(text(data, root).as_bytes());
             }
-            Reporter::Lcov => write("lcov.info", lcov(data))?,
+            Reporter::Lcov => write("lcov.info", lcov(data, root))?,
             Reporter::Cobertura => {
                 let now = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
