@@ -333,6 +333,24 @@
     return out;
   }
 
+  // Runs `callback` with a module registry of its own (and no mocks made yet), as Jest runs
+  // isolateModules and the module an automatic mock is generated from.
+  function isolated(callback) {
+    const saved = internals.resetModules();
+    const savedMocks = new Map(madeMocks);
+    madeMocks.clear();
+    try {
+      return callback();
+    } finally {
+      internals.restoreModules(saved);
+      madeMocks.clear();
+      for (const [k, v] of savedMocks) madeMocks.set(k, v);
+    }
+  }
+
+  // An automatic mock of the module, generated from it run in isolation.
+  const automockOf = (specifier, from) => automock(isolated(() => internals.requireFrom(specifier, from)));
+
   function mockExports(key, entry, specifier, from) {
     if (madeMocks.has(key)) return madeMocks.get(key);
     let exports;
@@ -340,7 +358,7 @@
     else if (entry.factory) exports = entry.factory();
     else {
       const manual = manualMock(specifier, key);
-      exports = manual ? internals.requireFrom(manual, null) : automock(internals.requireFrom(specifier, from));
+      exports = manual ? internals.requireFrom(manual, null) : automockOf(specifier, from);
     }
     madeMocks.set(key, exports);
     return exports;
@@ -427,24 +445,15 @@
       const key = keyOf(specifier, from);
       return mockExports(key, moduleMocks.get(key) || { automock: true }, specifier, from);
     },
-    createMockFromModule: (specifier) => automock(internals.requireFrom(specifier, caller())),
-    genMockFromModule: (specifier) => automock(internals.requireFrom(specifier, caller())),
+    createMockFromModule: (specifier) => automockOf(specifier, caller()),
+    genMockFromModule: (specifier) => automockOf(specifier, caller()),
     resetModules() {
       internals.resetModules();
       madeMocks.clear();
       return jestObject;
     },
     isolateModules(callback) {
-      const saved = internals.resetModules();
-      const savedMocks = new Map(madeMocks);
-      madeMocks.clear();
-      try {
-        callback();
-      } finally {
-        internals.restoreModules(saved);
-        madeMocks.clear();
-        for (const [k, v] of savedMocks) madeMocks.set(k, v);
-      }
+      isolated(callback);
       return jestObject;
     },
     setTimeout(ms) {

@@ -207,6 +207,40 @@ impl Running {
             code: status.code().unwrap_or(-1),
             stdout: std::mem::take(&mut *self.stdout.lock().unwrap()),
             stderr: std::mem::take(&mut *self.stderr.lock().unwrap()),
+/// Installs the npm dependencies of the project in `dir` (pinned by its package-lock.json)
+/// unless `marker` (a file under its node_modules) is there already. Returns false when npm
+/// is not on this machine; fails the test when npm is there but the install fails.
+pub fn npm_ci(dir: &Path, marker: &str) -> bool {
+    if dir.join("node_modules").join(marker).is_file() {
+        return true;
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(dir)
+        .status();
+    match status {
+        Ok(status) => {
+            assert!(status.success(), "npm ci failed in {}", dir.display());
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// Copies the folder `from` to `to`, leaving out `node_modules`.
+pub fn copy_project(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "node_modules" {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_project(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
         }
     }
 }
