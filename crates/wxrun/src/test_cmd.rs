@@ -1,9 +1,11 @@
 //! `wxrun test` and the worker it starts for each file.
 
 use std::{
+    cell::RefCell,
     collections::BTreeSet,
     io::IsTerminal,
     path::{Path, PathBuf},
+    rc::Rc,
 };
 
 use wx_host::CompileChoices;
@@ -226,6 +228,19 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
         }
     }
     let mut reporters = reporters(&args.reporter, &plan)?;
+    // Coverage is reported first when the run ends, so that the totals stay the last line.
+    let coverage_outcome = Rc::new(RefCell::new(None));
+    if let Some(scope) = &scope {
+        reporters.insert(
+            0,
+            Box::new(CoverageStep {
+                scope: scope.clone(),
+                project: project.clone(),
+                flags: args.coverage.clone(),
+                outcome: coverage_outcome.clone(),
+            }),
+        );
+    }
     let (_, summary) = wx_test::runner::run(&plan, &mut reporters);
     drop(reporters);
     let mut code = summary.exit_code();
@@ -234,9 +249,8 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
             let _ = std::fs::remove_file(orphan);
         }
     }
-    if let Some(scope) = &scope {
-        let met = report_coverage(scope, &project, &args.coverage, &plan.files)?;
-        if !met && code == 0 {
+    if let Some(outcome) = coverage_outcome.borrow_mut().take() {
+        if !outcome? && code == 0 {
             code = 1;
         }
     }
@@ -281,6 +295,23 @@ fn display_relative(root: &Path, path: &Path) -> String {
         .unwrap_or(path)
         .display()
         .to_string()
+}
+
+/// Writes the coverage reports when the run ends, before the other reporters' totals.
+struct CoverageStep {
+    scope: CoverageScope,
+    project: JestProject,
+    flags: crate::cli::CoverageFlags,
+    /// Whether the thresholds were met, once reported.
+    outcome: Rc<RefCell<Option<Result<bool, UsageError>>>>,
+}
+
+impl Reporter for CoverageStep {
+    fn finished(&mut self, results: &[wx_test::FileResult], _summary: &wx_test::Summary) {
+        let files: Vec<PathBuf> = results.iter().map(|result| result.path.clone()).collect();
+        let outcome = report_coverage(&self.scope, &self.project, &self.flags, &files);
+        *self.outcome.borrow_mut() = Some(outcome);
+    }
 }
 
 /// Merges what the workers counted, adds the files no test loaded (with
