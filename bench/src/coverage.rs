@@ -68,7 +68,8 @@ pub fn run(env: &Env) -> Result<String> {
         without.args(["test", "--no-cache"]).current_dir(&dir);
         plain.push(time(without)?);
         let mut with = Command::new(&env.wxrun);
-        with.args(["test", "--no-cache", "--coverage"]).current_dir(&dir);
+        with.args(["test", "--no-cache", "--coverage"])
+            .current_dir(&dir);
         covered.push(time(with)?);
     }
     std::fs::remove_dir_all(&dir)?;

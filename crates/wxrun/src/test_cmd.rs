@@ -249,10 +249,9 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
             let _ = std::fs::remove_file(orphan);
         }
     }
-    if let Some(outcome) = coverage_outcome.borrow_mut().take() {
-        if !outcome? && code == 0 {
-            code = 1;
-        }
+    let coverage_met = coverage_outcome.borrow_mut().take().transpose()?;
+    if coverage_met == Some(false) && code == 0 {
+        code = 1;
     }
     // Where each file's worker left its part of a run-wide result.
     let part_of = |dir: &Path, file: &PathBuf, extension: &str| {
