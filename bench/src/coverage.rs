@@ -2,17 +2,14 @@
 //! `wxrun test --coverage` (instrumenting, counting, merging the workers' counts and writing
 //! every report), alternating, median wall time.
 
-use std::{
-    path::Path,
-    process::{Command, Stdio},
-    time::{Duration, Instant},
-};
+use std::{path::Path, process::Command};
 
-use anyhow::{Result, ensure};
+use anyhow::Result;
 
 use crate::{
     Env,
     report::{machine, median, ms},
+    test_runner::time,
 };
 
 const MODULES: usize = 20;
@@ -46,17 +43,6 @@ fn write_project(dir: &Path) -> Result<()> {
         std::fs::write(dir.join(format!("test/f{i:03}.test.js")), text)?;
     }
     Ok(())
-}
-
-fn time(mut command: Command) -> Result<Duration> {
-    let started = Instant::now();
-    let status = command
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()?;
-    let elapsed = started.elapsed();
-    ensure!(status.success(), "{command:?} failed: {status}");
-    Ok(elapsed)
 }
 
 pub fn run(env: &Env) -> Result<String> {

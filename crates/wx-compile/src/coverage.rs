@@ -29,8 +29,7 @@ use oxc::{
         VariableDeclaration, VariableDeclarator, WhileStatement, WithStatement,
     },
     ast_visit::{Visit, walk},
-    parser::Parser,
-    span::{GetSpan, SourceType, Span},
+    span::{GetSpan, Span},
     syntax::scope::ScopeFlags,
 };
 
@@ -259,19 +258,9 @@ fn terminator(source: &str, directive: Span) -> &'static str {
 /// uninstrumented, and the engine reports what is wrong with it.
 pub(crate) fn instrument(source: &str, lang: Lang) -> Result<Option<Instrumented>, CompileError> {
     let allocator = Allocator::default();
-    let source_type = match lang {
-        Lang::JavaScript => SourceType::unambiguous(),
-        Lang::TypeScript => SourceType::ts().with_unambiguous(true),
+    let Some(program) = crate::parse_for_pass(&allocator, source, lang)? else {
+        return Ok(None);
     };
-    let parsed = Parser::new(&allocator, source, source_type).parse();
-    if let Some(error) = parsed.diagnostics.errors().next() {
-        return if lang == Lang::TypeScript || parsed.program.source_type.is_module() {
-            Err(CompileError::from_diagnostic(source, error))
-        } else {
-            Ok(None)
-        };
-    }
-    let program = parsed.program;
     let hints = hints(source, &program);
     let mut instrumenter = Instrumenter {
         positions: Positions::new(source),

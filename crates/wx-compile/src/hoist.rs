@@ -10,9 +10,8 @@ use oxc::{
         Argument, Expression, IdentifierReference, ImportDeclarationSpecifier, Program, Statement,
     },
     ast_visit::{Visit, walk},
-    parser::Parser,
     semantic::{Scoping, SemanticBuilder},
-    span::{GetSpan, SourceType},
+    span::GetSpan,
 };
 
 use crate::{
@@ -135,19 +134,9 @@ pub(crate) fn hoist(
     lang: Lang,
 ) -> Result<Option<(String, SourceMapping)>, CompileError> {
     let allocator = Allocator::default();
-    let source_type = match lang {
-        Lang::JavaScript => SourceType::unambiguous(),
-        Lang::TypeScript => SourceType::ts().with_unambiguous(true),
+    let Some(program) = crate::parse_for_pass(&allocator, source, lang)? else {
+        return Ok(None);
     };
-    let parsed = Parser::new(&allocator, source, source_type).parse();
-    if let Some(error) = parsed.diagnostics.errors().next() {
-        return if lang == Lang::TypeScript || parsed.program.source_type.is_module() {
-            Err(CompileError::from_diagnostic(source, error))
-        } else {
-            Ok(None)
-        };
-    }
-    let program = parsed.program;
     let scoping = SemanticBuilder::new()
         .build(&program)
         .semantic

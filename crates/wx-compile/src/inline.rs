@@ -7,7 +7,7 @@ use oxc::{
     ast::ast::{Argument, CallExpression, Expression},
     ast_visit::{Visit, walk},
     parser::Parser,
-    span::{GetSpan, SourceType, Span},
+    span::{GetSpan, Span},
 };
 
 use crate::{CompileError, Lang, edits::Edits, map::LineIndex};
@@ -114,11 +114,7 @@ pub fn write_inline_snapshots(
     snapshots: &[InlineSnapshot],
 ) -> Result<String, CompileError> {
     let allocator = Allocator::default();
-    let source_type = match lang {
-        Lang::JavaScript => SourceType::unambiguous(),
-        Lang::TypeScript => SourceType::ts().with_unambiguous(true),
-    };
-    let parsed = Parser::new(&allocator, source, source_type).parse();
+    let parsed = Parser::new(&allocator, source, lang.source_type()).parse();
     if let Some(error) = parsed.diagnostics.errors().next() {
         return Err(CompileError::from_diagnostic(source, error));
     }

@@ -74,6 +74,15 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// How oxc parses a file of this language: JavaScript as a module or a script, whichever
+    /// it is; TypeScript likewise.
+    pub(crate) fn source_type(self) -> SourceType {
+        match self {
+            Lang::JavaScript => SourceType::unambiguous(),
+            Lang::TypeScript => SourceType::ts().with_unambiguous(true),
+        }
+    }
+
     /// The language of a file the module loader compiles, by its extension: `.js` and `.cjs`
     /// are JavaScript, `.ts` TypeScript; anything else (`.mjs`, `.json`) is not compiled.
     pub fn of_path(path: &Path) -> Option<Lang> {
@@ -269,6 +278,25 @@ pub fn compile_as_module(source: &str, lang: Lang) -> Result<Output, CompileErro
             Ok(Output::Compiled(Compiled { code, mapping }))
         }
     }
+}
+
+/// Parses `source` for a pass that edits it. A syntax error of TypeScript or of an ES module
+/// is the user's to see; one of a plain script is left to the engine (`Ok(None)`): oxc is
+/// stricter than QuickJS about some legacy script forms old npm packages still use.
+pub(crate) fn parse_for_pass<'a>(
+    allocator: &'a Allocator,
+    source: &'a str,
+    lang: Lang,
+) -> Result<Option<oxc::ast::ast::Program<'a>>, CompileError> {
+    let parsed = Parser::new(allocator, source, lang.source_type()).parse();
+    if let Some(error) = parsed.diagnostics.errors().next() {
+        return if lang == Lang::TypeScript || parsed.program.source_type.is_module() {
+            Err(CompileError::from_diagnostic(source, error))
+        } else {
+            Ok(None)
+        };
+    }
+    Ok(Some(parsed.program))
 }
 
 /// ES-module syntax → CommonJS. `Ok(None)` when the file has none: then a parse error is left

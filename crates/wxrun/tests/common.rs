@@ -244,3 +244,24 @@ pub fn copy_project(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Runs `program ARGS` in `dir` as outside CI and without colour (`CI` unset, `NO_COLOR`,
+/// `FORCE_COLOR=0`), so that snapshots may be written and output compared as text.
+pub fn run_outside_ci(dir: &Path, program: &Path, args: &[&str]) -> Run {
+    Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CI")
+        .env("NO_COLOR", "1")
+        .env("FORCE_COLOR", "0")
+        .output()
+        .unwrap_or_else(|err| panic!("{} starts: {err}", program.display()))
+        .into()
+}
+
+/// `wxrun test ARGS` in `dir`, outside CI.
+pub fn wxrun_test_in(dir: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["test"];
+    all.extend(args);
+    run_outside_ci(dir, Path::new(env!("CARGO_BIN_EXE_wxrun")), &all)
+}

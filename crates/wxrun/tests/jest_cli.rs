@@ -17,17 +17,7 @@ fn write(dir: &Path, files: &[(&str, &str)]) {
     }
 }
 
-fn test_in(dir: &Path, args: &[&str]) -> Run {
-    wxrun()
-        .arg("test")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CI")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("wxrun starts")
-        .into()
-}
+use common::wxrun_test_in as test_in;
 
 fn last_line(run: &Run) -> &str {
     run.stdout.trim_end().lines().last().unwrap_or_default()

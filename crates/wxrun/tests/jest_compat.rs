@@ -9,11 +9,10 @@ mod common;
 use std::{
     collections::BTreeMap,
     path::{Path, PathBuf},
-    process::Command,
     sync::OnceLock,
 };
 
-use common::{Run, copy_project, fixtures, npm_ci, wxrun};
+use common::{Run, copy_project, fixtures, npm_ci, run_outside_ci, wxrun_test_in as wxrun_test};
 
 fn project() -> PathBuf {
     fixtures("jest-compat")
@@ -26,27 +25,10 @@ fn jest_available() -> bool {
 }
 
 fn jest(dir: &Path, args: &[&str]) -> Run {
-    Command::new("node")
-        .arg(project().join("node_modules/jest/bin/jest.js"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CI")
-        .env("FORCE_COLOR", "0")
-        .output()
-        .expect("node starts")
-        .into()
-}
-
-fn wxrun_test(dir: &Path, args: &[&str]) -> Run {
-    wxrun()
-        .arg("test")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CI")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("wxrun starts")
-        .into()
+    let script = project().join("node_modules/jest/bin/jest.js");
+    let mut all = vec![script.to_str().unwrap()];
+    all.extend(args);
+    run_outside_ci(dir, Path::new("node"), &all)
 }
 
 /// The files Jest cannot run without Babel or ts-jest (ES-module and TypeScript test files).

@@ -16,14 +16,7 @@ fn has_npm() -> bool {
 }
 
 fn run(dir: &Path, program: &str, args: &[&str]) -> Run {
-    Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CI")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|err| panic!("{program} starts: {err}"))
-        .into()
+    common::run_outside_ci(dir, Path::new(program), args)
 }
 
 #[test]
