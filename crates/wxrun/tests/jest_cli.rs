@@ -439,3 +439,37 @@ fn shards_merge_into_the_coverage_and_junit_of_the_whole_suite() {
         bad.stderr
     );
 }
+
+#[test]
+fn packages_manual_mocks_virtual_mocks_and_module_name_mapper() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        &[
+            (
+                "package.json",
+                r#"{"name": "p", "jest": {"moduleNameMapper": {"^~/(.*)$": "<rootDir>/lib/$1"}}}"#,
+            ),
+            (
+                "node_modules/left-pad/index.js",
+                "module.exports = (s, n) => s.padStart(n);\n",
+            ),
+            (
+                "__mocks__/left-pad.js",
+                "module.exports = () => 'mocked';\n",
+            ),
+            (
+                "lib/util.js",
+                "module.exports = { pad: require('left-pad') };\n",
+            ),
+            (
+                "a.test.js",
+                "jest.mock('config-service', () => ({ url: 'https://x.test' }), { virtual: true });\nconst { pad } = require('~/util');\ntest('the package is mocked from the root __mocks__, the real one is there too', () => {\n  expect(pad('a', 3)).toBe('mocked');\n  expect(jest.requireActual('left-pad')('a', 3)).toBe('  a');\n});\ntest('a virtual mock answers for a module that does not exist', () => {\n  expect(require('config-service').url).toBe('https://x.test');\n});\n",
+            ),
+        ],
+    );
+    let out = test_in(root, &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(last_line(&out), "2 passed, 0 failed, 0 skipped");
+}
