@@ -207,6 +207,10 @@ impl Running {
             code: status.code().unwrap_or(-1),
             stdout: std::mem::take(&mut *self.stdout.lock().unwrap()),
             stderr: std::mem::take(&mut *self.stderr.lock().unwrap()),
+        }
+    }
+}
+
 /// Installs the npm dependencies of the project in `dir` (pinned by its package-lock.json)
 /// unless `marker` (a file under its node_modules) is there already. Returns false when npm
 /// is not on this machine; fails the test when npm is there but the install fails.

@@ -1,27 +1,72 @@
 //! fixtures/jest-compat: a Jest suite that runs unchanged under `wxrun test` and, checked
 //! against the original, under Jest 29 itself (installed with npm from the fixture's
-//! package-lock.json; SKIP when npm is not on the machine): the same tests pass, Jest's
-//! snapshot file is read by wxrun, the snapshot file wxrun writes is the one Jest writes, and
-//! coverage agrees with Jest's (istanbul's) line by line and count by count.
+//! package-lock.json): the same tests pass, Jest's snapshot file is read by wxrun, the
+//! snapshot file wxrun writes is the one Jest writes, and coverage agrees with Jest's
+//! (istanbul's) line by line and count by count. Without npm the tests that need Jest are
+//! reported as ignored with the reason, and fail under CI, where .ci/prerequisites installs
+//! npm (see `common::needing`).
 
 mod common;
 
 use std::{
     collections::BTreeMap,
     path::{Path, PathBuf},
-    sync::OnceLock,
+    process::ExitCode,
+    sync::Once,
 };
 
-use common::{Run, copy_project, fixtures, npm_ci, run_outside_ci, wxrun_test_in as wxrun_test};
+use common::{
+    Missing, Run, command_works, copy_project, fixtures, needing, npm_ci, run_outside_ci,
+    run_tests, wxrun_test_in as wxrun_test,
+};
+
+fn main() -> ExitCode {
+    let jest = || jest_or_npm();
+    run_tests(vec![
+        libtest_mimic::Trial::test(
+            "the_suite_passes_under_wxrun_reading_the_snapshots_jest_wrote",
+            || {
+                the_suite_passes_under_wxrun_reading_the_snapshots_jest_wrote();
+                Ok(())
+            },
+        ),
+        needing(
+            "the_suite_passes_under_jest_too",
+            jest(),
+            the_suite_passes_under_jest_too,
+        ),
+        needing(
+            "wxrun_writes_the_snapshot_file_jest_writes",
+            jest(),
+            wxrun_writes_the_snapshot_file_jest_writes,
+        ),
+        needing(
+            "coverage_agrees_with_jest_line_by_line",
+            jest(),
+            coverage_agrees_with_jest_line_by_line,
+        ),
+    ])
+}
 
 fn project() -> PathBuf {
     fixtures("jest-compat")
 }
 
-/// Whether Jest is installed in the fixture (installed once per test binary).
-fn jest_available() -> bool {
-    static INSTALLED: OnceLock<bool> = OnceLock::new();
-    *INSTALLED.get_or_init(|| npm_ci(&project(), "jest/package.json"))
+/// A file of the installed Jest, relative to the fixture.
+const JEST: &str = "jest/package.json";
+
+/// Jest is in the fixture already, or npm can install it.
+fn jest_or_npm() -> Result<(), Missing> {
+    if project().join("node_modules").join(JEST).is_file() {
+        return Ok(());
+    }
+    command_works("npm", &["--version"], "npm").map(drop)
+}
+
+/// Installs Jest into the fixture, once per test binary.
+fn install_jest() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| assert!(npm_ci(&project(), JEST), "npm cannot be started"));
 }
 
 fn jest(dir: &Path, args: &[&str]) -> Run {
@@ -34,7 +79,6 @@ fn jest(dir: &Path, args: &[&str]) -> Run {
 /// The files Jest cannot run without Babel or ts-jest (ES-module and TypeScript test files).
 const JEST_SKIPS: [&str; 3] = ["--testPathIgnorePatterns", "/wxrun-only/", "/node_modules/"];
 
-#[test]
 fn the_suite_passes_under_wxrun_reading_the_snapshots_jest_wrote() {
     let out = wxrun_test(&project(), &["--ci"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
@@ -50,14 +94,8 @@ fn the_suite_passes_under_wxrun_reading_the_snapshots_jest_wrote() {
     assert!(!out.stderr.contains("is ignored"), "{}", out.stderr);
 }
 
-#[test]
 fn the_suite_passes_under_jest_too() {
-    if !jest_available() {
-        eprintln!(
-            "SKIP: npm is not installed, so Jest cannot be installed to check the suite against it"
-        );
-        return;
-    }
+    install_jest();
     let mut args = vec!["--ci"];
     args.extend(JEST_SKIPS);
     let out = jest(&project(), &args);
@@ -74,14 +112,8 @@ fn the_suite_passes_under_jest_too() {
     );
 }
 
-#[test]
 fn wxrun_writes_the_snapshot_file_jest_writes() {
-    if !jest_available() {
-        eprintln!(
-            "SKIP: npm is not installed, so Jest cannot be installed to compare snapshot files"
-        );
-        return;
-    }
+    install_jest();
     let snap = Path::new("__tests__/__snapshots__/snapshots.test.js.snap");
     let written = |run: &dyn Fn(&Path) -> Run| {
         let dir = tempfile::tempdir().unwrap();
@@ -144,12 +176,8 @@ fn counts(path: &Path) -> BTreeMap<String, serde_json::Value> {
         .collect()
 }
 
-#[test]
 fn coverage_agrees_with_jest_line_by_line() {
-    if !jest_available() {
-        eprintln!("SKIP: npm is not installed, so Jest's coverage cannot be compared");
-        return;
-    }
+    install_jest();
     let reports = tempfile::tempdir().unwrap();
     let by_jest = reports.path().join("jest");
     let by_wxrun = reports.path().join("wxrun");

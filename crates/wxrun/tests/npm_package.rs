@@ -1,30 +1,27 @@
 //! The npm packages (npm/): built from this wxrun binary and packed with `npm pack`, installed
 //! offline into a fresh project as `npm i -D wxrun` installs them, and run with `npx wxrun
-//! test`. SKIP when npm is not on the machine.
+//! test`. Without npm the test is reported as ignored with the reason, and fails under CI,
+//! where .ci/prerequisites installs npm (see `common::needing`).
 
 mod common;
 
-use std::{path::Path, process::Command};
+use std::{path::Path, process::ExitCode};
 
-use common::{Run, repo_root};
+use common::{Run, command_works, needing, repo_root, run_tests};
 
-fn has_npm() -> bool {
-    Command::new("npm")
-        .arg("--version")
-        .output()
-        .is_ok_and(|out| out.status.success())
+fn main() -> ExitCode {
+    run_tests(vec![needing(
+        "npm_i_wxrun_then_npx_wxrun_test",
+        command_works("npm", &["--version"], "npm").map(drop),
+        npm_i_wxrun_then_npx_wxrun_test,
+    )])
 }
 
 fn run(dir: &Path, program: &str, args: &[&str]) -> Run {
     common::run_outside_ci(dir, Path::new(program), args)
 }
 
-#[test]
 fn npm_i_wxrun_then_npx_wxrun_test() {
-    if !has_npm() {
-        eprintln!("SKIP: npm is not installed, so the npm packages cannot be packed and installed");
-        return;
-    }
     let work = tempfile::tempdir().unwrap();
     let packages = work.path().join("packages");
     let build = run(
