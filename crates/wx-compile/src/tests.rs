@@ -543,14 +543,18 @@ fn hoisted_calls_map_back_to_their_lines_and_stay_in_their_block() {
     );
     assert!(inner > out.code.find("function f").unwrap(), "{}", out.code);
     // `throw` moved to line 2 of the output; it maps to line 9 where it was written.
+    assert_eq!(original_of(&out, "throw"), Some((9, 3)));
+}
+
+/// Where the first `needle` of the compiled output came from in the source.
+fn original_of(out: &Compiled, needle: &str) -> Option<(u32, u32)> {
     let (line, text) = out
         .code
         .lines()
         .enumerate()
-        .find(|(_, l)| l.contains("throw"))
-        .unwrap();
-    let column = text.find("throw").unwrap() as u32 + 1;
-    assert_eq!(out.mapping.original(line as u32 + 1, column), Some((9, 3)));
+        .find(|(_, l)| l.contains(needle))?;
+    let column = text.find(needle)? as u32 + 1;
+    out.mapping.original(line as u32 + 1, column)
 }
 
 /// Runs `source` instrumented; returns its counters as JSON (`{"s":[..],"f":[..],"b":[[..]]}`)
@@ -644,14 +648,7 @@ fn coverage_of_typescript_is_located_in_the_typescript() {
         Output::Compiled(out) => out,
         Output::Unchanged => unreachable!(),
     };
-    let (line, text) = out
-        .code
-        .lines()
-        .enumerate()
-        .find(|(_, l)| l.contains("throw"))
-        .unwrap();
-    let column = text.find("throw").unwrap() as u32 + 1;
-    assert_eq!(out.mapping.original(line as u32 + 1, column), Some((8, 3)));
+    assert_eq!(original_of(&out, "throw"), Some((8, 3)));
 }
 
 #[test]

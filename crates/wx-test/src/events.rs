@@ -91,18 +91,35 @@ pub struct FileRecord {
     pub snapshot: Option<SnapshotRecord>,
 }
 
-/// The snapshots of one test file after its run.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// How many snapshots were written, updated, matched, failed and removed (as obsolete).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct SnapshotRecord {
+pub struct SnapshotCounts {
     pub added: usize,
     pub updated: usize,
     pub matched: usize,
     pub unmatched: usize,
+    pub removed: usize,
+}
+
+impl SnapshotCounts {
+    pub fn add(&mut self, other: SnapshotCounts) {
+        self.added += other.added;
+        self.updated += other.updated;
+        self.matched += other.matched;
+        self.unmatched += other.unmatched;
+        self.removed += other.removed;
+    }
+}
+
+/// The snapshots of one test file after its run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SnapshotRecord {
+    #[serde(flatten)]
+    pub counts: SnapshotCounts,
     /// Names of snapshots no test checked (left in place; `-u` removes them).
     pub obsolete: Vec<String>,
-    /// How many obsolete snapshots `-u` removed.
-    pub removed: usize,
     /// `-u` removed the snapshot file, which had nothing left.
     #[serde(rename = "fileRemoved")]
     pub file_removed: bool,

@@ -14,6 +14,7 @@ use serde_json::Value as Json;
 use crate::{
     coverage::{Threshold, Thresholds},
     discover::TestPatterns,
+    worker::FileSetup,
 };
 
 /// Config files Jest reads, in its order.
@@ -35,14 +36,8 @@ pub struct JestProject {
     pub roots: Vec<PathBuf>,
     pub patterns: TestPatterns,
     pub test_timeout: Option<u64>,
-    /// `setupFiles` then `setupFilesAfterEnv`.
-    pub setup_files: Vec<PathBuf>,
-    pub module_name_mapper: Vec<(String, Vec<String>)>,
-    pub clear_mocks: bool,
-    pub reset_mocks: bool,
-    pub restore_mocks: bool,
-    pub fake_timers: bool,
-    pub globals: Option<Json>,
+    /// Setup files, moduleNameMapper, the mock resets, fake timers and globals.
+    pub setup: FileSetup,
     pub bail: Option<usize>,
     pub max_workers: Option<usize>,
     pub collect_coverage: bool,
@@ -330,7 +325,7 @@ pub fn map(dir: &Path, source: Option<PathBuf>, value: &Json) -> Result<JestProj
                             )));
                         }
                     };
-                    project.setup_files.push(resolved.canonicalize().unwrap_or(resolved));
+                    project.setup.setup_files.push(resolved.canonicalize().unwrap_or(resolved));
                 }
             }
             "setupFilesAfterEach" => project.notes.push(format!(
@@ -346,7 +341,7 @@ pub fn map(dir: &Path, source: Option<PathBuf>, value: &Json) -> Result<JestProj
                     regex::Regex::new(pattern).map_err(|err| {
                         ConfigError(format!("{where_}: \"moduleNameMapper\" key {pattern:?}: {err}"))
                     })?;
-                    project.module_name_mapper.push((
+                    project.setup.module_name_mapper.push((
                         pattern.clone(),
                         targets.iter().map(|t| expand(t)).collect(),
                     ));
@@ -355,9 +350,9 @@ pub fn map(dir: &Path, source: Option<PathBuf>, value: &Json) -> Result<JestProj
             "clearMocks" | "resetMocks" | "restoreMocks" | "collectCoverage" => {
                 let on = value.as_bool().ok_or_else(|| bad(key, "true or false"))?;
                 match key.as_str() {
-                    "clearMocks" => project.clear_mocks = on,
-                    "resetMocks" => project.reset_mocks = on,
-                    "restoreMocks" => project.restore_mocks = on,
+                    "clearMocks" => project.setup.clear_mocks = on,
+                    "resetMocks" => project.setup.reset_mocks = on,
+                    "restoreMocks" => project.setup.restore_mocks = on,
                     _ => project.collect_coverage = on,
                 }
             }
@@ -365,7 +360,7 @@ pub fn map(dir: &Path, source: Option<PathBuf>, value: &Json) -> Result<JestProj
                 let options = value.as_object().ok_or_else(|| bad(key, "an object"))?;
                 for (option, setting) in options {
                     if option == "enableGlobally" {
-                        project.fake_timers = setting.as_bool().unwrap_or(false);
+                        project.setup.fake_timers = setting.as_bool().unwrap_or(false);
                     } else {
                         project.notes.push(format!(
                             "{where_}: \"fakeTimers.{option}\" is not supported: fake timers take their options from jest.useFakeTimers(); it is ignored"
@@ -374,9 +369,9 @@ pub fn map(dir: &Path, source: Option<PathBuf>, value: &Json) -> Result<JestProj
                 }
             }
             "timers" => {
-                project.fake_timers = matches!(value.as_str(), Some("fake" | "modern" | "legacy"));
+                project.setup.fake_timers = matches!(value.as_str(), Some("fake" | "modern" | "legacy"));
             }
-            "globals" => project.globals = Some(value.clone()),
+            "globals" => project.setup.globals = Some(value.clone()),
             "bail" => {
                 project.bail = match value {
                     Json::Bool(true) => Some(1),
@@ -479,15 +474,15 @@ mod tests {
             [format!("{}/test/**/*.spec.js", root.display())]
         );
         assert_eq!(project.test_timeout, Some(900));
-        assert_eq!(project.setup_files, [root.join("setup.js")]);
+        assert_eq!(project.setup.setup_files, [root.join("setup.js")]);
         assert_eq!(
-            project.module_name_mapper,
+            project.setup.module_name_mapper,
             [(
                 "^@/(.*)$".to_string(),
                 vec![format!("{}/src/$1", root.display())]
             )]
         );
-        assert!(project.clear_mocks);
+        assert!(project.setup.clear_mocks);
         assert_eq!(project.notes.len(), 3, "{:?}", project.notes);
         assert!(
             project
@@ -526,7 +521,7 @@ mod tests {
         .unwrap();
         let project = find(dir.path()).unwrap().unwrap();
         assert_eq!(project.test_timeout, Some(2000));
-        assert!(project.clear_mocks);
+        assert!(project.setup.clear_mocks);
         std::fs::write(
             dir.path().join("jest.config.js"),
             "throw new Error('broken');\n",

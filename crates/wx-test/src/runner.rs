@@ -16,7 +16,7 @@ use std::{
 };
 
 use crate::{
-    events::{Event, FileRecord, Listed, Status, TestResult},
+    events::{Event, FileRecord, Listed, SnapshotCounts, Status, TestResult},
     report::Reporter,
     worker::WorkerOptions,
 };
@@ -67,13 +67,9 @@ impl FileResult {
 /// Snapshot totals of a run, as Jest counts them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SnapshotTotals {
-    pub added: usize,
-    pub updated: usize,
-    pub matched: usize,
-    pub unmatched: usize,
+    pub counts: SnapshotCounts,
     /// `file › snapshot name` of each obsolete snapshot.
     pub obsolete: Vec<String>,
-    pub removed: usize,
     /// Snapshot files whose test file is gone (removed with `-u`).
     pub obsolete_files: Vec<String>,
     pub files_removed: usize,
@@ -103,15 +99,16 @@ impl SnapshotTotals {
             return None;
         }
         let mut parts = Vec::new();
+        let counts = self.counts;
         for (count, what) in [
-            (self.unmatched, "failed"),
-            (self.added, "written"),
-            (self.updated, "updated"),
-            (self.removed, "removed"),
+            (counts.unmatched, "failed"),
+            (counts.added, "written"),
+            (counts.updated, "updated"),
+            (counts.removed, "removed"),
             (self.files_removed, "file removed"),
             (self.obsolete.len(), "obsolete"),
             (self.obsolete_files.len(), "file obsolete"),
-            (self.matched, "passed"),
+            (counts.matched, "passed"),
         ] {
             if count > 0 {
                 parts.push(format!("{count} {what}"));
@@ -148,11 +145,7 @@ impl Summary {
         for file in results {
             if let Some(snapshot) = &file.record.snapshot {
                 let totals = &mut summary.snapshots;
-                totals.added += snapshot.added;
-                totals.updated += snapshot.updated;
-                totals.matched += snapshot.matched;
-                totals.unmatched += snapshot.unmatched;
-                totals.removed += snapshot.removed;
+                totals.counts.add(snapshot.counts);
                 totals.files_removed += usize::from(snapshot.file_removed);
                 totals.obsolete.extend(
                     snapshot

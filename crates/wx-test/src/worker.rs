@@ -37,6 +37,23 @@ pub enum SnapshotUpdate {
     None,
 }
 
+/// What a Jest configuration asks of every test file.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct FileSetup {
+    /// Run before the test file (Jest's `setupFiles`, then `setupFilesAfterEnv`).
+    pub setup_files: Vec<PathBuf>,
+    /// Jest's `moduleNameMapper`: a regular expression and the paths it maps to.
+    pub module_name_mapper: Vec<(String, Vec<String>)>,
+    pub clear_mocks: bool,
+    pub reset_mocks: bool,
+    pub restore_mocks: bool,
+    /// Fake timers from the start of each file (Jest's `fakeTimers.enableGlobally`).
+    pub fake_timers: bool,
+    /// Global variables every file sees (Jest's `globals`).
+    pub globals: Option<serde_json::Value>,
+}
+
 /// What a worker needs to know of the run, passed to the JS test API as `native.options`.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
@@ -58,17 +75,9 @@ pub struct WorkerOptions {
     pub root_dir: PathBuf,
     /// `<rootDir>/__mocks__` exists: packages' manual mocks are there.
     pub root_mocks: bool,
-    /// Run before the test file (Jest's `setupFiles`, then `setupFilesAfterEnv`).
-    pub setup_files: Vec<PathBuf>,
-    /// Jest's `moduleNameMapper`: a regular expression and the paths it maps to.
-    pub module_name_mapper: Vec<(String, Vec<String>)>,
-    pub clear_mocks: bool,
-    pub reset_mocks: bool,
-    pub restore_mocks: bool,
-    /// Fake timers from the start of each file (Jest's `fakeTimers.enableGlobally`).
-    pub fake_timers: bool,
-    /// Global variables every file sees (Jest's `globals`).
-    pub globals: Option<serde_json::Value>,
+    /// What the Jest configuration asks of every file.
+    #[serde(flatten)]
+    pub setup: FileSetup,
     /// Coverage: which files are instrumented, and where the worker leaves its counts.
     pub coverage: Option<CoverageScope>,
 }
@@ -218,7 +227,7 @@ fn set_up(host: &Host, options: &WorkerOptions) {
         let testing: Object = internals.object().get("testing")?;
         testing.get::<_, Function>("prepare")?.call::<_, ()>(())?;
         let load: Function = internals.object().get("loadModule")?;
-        for file in &options.setup_files {
+        for file in &options.setup.setup_files {
             load.call::<_, Value>((file.to_string_lossy().as_ref(),))?;
         }
         Ok(())

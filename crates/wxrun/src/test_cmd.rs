@@ -129,7 +129,7 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
         include: project.collect_coverage_from.clone(),
         ignore: project.coverage_path_ignore_patterns.clone(),
         tests: patterns.clone(),
-        setup_files: project.setup_files.clone(),
+        setup_files: project.setup.setup_files.clone(),
         parts: parts.path().to_path_buf(),
     });
     if let Some(scope) = &scope {
@@ -169,13 +169,7 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
             ci,
             root_mocks: root_dir.join("__mocks__").is_dir(),
             root_dir: root_dir.clone(),
-            setup_files: project.setup_files.clone(),
-            module_name_mapper: project.module_name_mapper.clone(),
-            clear_mocks: project.clear_mocks,
-            reset_mocks: project.reset_mocks,
-            restore_mocks: project.restore_mocks,
-            fake_timers: project.fake_timers,
-            globals: project.globals.clone(),
+            setup: project.setup.clone(),
             coverage: scope.clone(),
         },
         bail,
