@@ -283,6 +283,40 @@ fn install_mocks<'js>(native: &mut Natives<'js>, network: &Network) -> rquickjs:
     Ok(())
 }
 
+/// Adds the network's clock to the host's clocks, so that fake timers (`jest.useFakeTimers`)
+/// drive wx's timeouts, the background grace period and mDNS's stop too.
+fn install_clock<'js>(internals: &Internals<'js>, clock: &wx_net::Clock) -> rquickjs::Result<()> {
+    let entry = Object::new(internals.object().ctx().clone())?;
+    let switching = clock.clone();
+    entry.set(
+        "useVirtual",
+        Func::from(move |on: bool| switching.set_virtual(on)),
+    )?;
+    let advancing = clock.clone();
+    entry.set(
+        "advance",
+        // Whole milliseconds both ways, so that both sides agree on when a deadline is
+        // reached.
+        Func::from(move |ms: f64| {
+            if ms.is_finite() && ms >= 0.5 {
+                advancing.advance(std::time::Duration::from_millis(ms.round() as u64));
+            }
+        }),
+    )?;
+    let asking = clock.clone();
+    entry.set(
+        "nextDeadline",
+        Func::from(move || {
+            asking
+                .next_deadline()
+                .map(|left| left.as_nanos().div_ceil(1_000_000) as f64)
+        }),
+    )?;
+    let clocks: rquickjs::Array = internals.object().get("clocks")?;
+    clocks.set(clocks.len(), entry)?;
+    Ok(())
+}
+
 fn build_native<'js>(
     internals: &Internals<'js>,
     config: &Arc<Config>,
@@ -372,6 +406,7 @@ fn build_native<'js>(
     socket::install(&mut native, network, internals.loop_handle())?;
     udp::install(&mut native, network, internals.loop_handle())?;
     install_mocks(&mut native, network)?;
+    install_clock(internals, network.clock())?;
 
     native.set(&wx::COVERAGE_ON, extras.coverage.is_some())?;
     native.set(&wx::TRACE, extras.trace)?;

@@ -23,6 +23,9 @@ pub mod host {
             COMPILE_COMMON_JS: fn compileCommonJs(path: "string") -> "Function";
             /// The `code` of the SyntaxError a compile error throws.
             COMPILE_ERROR_CODE: value compileErrorCode: "string";
+            /// Whether files are instrumented for coverage (`wxrun test --coverage`): then the
+            /// layer defines the function their counters come from.
+            COVERAGE: value coverage: "boolean";
             /// A compiled location as the user wrote it: [line, column], or undefined when it needs
             /// no change.
             USER_LOCATION: fn userLocation(file: "string", line: "number", column: "number") -> "[number, number] | undefined";
@@ -190,6 +193,22 @@ pub mod test {
             OPTIONS: value options: "object";
             /// Sends one event line to the test runner.
             EVENT: fn event(line: "string");
+            /// The layer of the test API named `name` (pretty, mock, timers, snapshot), evaluated:
+            /// loaded only when a test first needs it.
+            LAYER: fn layer(name: "string") -> "Function";
+            /// The test file, absolute.
+            FILE: value file: "string";
+            /// Whether the test file has a snapshot file (`__snapshots__/<file>.snap`).
+            SNAPSHOT_FILE_EXISTS: fn snapshotFileExists() -> "boolean";
+            /// A file's text, or undefined when it cannot be read.
+            READ_FILE: fn readFile(path: "string") -> "string | undefined";
+            /// Writes a file, making its folder; throws naming the file when it cannot.
+            WRITE_FILE: fn writeFile(path: "string", text: "string");
+            /// Removes a file; whether it was there.
+            REMOVE_FILE: fn removeFile(path: "string") -> "boolean";
+            /// Writes inline snapshots (JSON: [{line, column, snapshot}]) into the source at
+            /// `path`; throws naming a location with no inline-snapshot call.
+            WRITE_INLINE_SNAPSHOTS: fn writeInlineSnapshots(path: "string", entries: "string");
         }
     }
 }

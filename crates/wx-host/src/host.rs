@@ -23,7 +23,7 @@ use crate::{
     modules::compile_failure,
     modules::{BuiltinNames, EsmLoader, EsmResolver, ModuleOptions, to_exception},
     natives,
-    sources::{CacheDir, SourceError, Sources},
+    sources::{CacheDir, CompileChoices, SourceError, Sources},
     watchdog::{StopCause, Watchdog},
 };
 
@@ -86,6 +86,8 @@ pub struct HostOptions {
     pub cache: CacheDir,
     /// Credentials out of warnings and error output.
     pub redaction: Redaction,
+    /// The compile passes of a test run (`jest.mock` hoisting, coverage).
+    pub compile: CompileChoices,
 }
 
 /// Why a run ended.
@@ -286,7 +288,7 @@ impl Host {
             rejections: RefCell::new(Vec::new()),
             builtins: Rc::new(RefCell::new(Vec::new())),
             modules: Rc::new(options.modules.clone()),
-            sources: Sources::new(&options.cache),
+            sources: Sources::new(&options.cache, options.compile.clone()),
             es_modules: Rc::new(RefCell::new(Vec::new())),
             errors: Cell::new(0),
             warnings: Cell::new(0),
@@ -600,6 +602,22 @@ impl Host {
     /// for an empty script, and the operating system takes the memory back at once.
     pub fn abandon(self) {
         std::mem::forget(self);
+    }
+
+    /// What coverage counted (`wxrun test --coverage`), as istanbul's JSON: an object of
+    /// file → coverage. `None` when coverage is off.
+    pub fn coverage_json(&self) -> Option<String> {
+        if !self.state.sources.coverage() {
+            return None;
+        }
+        self.context.with(|ctx| {
+            let internals = self.internals(&ctx);
+            internals
+                .object()
+                .get::<_, Function>("coverageReport")
+                .and_then(|report| report.call::<_, String>(()))
+                .ok()
+        })
     }
 
     /// Current JS heap use in bytes.

@@ -111,6 +111,7 @@ pub(crate) fn build<'js>(
         ),
     )?;
     native.set(&host::COMPILE_ERROR_CODE, COMPILE_ERROR_CODE)?;
+    native.set(&host::COVERAGE, state.sources.coverage())?;
 
     // A location as the user wrote it: [line, column], or undefined when it needs no change.
     let locating = state.clone();

@@ -2,6 +2,7 @@
 //! requests already shaped by wx-api, it enforces the rules of wx-policy on every hop, runs
 //! the tasks on tokio in per-interface pools, and reports events through a sink.
 
+pub mod clock;
 pub mod connect;
 pub mod decode;
 pub mod files;
@@ -16,6 +17,7 @@ pub mod tls;
 pub mod transfer;
 pub mod udp;
 
+pub use clock::{Clock, Deadline};
 pub use http::{
     EventSink, HttpRequest, HttpResponse, Payload, Profile, ResponseBody, ResponseKind, TaskEvent,
 };

@@ -16,6 +16,7 @@ use wx_offline::{HttpRecord, StandIn, har::RecordedFailure};
 use wx_policy::{Config, Failure, FixedHeaders, Interface, RunPolicy, UrlPolicy, limits};
 
 use crate::{
+    clock::Clock,
     connect::{HttpConnector, Router, now_ms},
     http::{EventSink, Exchange, HttpClient, HttpRequest, Profile, TaskEvent, perform},
     pool::{Admission, Cancel, TaskId, TaskPool},
@@ -67,6 +68,8 @@ struct Inner {
     sockets: Mutex<HashMap<TaskId, Arc<Cancel>>>,
     /// Mock rules, replay and recording, when the run uses any.
     stand_in: Option<Arc<StandIn>>,
+    /// What timeouts, the background grace period and mDNS's stop are measured on.
+    clock: Clock,
 }
 
 /// Why the network of a run could not be set up.
@@ -158,6 +161,7 @@ impl Network {
             policy,
             sockets: Mutex::new(HashMap::new()),
             stand_in,
+            clock: Clock::new(),
         };
         Ok(Network {
             inner: Arc::new(inner),
@@ -184,6 +188,11 @@ impl Network {
 
     pub fn router(&self) -> &Arc<Router> {
         &self.inner.router
+    }
+
+    /// The clock of this run's deadlines (real time unless a test switches it).
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
     }
 
     /// Mock rules, replay and recording of this run, if any.
@@ -214,7 +223,8 @@ impl Network {
         duration: std::time::Duration,
         sink: crate::mdns::MdnsSink,
     ) -> Result<crate::mdns::Discovery, String> {
-        crate::mdns::start(service_type, self.inner.policy.urls.lan(), duration, sink)
+        let stop = self.inner.clock.deadline(duration);
+        crate::mdns::start(service_type, self.inner.policy.urls.lan(), stop, sink)
     }
 
     pub fn sandbox(&self) -> &Arc<Sandbox> {
@@ -270,6 +280,8 @@ impl Network {
         let cancel = Arc::new(Cancel::default());
         lock(&self.inner.running).insert(id, cancel.clone());
         job.profile.queue_end = now_ms();
+        // The timeout runs from the moment the task leaves the queue.
+        let deadline = self.inner.clock.deadline(job.request.timeout);
         let network = self.clone();
         tokio::spawn(async move {
             let HttpJob {
@@ -303,7 +315,9 @@ impl Network {
                 };
                 let work = perform(request, &exchange, &mut profile, &sink);
                 let result = tokio::select! {
-                    result = tokio::time::timeout(timeout, work) => result.unwrap_or(Err(Failure::Timeout)),
+                    biased;
+                    result = work => result,
+                    () = deadline.passed() => Err(Failure::Timeout),
                     failure = cancel.cancelled() => Err(failure),
                 };
                 if let (Err(Failure::Timeout), Some(record), Some(recorder)) = (
@@ -365,11 +379,13 @@ impl Network {
             cancel.disconnect();
         }
         lock(&self.inner.sockets).insert(id, cancel.clone());
+        let connect_deadline = self.inner.clock.deadline(request.timeout);
         let network = self.clone();
         tokio::spawn(async move {
             let inner = &network.inner;
             socket::run(
                 request,
+                connect_deadline,
                 &inner.policy.urls,
                 &inner.tls,
                 &inner.router,
@@ -401,9 +417,10 @@ impl Network {
             cancel.interrupt();
         }
         let epoch = self.inner.background_epoch.fetch_add(1, Ordering::AcqRel) + 1;
+        let grace = self.inner.clock.deadline(limits::BACKGROUND_GRACE);
         let network = self.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(limits::BACKGROUND_GRACE).await;
+            grace.passed().await;
             let inner = &network.inner;
             if inner.foreground.load(Ordering::Acquire)
                 || inner.background_epoch.load(Ordering::Acquire) != epoch
