@@ -56,6 +56,26 @@ pub fn machine(node: &str, wxrun: &Path) -> String {
     )
 }
 
+/// The load averages (1, 5 and 15 minutes) as `uptime` shows them: other work on the machine
+/// slows every client, so each figure is printed with the load it was taken under.
+pub fn load() -> String {
+    let text = fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let averages: Vec<&str> = text.split_whitespace().take(3).collect();
+    if averages.len() == 3 {
+        averages.join(", ")
+    } else {
+        "unknown".into()
+    }
+}
+
+/// The 1-minute load average.
+pub fn load_now() -> f64 {
+    fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next()?.parse().ok())
+        .unwrap_or(f64::NAN)
+}
+
 /// Replaces the section `name` of the performance page (between its markers), or appends it.
 pub fn update(page: &Path, name: &str, section: &str) -> Result<()> {
     let start = format!("<!-- bench:{name} -->");

@@ -31,26 +31,6 @@
     return length;
   }
 
-  function headerObject(flat) {
-    const header = {};
-    for (let i = 0; i < flat.length; i += 2) header[flat[i]] = header[flat[i]] === undefined ? flat[i + 1] : header[flat[i]] + ',' + flat[i + 1];
-    return header;
-  }
-
-  function profileOf(t) {
-    return {
-      fetchStart: t[0],
-      domainLookupStart: t[1],
-      domainLookupEnd: t[2],
-      connectStart: t[3],
-      connectEnd: t[4],
-      SSLconnectionStart: t[5],
-      SSLconnectionEnd: t[6],
-      handshakeCost: Math.max(0, t[7] - (t[6] || t[4])),
-      cost: Math.max(0, t[7] - t[0]),
-    };
-  }
-
   class SocketTask {
     #id;
     #state;
@@ -164,7 +144,7 @@
         case 'open':
           trace('open ' + url);
           if (task.readyState === CONNECTING) SocketTask.setState(task, OPEN);
-          SocketTask.emit(task, 'open', { header: headerObject(a), profile: profileOf(b) });
+          SocketTask.emit(task, 'open', a);
           break;
         case 'message':
           trace('<- ' + core.sizeOf(a));

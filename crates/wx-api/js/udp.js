@@ -25,8 +25,6 @@
     #v6;
     #bound = false;
     #closed = false;
-    #localAddress;
-    #localPort;
     #listeners = {
       listening: new ListenerList('onListening'),
       message: new ListenerList('onMessage'),
@@ -36,18 +34,16 @@
 
     constructor(type) {
       this.#v6 = type === 'udp6';
-      setTaskHandler(this.#id, (kind, a, b, c, d) => {
-        if (core.tracing.on) this.#trace(kind === 'message' ? '<- ' + core.sizeOf(a) + ' from ' + b + ':' + c : kind + (a ? ' ' + a : ''));
+      // Message events come built ({message, remoteInfo, localInfo}), one object for every
+      // listener.
+      setTaskHandler(this.#id, (kind, a) => {
+        if (core.tracing.on) this.#trace(kind === 'message' ? '<- ' + core.sizeOf(a.message) + ' from ' + a.remoteInfo.address + ':' + a.remoteInfo.port : kind + (a ? ' ' + a : ''));
         switch (kind) {
           case 'listening':
             this.#listeners.listening.emit(undefined);
             break;
           case 'message':
-            this.#listeners.message.emit({
-              message: a,
-              remoteInfo: { address: b, family: d ? 'IPv6' : 'IPv4', port: c, size: a.byteLength },
-              localInfo: { address: this.#localAddress, family: this.#v6 ? 'IPv6' : 'IPv4', port: this.#localPort },
-            });
+            this.#listeners.message.emit(a);
             break;
           case 'error':
             this.#error(a);
@@ -78,10 +74,8 @@
       if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) throw new Error(core.fail('bind', 'udpInvalidPort', port).errMsg);
       const [boundPort, address] = native.udpBind(this.#id, this.#v6, wanted);
       this.#bound = true;
-      this.#localPort = Number(boundPort);
-      this.#localAddress = address;
-      if (core.tracing.on) this.#trace('bind ' + address + ':' + this.#localPort);
-      return this.#localPort;
+      if (core.tracing.on) this.#trace('bind ' + address + ':' + boundPort);
+      return boundPort;
     }
 
     #ready(action) {

@@ -10,6 +10,7 @@ mod http;
 mod socket;
 mod storage;
 mod udp;
+mod values;
 
 /// Every `wx` member wxrun implements. `wx` is checked against this list when it is
 /// assembled, so the list (and docs/api-support.md, generated from it) cannot drift.
@@ -401,7 +402,7 @@ fn build_native<'js>(
         config.data_dir.value.clone(),
         policy.appid.clone(),
     )?;
-    http::install(&mut native, network, internals.loop_handle())?;
+    http::install(&mut native, network, internals.loop_handle(), extras.trace)?;
     fs::install(&mut native, network.sandbox())?;
     socket::install(&mut native, network, internals.loop_handle())?;
     udp::install(&mut native, network, internals.loop_handle())?;

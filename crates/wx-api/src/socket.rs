@@ -6,17 +6,46 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use rquickjs::{Array, ArrayBuffer, Ctx, Function, prelude::Func};
+use rquickjs::{ArrayBuffer, Ctx, Function, Object, prelude::Func};
 use tokio::sync::mpsc;
 use wx_bridge::{Data, Natives, Text, declared::wx};
 use wx_host::{Internals, LoopHandle};
 use wx_net::{
     Network,
-    socket::{SocketCommand, SocketEvent, SocketRequest, SocketSink, WsMessage},
+    socket::{
+        HandshakeTimings, SocketCommand, SocketEvent, SocketRequest, SocketSink, WsMessage,
+    },
 };
 use wx_policy::Interface;
 
 type Sockets = Arc<Mutex<HashMap<u64, mpsc::UnboundedSender<SocketCommand>>>>;
+
+/// `profile` of the open event: the handshake's timings (ms since the epoch, 0 for a step
+/// that did not happen), what the handshake took after the connection (and TLS), and in all.
+fn profile_object<'js>(ctx: &Ctx<'js>, t: &HandshakeTimings) -> rquickjs::Result<Object<'js>> {
+    let c = &t.connect;
+    let [fetch_start, end] = [t.fetch_start.round(), t.handshake_end.round()];
+    let connected = if c.tls_end.round() != 0.0 {
+        c.tls_end.round()
+    } else {
+        c.connect_end.round()
+    };
+    let profile = Object::new(ctx.clone())?;
+    for (name, value) in [
+        ("fetchStart", fetch_start),
+        ("domainLookupStart", c.dns_start.round()),
+        ("domainLookupEnd", c.dns_end.round()),
+        ("connectStart", c.connect_start.round()),
+        ("connectEnd", c.connect_end.round()),
+        ("SSLconnectionStart", c.tls_start.round()),
+        ("SSLconnectionEnd", c.tls_end.round()),
+        ("handshakeCost", (end - connected).max(0.0)),
+        ("cost", (end - fetch_start).max(0.0)),
+    ] {
+        profile.set(name, value)?;
+    }
+    Ok(profile)
+}
 
 fn deliver<'js>(
     ctx: &Ctx<'js>,
@@ -28,12 +57,10 @@ fn deliver<'js>(
     let id = id as f64;
     match event {
         SocketEvent::Open { headers, timings } => {
-            let flat = crate::http::flat_headers(headers);
-            let times = Array::new(ctx.clone())?;
-            for (index, value) in timings.into_iter().enumerate() {
-                times.set(index, value.round())?;
-            }
-            dispatch.call((id, "open", flat, times))
+            let event = Object::new(ctx.clone())?;
+            event.set("header", crate::values::header_object(ctx, headers)?.0)?;
+            event.set("profile", profile_object(ctx, &timings)?)?;
+            dispatch.call((id, "open", event))
         }
         SocketEvent::Message(WsMessage::Text(text)) => dispatch.call((id, "message", text)),
         SocketEvent::Message(WsMessage::Binary(bytes)) => {

@@ -3,11 +3,12 @@
 use std::{
     cell::RefCell,
     collections::HashMap,
+    net::SocketAddr,
     rc::Rc,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, OnceLock},
 };
 
-use rquickjs::{ArrayBuffer, Ctx, Exception, Function, prelude::Func};
+use rquickjs::{Array, ArrayBuffer, Ctx, Exception, Function, Object, prelude::Func};
 use wx_bridge::{Data, Natives, Text, declared::wx};
 use wx_host::{Internals, LoopHandle};
 use wx_net::{
@@ -16,25 +17,58 @@ use wx_net::{
     udp::{UdpEvent, UdpSink, UdpSocketHandle},
 };
 
+/// Where a UDP socket is bound, for the `localInfo` of its messages.
+struct Local {
+    address: SocketAddr,
+    /// Made with type `udp6`.
+    v6: bool,
+}
+
+fn family(v6: bool) -> &'static str {
+    if v6 { "IPv6" } else { "IPv4" }
+}
+
+/// The `onMessage` event: `{message, remoteInfo: {address, family, port, size}, localInfo:
+/// {address, family, port}}`.
+fn message_event<'js>(
+    ctx: &Ctx<'js>,
+    data: Vec<u8>,
+    remote: SocketAddr,
+    local: Option<&Local>,
+) -> rquickjs::Result<Object<'js>> {
+    let remote_info = Object::new(ctx.clone())?;
+    remote_info.set("address", remote.ip().to_string())?;
+    remote_info.set("family", family(remote.is_ipv6()))?;
+    remote_info.set("port", remote.port())?;
+    remote_info.set("size", data.len() as f64)?;
+    let local_info = Object::new(ctx.clone())?;
+    if let Some(local) = local {
+        local_info.set("address", local.address.ip().to_string())?;
+        local_info.set("family", family(local.v6))?;
+        local_info.set("port", local.address.port())?;
+    }
+    let event = Object::new(ctx.clone())?;
+    event.set("message", ArrayBuffer::new(ctx.clone(), data)?)?;
+    event.set("remoteInfo", remote_info)?;
+    event.set("localInfo", local_info)?;
+    Ok(event)
+}
+
 fn deliver_udp<'js>(
     ctx: &Ctx<'js>,
     internals: &Internals<'js>,
     id: u64,
+    local: &OnceLock<Local>,
     event: UdpEvent,
 ) -> rquickjs::Result<()> {
     let dispatch: Function = internals.object().get("wxDispatch")?;
     let id = id as f64;
     match event {
         UdpEvent::Listening => dispatch.call((id, "listening")),
-        // The busiest path: as few values as possible cross into JavaScript per datagram.
-        UdpEvent::Message { data, remote } => dispatch.call((
-            id,
-            "message",
-            ArrayBuffer::new(ctx.clone(), data)?,
-            remote.ip().to_string(),
-            remote.port(),
-            remote.is_ipv6(),
-        )),
+        UdpEvent::Message { data, remote } => {
+            let event = message_event(ctx, data, remote, local.get())?;
+            dispatch.call((id, "message", event))
+        }
         UdpEvent::Error(message) => dispatch.call((id, "error", message)),
         UdpEvent::Close => dispatch.call((id, "close")),
     }
@@ -84,24 +118,32 @@ pub(crate) fn install<'js>(
     native.set(
         &wx::UDP_BIND,
         Func::from(
-            move |ctx: Ctx<'js>, id: f64, v6: bool, port: u16| -> rquickjs::Result<Vec<String>> {
+            move |ctx: Ctx<'js>, id: f64, v6: bool, port: u16| -> rquickjs::Result<Array<'js>> {
                 let id = id as u64;
+                // Set once bound, before any message can be delivered (delivery waits for the
+                // JS thread, which is here).
+                let local: Arc<OnceLock<Local>> = Arc::new(OnceLock::new());
+                let bound = local.clone();
                 let sink: UdpSink = keep_alive_sink(
                     bind_handle.clone(),
                     |event| matches!(event, UdpEvent::Close),
                     move |handle, event| {
+                        let local = local.clone();
                         handle.post(Box::new(move |ctx, internals| {
-                            deliver_udp(ctx, internals, id, event)
+                            deliver_udp(ctx, internals, id, &local, event)
                         }));
                     },
                 );
                 let socket = bind_network
                     .udp_bind(v6, port, sink)
                     .map_err(|e| Exception::throw_message(&ctx, &format!("bind:fail {e}")))?;
-                let local = socket.local_addr();
+                let address = socket.local_addr();
+                let _ = bound.set(Local { address, v6 });
                 bind_sockets.borrow_mut().insert(id, socket);
-                // [port, address]: the port for bind()'s result, both for every localInfo.
-                Ok(vec![local.port().to_string(), local.ip().to_string()])
+                let answer = Array::new(ctx.clone())?;
+                answer.set(0, address.port())?;
+                answer.set(1, address.ip().to_string())?;
+                Ok(answer)
             },
         ),
     )?;
@@ -162,7 +204,7 @@ pub(crate) fn install<'js>(
         }),
     )?;
 
-    // mDNS: one scan at a time (request.js's caller keeps that rule).
+    // mDNS: one scan at a time (mdns.js keeps that rule).
     let scan: Rc<RefCell<Option<wx_net::mdns::Discovery>>> = Rc::new(RefCell::new(None));
     let start_network = network.clone();
     let start_scan = scan.clone();

@@ -55,6 +55,9 @@ pub mod host {
             CWD: value cwd: "string";
             /// The process environment.
             ENV: value env: "Record<string, string>";
+            /// The name of the accessor of a field built when first read (the console shows such
+            /// a field by its value).
+            LAZY_GETTER_NAME: value lazyGetterName: "string";
         }
     }
 }
@@ -138,30 +141,37 @@ pub mod wx {
             FS_GROUP: group fs = super::fs::TABLE;
             STORAGE_GROUP: group storage = super::storage::TABLE;
 
-            /// Whether `redirect` of wx.request is honoured (base library 2.10.0).
-            REDIRECT_OPTION: value redirectOption: "boolean";
-            /// Whether `filePath` of wx.downloadFile is honoured (base library 1.8.0).
-            DOWNLOAD_FILE_PATH: value downloadFilePath: "boolean";
-            /// `true` for a URL that does not parse, the host for an illegal one, else undefined.
-            CHECK_HOST: fn checkHost(url: "string") -> "true | string | undefined";
+            /// Checks the options of wx.request as the platform does (spec 4.2) and starts HTTP
+            /// task `id` with the request they build (4.3). Returns undefined, the fail result
+            /// of a call that fails now (fail and complete run at once, the call returns
+            /// undefined), or the conformance warnings, [code, message], to report at the call
+            /// site. The task's events reach its handler as ("headers", {header, statusCode,
+            /// cookies}), ("chunk", {data}), ("progress", {progress, ...}), ("warning", code,
+            /// message), ("hint", text), ("done", result, traceLine?) and ("fail", result,
+            /// traceLine?), each object built natively.
+            REQUEST: fn request(id: "number", options: "object") -> "undefined | {errMsg: string, errno?: number} | Array<[string, string]>";
+            /// wx.uploadFile's checks and task (spec 5), answering as `request` does.
+            UPLOAD_FILE: fn uploadFile(id: "number", options: "object") -> "undefined | {errMsg: string, errno?: number} | Array<[string, string]>";
+            /// wx.downloadFile's checks and task (spec 6), answering as `request` does.
+            DOWNLOAD_FILE: fn downloadFile(id: "number", options: "object") -> "undefined | {errMsg: string, errno?: number} | Array<[string, string]>";
             /// Makes task `id` report its headers.
             WANT_HEADERS: fn wantHeaders(id: "number");
-            /// Undefined, or [reason, errno] when `filePath` is refused.
-            PREPARE_DOWNLOAD: fn prepareDownload(id: "number", filePath: "string?") -> "[string, number] | undefined";
-            /// The multipart body of upload task `id`; a missing file fails the task when it starts.
-            PREPARE_UPLOAD: fn prepareUpload(id: "number", filePath: "string", name: "string", fields: "string[]");
-            /// Starts HTTP task `id`; returns the asked timeout when it was capped at 60 s.
-            START_HTTP: fn startHttp(id: "number", url: "string", method: "string", headers: "string[]", body: "string | ArrayBuffer | undefined", timeout: "number | undefined", flags: "number") -> "number | undefined";
             /// Aborts task `id`: "queued", "running" or "finished".
             ABORT: fn abort(id: "number") -> "string";
 
             SOCKET_LIMIT: value socketLimit: "number";
-            SOCKET_OPEN: fn socketOpen(id: "number", url: "string", headers: "string[]", protocols: "string[]", timeout: "number | undefined", tcpNoDelay: "boolean");
+            /// Opens WebSocket `id`; returns the asked timeout when it was capped at 60 s. Its
+            /// events reach its handler as ("open", {header, profile}) built natively,
+            /// ("message", data), ("warning", code, message), ("hint", text), ("error", errMsg)
+            /// and ("close", code, reason).
+            SOCKET_OPEN: fn socketOpen(id: "number", url: "string", headers: "string[]", protocols: "string[]", timeout: "number | undefined", tcpNoDelay: "boolean") -> "number | undefined";
             SOCKET_SEND: fn socketSend(id: "number", data: "string | ArrayBuffer") -> "string | undefined";
             SOCKET_CLOSE: fn socketClose(id: "number", code: "number", reason: "string");
 
-            /// Binds UDP socket `id`: [port, address].
-            UDP_BIND: fn udpBind(id: "number", v6: "boolean", port: "number") -> "[string, string]";
+            /// Binds UDP socket `id`: [port, address]. Its events reach its handler as
+            /// ("listening"), ("message", {message, remoteInfo, localInfo}) built natively,
+            /// ("error", errMsg) and ("close").
+            UDP_BIND: fn udpBind(id: "number", v6: "boolean", port: "number") -> "[number, string]";
             UDP_SEND: fn udpSend(id: "number", address: "string", port: "number", data: "string | ArrayBuffer", broadcast: "boolean");
             /// Undefined, or the error reason.
             UDP_CONNECT: fn udpConnect(id: "number", address: "string", port: "number") -> "string | undefined";

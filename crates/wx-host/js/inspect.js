@@ -1,8 +1,10 @@
 // Readable formatting of any value for console output and test reports, in the style
 // developers know from Node's util.inspect: quoted nested strings, depth limits, circular
-// markers, class names, ArrayBuffer contents, and line breaks for long values.
-(function () {
+// markers, class names, ArrayBuffer contents, and line breaks for long values. It reads one
+// host native: the name of the accessor of fields built when first read.
+(function (native) {
   'use strict';
+  const lazyGetterName = native.lazyGetterName;
   const MAX_ITEMS = 100;
   const BREAK_LENGTH = 80;
   const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
@@ -81,7 +83,9 @@
       const desc = Object.getOwnPropertyDescriptor(value, key);
       if (!desc || (!desc.enumerable && typeof key !== 'symbol')) continue;
       let shown;
-      if (desc.get || desc.set) shown = desc.get && desc.set ? '[Getter/Setter]' : desc.get ? '[Getter]' : '[Setter]';
+      // A field built when first read (a request's profile) shows as the plain field it stands for.
+      if (desc.get && desc.get.name === lazyGetterName) shown = format(value[key], ctx, depth + 1, indent + 1);
+      else if (desc.get || desc.set) shown = desc.get && desc.set ? '[Getter/Setter]' : desc.get ? '[Getter]' : '[Setter]';
       else shown = format(desc.value, ctx, depth + 1, indent + 1);
       items.push(formatKey(key) + ': ' + shown);
     }

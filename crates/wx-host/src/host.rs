@@ -348,7 +348,7 @@ impl Host {
                 let inspect = eval_layer(&ctx, INSPECT)?
                     .into_function()
                     .ok_or(Error::Unknown)?
-                    .call::<_, Object>(())?;
+                    .call::<_, Object>((native.clone(),))?;
                 let bootstrap = eval_layer(&ctx, BOOTSTRAP)?
                     .into_function()
                     .ok_or(Error::Unknown)?;

@@ -12,6 +12,7 @@
 mod eval;
 mod event_loop;
 mod host;
+mod lazy;
 pub mod memory;
 mod modules;
 mod natives;
@@ -22,6 +23,7 @@ pub use event_loop::{KeepAlive, LoopHandle, Macrotask};
 pub use host::{
     Ending, Host, HostError, HostOptions, Internals, Redaction, RunOutcome, eval_layer,
 };
+pub use lazy::{LAZY_GETTER_NAME, define_lazy_field};
 pub use modules::{ModuleNotFound, ModuleOptions, ResolutionStep, Resolved, resolve};
 pub use sources::{CacheDir, CompileChoices, InstrumentFilter, in_package};
 pub use wx_bytecode::INTERNAL_PREFIX;

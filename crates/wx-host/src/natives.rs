@@ -244,5 +244,6 @@ pub(crate) fn build<'js>(
         env.set(key, value)?;
     }
     native.set(&host::ENV, env)?;
+    native.set(&host::LAZY_GETTER_NAME, crate::LAZY_GETTER_NAME)?;
     native.finish()
 }

@@ -21,7 +21,7 @@ use wx_offline::{
 use wx_policy::{Access, Failure, FixedHeaders, Interface, Target};
 
 use crate::{
-    connect::{ConnInfo, now_ms, open},
+    connect::{ConnInfo, ConnectTimings, now_ms, open},
     pool::Cancel,
 };
 
@@ -47,9 +47,7 @@ pub enum WsMessage {
 pub enum SocketEvent {
     Open {
         headers: Vec<(String, String)>,
-        /// fetchStart, domainLookUpStart/End, connectStart/End, SSLconnectionStart/End,
-        /// handshake end (ms since the epoch).
-        timings: [f64; 8],
+        timings: HandshakeTimings,
     },
     Message(WsMessage),
     Warning {
@@ -107,7 +105,17 @@ impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
 struct Connected {
     stream: tokio_tungstenite::WebSocketStream<Box<dyn Io>>,
     headers: Vec<(String, String)>,
-    timings: [f64; 8],
+    timings: HandshakeTimings,
+}
+
+/// When the steps of opening a socket happened (ms since the epoch; 0 for a step that did not
+/// happen, such as TLS on `ws`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct HandshakeTimings {
+    pub fetch_start: f64,
+    pub connect: ConnectTimings,
+    /// When the WebSocket handshake completed.
+    pub handshake_end: f64,
 }
 
 fn tungstenite_message(data: WsData) -> tungstenite::Message {
@@ -236,16 +244,11 @@ async fn connect(
     Ok(Connected {
         stream,
         headers,
-        timings: [
+        timings: HandshakeTimings {
             fetch_start,
-            t.dns_start,
-            t.dns_end,
-            t.connect_start,
-            t.connect_end,
-            t.tls_start,
-            t.tls_end,
-            now_ms(),
-        ],
+            connect: t,
+            handshake_end: now_ms(),
+        },
     })
 }
 
