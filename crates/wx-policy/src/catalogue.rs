@@ -1,6 +1,8 @@
 //! The errMsg/errno catalogue: every failure text wxrun reports after `"<api>:fail "`, with the
-//! errno phones give, each written once, by key. `{}` marks where a call's details go (a URL,
-//! a path, a count), filled in order.
+//! errno phones give (and the `errCode` of the device families that report one), each written
+//! once, by key. `{}` marks where a call's details go (a URL, a path, a count), filled in order.
+//! A text that starts with `:` follows `"<api>:fail"` without the space, as the Bluetooth
+//! family words its failures (`openBluetoothAdapter:fail:not available`).
 //!
 //! Rust reports these through [`crate::Failure`] (and wx-net's file errors, and storage's); the
 //! JavaScript layers ask by key (`core.fail(api, key, ...details)` over the `failure` native),
@@ -14,10 +16,27 @@ pub struct Entry {
     /// The reason after `"<api>:fail "`, with `{}` for each detail.
     pub text: &'static str,
     pub errno: Option<u32>,
+    /// The `errCode` field of the fail result (Bluetooth, Wi-Fi, NFC, iBeacon, ...).
+    pub err_code: Option<i32>,
 }
 
 const fn entry(key: &'static str, text: &'static str, errno: Option<u32>) -> Entry {
-    Entry { key, text, errno }
+    Entry {
+        key,
+        text,
+        errno,
+        err_code: None,
+    }
+}
+
+/// An entry whose fail result also carries an `errCode`.
+const fn coded(key: &'static str, text: &'static str, errno: Option<u32>, err_code: i32) -> Entry {
+    Entry {
+        key,
+        text,
+        errno,
+        err_code: Some(err_code),
+    }
 }
 
 /// errno of parameter type errors.
@@ -243,6 +262,44 @@ pub const ENTRIES: &[Entry] = &[
     entry("webviewLimit", "webview count limit exceed", None),
     entry("firstPage", "cannot navigate back at first page.", None),
     entry("switchToNonTab", "can not switch to no-tabBar page", None),
+    // The simulated device (docs/device.md says which texts and codes are documented,
+    // observed on phones, or chosen).
+    entry("userCancel", "cancel", None),
+    entry("authDeny", "auth deny", Some(103)),
+    entry(
+        "randomValuesLength",
+        "parameter error: parameter.length should be a whole number from 0 to 1048576;",
+        Some(ERRNO_PARAMETER),
+    ),
+    coded(
+        "subscribeNoTemplates",
+        "TmplIds can't be empty",
+        None,
+        10001,
+    ),
+    coded("bluetoothNotInit", ":not init", None, 10000),
+    coded(
+        "bluetoothNotAvailable",
+        ":not available",
+        Some(1500102),
+        10001,
+    ),
+    coded("wifiNotInit", "not init", None, 12000),
+    coded("wifiSwitchedOff", "wifi is disabled", None, 12005),
+    coded("wifiNotConnected", "no wifi is connected.", None, 12010),
+    coded(
+        "nfcUnsupported",
+        "current platform is not supported",
+        None,
+        13000,
+    ),
+    coded(
+        "beaconBluetoothUnavailable",
+        ":bluetooth service unavailable",
+        None,
+        11001,
+    ),
+    coded("beaconNotStarted", ":not startBeaconDiscovery", None, 11004),
 ];
 
 /// The entry for `key`.

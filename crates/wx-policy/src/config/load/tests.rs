@@ -1,6 +1,7 @@
 use std::fs;
 
 use super::*;
+use crate::config::{DeviceProfile, Location, PaymentAnswer, SubscribeAnswer, Theme};
 
 struct Project {
     dir: tempfile::TempDir,
@@ -289,6 +290,7 @@ fn every_device_and_limits_key_is_read() {
         window_height: 840,
         status_bar_height: 30,
         network_type: "5g".into(),
+        ..DeviceProfile::default()
     };
     assert_eq!(config.device.value, expected);
     let limits = &config.limits;
@@ -307,6 +309,116 @@ fn every_device_and_limits_key_is_read() {
         project.error(r#"{"device": {"pixelRatio": 0}}"#).key,
         "device.pixelRatio"
     );
+}
+
+#[test]
+fn the_simulated_device_state_is_read_and_checked() {
+    let project = Project::new();
+    project.file("photos/a.jpg", "not really a jpeg");
+    project.file(
+        "wxrun.json",
+        r#"{
+            "device": {"theme": "dark", "payment": "success", "subscribe": "reject",
+                "location": {"latitude": 31.2304, "longitude": 121.4737, "altitude": 12.5},
+                "user": {"nickName": "Ada", "avatarUrl": "https://example.com/a.png", "gender": 2,
+                    "country": "China", "province": "Shanghai", "city": "Shanghai", "language": "zh_CN"},
+                "scopes": {"scope.userLocation": false, "scope.camera": true},
+                "mediaFolder": "photos"}
+        }"#,
+    );
+    let device = project.load().unwrap().device.value;
+    assert_eq!(device.theme, Theme::Dark);
+    assert_eq!(device.payment, PaymentAnswer::Success);
+    assert_eq!(device.subscribe, SubscribeAnswer::Reject);
+    assert_eq!(
+        device.location,
+        Location {
+            latitude: 31.2304,
+            longitude: 121.4737,
+            altitude: 12.5
+        }
+    );
+    assert_eq!(device.user.nick_name, "Ada");
+    assert_eq!(device.user.gender, 2);
+    assert_eq!(device.user.city, "Shanghai");
+    assert_eq!(device.scopes.get("scope.userLocation"), Some(&false));
+    assert_eq!(device.scopes.get("scope.camera"), Some(&true));
+    assert!(device.media_folder.unwrap().join("a.jpg").is_file());
+
+    // Each bad value names its key and says what to write instead.
+    let cases = [
+        (
+            r#"{"device": {"theme": "sepia"}}"#,
+            "device.theme",
+            "use one of light, dark",
+        ),
+        (
+            r#"{"device": {"payment": "maybe"}}"#,
+            "device.payment",
+            "use one of cancel, success",
+        ),
+        (
+            r#"{"device": {"subscribe": "yes"}}"#,
+            "device.subscribe",
+            "accept, reject, ban, filter",
+        ),
+        (
+            r#"{"device": {"location": {"latitude": 91}}}"#,
+            "device.location.latitude",
+            "from -90 to 90",
+        ),
+        (
+            r#"{"device": {"location": {"longitude": "east"}}}"#,
+            "device.location.longitude",
+            "found a string",
+        ),
+        (
+            r#"{"device": {"location": {"lat": 1}}}"#,
+            "device.location.lat",
+            "takes latitude, longitude",
+        ),
+        (
+            r#"{"device": {"location": [1, 2]}}"#,
+            "device.location",
+            "expected an object",
+        ),
+        (
+            r#"{"device": {"user": {"gender": 3}}}"#,
+            "device.user.gender",
+            "from 0 to 2",
+        ),
+        (
+            r#"{"device": {"user": {"name": "x"}}}"#,
+            "device.user.name",
+            "takes nickName",
+        ),
+        (
+            r#"{"device": {"scopes": {"userLocation": false}}}"#,
+            "device.scopes.userLocation",
+            "did you mean \"scope.userLocation\"",
+        ),
+        (
+            r#"{"device": {"scopes": {"scope.camera": "no"}}}"#,
+            "device.scopes.scope.camera",
+            "true or false",
+        ),
+        (
+            r#"{"device": {"mediaFolder": "missing"}}"#,
+            "device.mediaFolder",
+            "is not a folder",
+        ),
+        (
+            r#"{"device": {"colour": "red"}}"#,
+            "device.colour",
+            "mediaFolder",
+        ),
+    ];
+    for (text, key, fix) in cases {
+        let err = project.error(text);
+        assert_eq!(err.key, key, "{text}");
+        assert!(err.message.contains(fix), "{text}: {}", err.message);
+        assert!(err.file.is_some(), "{text}");
+    }
 }
 
 #[test]
