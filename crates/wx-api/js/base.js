@@ -6,7 +6,12 @@
 
   define('env', Object.freeze({ USER_DATA_PATH: 'wxfile://usr' }));
 
-  const systemInfo = () => native.systemInfo();
+  // The device profile's answer, with what the simulated phone changed since (the theme an
+  // emitted onThemeChange set).
+  const systemOverlay = {};
+  const systemInfo = () => Object.assign(native.systemInfo(), systemOverlay);
+  core.systemOverlay = systemOverlay;
+  core.systemInfo = systemInfo;
   define('getSystemInfoSync', () => systemInfo());
   define('getSystemInfo', (options) => asyncCall('getSystemInfo', options, (settle) => settle(true, okResult('getSystemInfo', systemInfo())), { promise: true }));
   define('getSystemInfoAsync', (options) => asyncCall('getSystemInfoAsync', options, (settle) => settle(true, okResult('getSystemInfoAsync', systemInfo())), { promise: true }));
@@ -18,7 +23,7 @@
   };
   define('getWindowInfo', pick(['pixelRatio', 'screenWidth', 'screenHeight', 'windowWidth', 'windowHeight', 'statusBarHeight', 'safeArea', 'screenTop']));
   define('getDeviceInfo', pick(['abi', 'benchmarkLevel', 'brand', 'model', 'system', 'platform', 'memorySize']));
-  define('getAppBaseInfo', pick(['SDKVersion', 'enableDebug', 'host', 'language', 'version', 'theme', 'fontSizeSetting']));
+  define('getAppBaseInfo', pick(['SDKVersion', 'enableDebug', 'host', 'language', 'version', 'theme', 'fontSizeSetting', 'fontSizeScaleFactor']));
 
   define('arrayBufferToBase64', (buffer) => {
     const bytes = ArrayBuffer.isView(buffer) ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) : new Uint8Array(buffer);
@@ -165,5 +170,8 @@
   }
   const wxrunModule = internals.builtin('wxrun');
   Object.defineProperty(wxrunModule, 'miniprogram', { get: () => core.layerExports('miniprogram').controls, enumerable: true });
+  // The simulated device's controls (docs/device.md): scripted answers, recorded calls,
+  // events; `ui` is their older name, with what is on screen as its state.
+  Object.defineProperty(wxrunModule, 'device', { get: () => core.layerExports('simulated').controls, enumerable: true });
   Object.defineProperty(wxrunModule, 'ui', { get: () => core.layerExports('ui'), enumerable: true });
 })

@@ -54,18 +54,23 @@
     return result;
   }
 
+  // A reason starting with ':' follows "fail" without the space (`openBluetoothAdapter:fail:not
+  // available`), as some families word their failures.
   function failResult(api, reason, errno, fields) {
     const result = Object.assign({}, fields);
-    result.errMsg = api + ':fail ' + reason;
+    const text = String(reason);
+    result.errMsg = api + (text.charAt(0) === ':' ? ':fail' : ':fail ') + text;
     if (errnoEnabled && typeof errno === 'number') result.errno = errno;
     return result;
   }
 
   // The fail result of the catalogue entry `key` (wx-policy's catalogue.rs, where every
-  // failure text and errno is written), with its details filled in.
+  // failure text, errno and errCode is written), with its details filled in.
   function fail(api, key, ...details) {
-    const [reason, errno] = native.failure(key, details.map(String));
-    return failResult(api, reason, errno === null ? undefined : errno);
+    const [reason, errno, errCode] = native.failure(key, details.map(String));
+    const result = failResult(api, reason, errno === null ? undefined : errno);
+    if (typeof errCode === 'number') result.errCode = errCode;
+    return result;
   }
 
   // `undefined` when the value has one of the expected types, else the fail result.
@@ -269,9 +274,14 @@
     exported.set(layer, exports);
   }
 
-  // A stand-in was called: its layer loads and the real member runs.
+  // A stand-in was called: its layer loads and the real member runs. A layer that answers
+  // members generically (the simulated device) defines each one when it is first called.
   function callLazily(name, layer, self, args) {
     loadLayer(layer);
+    if (!members.has(name)) {
+      const exports = exported.get(layer);
+      if (exports && typeof exports.provide === 'function') exports.provide(name);
+    }
     const real = members.get(name);
     if (typeof real !== 'function') throw new Error('wx-api: layer ' + layer + ' did not define ' + name);
     return real.apply(self, args);

@@ -268,7 +268,7 @@ pub const ENTRIES: &[Entry] = &[
     entry("authDeny", "auth deny", Some(103)),
     entry(
         "randomValuesLength",
-        "parameter error: parameter.length should be a whole number from 0 to 1048576;",
+        "parameter error: parameter.length should be a whole number from 0 to {};",
         Some(ERRNO_PARAMETER),
     ),
     coded(

@@ -6,6 +6,8 @@ use crate::LibVersion;
 
 /// The longest a network call may take; also the cap for larger configured values.
 pub const MAX_TIMEOUT_MS: u64 = 60_000;
+/// The most bytes one `wx.getRandomValues` call gives (documented).
+pub const MAX_RANDOM_BYTES: usize = 1_048_576;
 /// Running tasks per HTTP interface before new ones queue.
 pub const DEFAULT_POOL_SIZE: usize = 10;
 /// WebSockets that may be connecting or open at once.
