@@ -414,7 +414,7 @@ function describeMember(sym, ownerName) {
     if (facts.readonlyDoc) out.readonlyDoc = true;
     out.default = defaultFor(type);
     const obj = objectInterfaceOf(type);
-    if (obj) { out.valueInterface = obj.name; noteInterface(obj, `${ownerName}.${sym.name}`); }
+    if (obj) { out.valueInterface = obj.anonymous ? `${ownerName}.${sym.name}` : obj.name; noteInterface(obj, `${ownerName}.${sym.name}`); }
     else {
       const dt = noteDataType(type);
       if (dt) out.ref = dt;

@@ -32,8 +32,12 @@
     for (let i = 0; i < bytes.length; i += CHUNK) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK));
     return btoa(binary);
   });
+  // Leniently, as the platform's decoder: characters outside the alphabet are skipped and a
+  // dangling last character is dropped.
   define('base64ToArrayBuffer', (base64) => {
-    const binary = atob(String(base64).replace(/[\s]/g, ''));
+    let text = String(base64).replace(/[^A-Za-z0-9+/]/g, '');
+    if (text.length % 4 === 1) text = text.slice(0, -1);
+    const binary = atob(text + '=='.slice(0, (4 - (text.length % 4)) % 4));
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
     return bytes.buffer;

@@ -59,7 +59,8 @@
   function failResult(api, reason, errno, fields) {
     const result = Object.assign({}, fields);
     const text = String(reason);
-    result.errMsg = api + (text.charAt(0) === ':' ? ':fail' : ':fail ') + text;
+    const joined = text.charAt(0) === ':' ? text : ' ' + text;
+    result.errMsg = api + ':fail' + joined;
     if (errnoEnabled && typeof errno === 'number') result.errno = errno;
     return result;
   }

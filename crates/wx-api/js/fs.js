@@ -241,11 +241,17 @@
     FileSystemManager.prototype[api] = callbackForm(api);
     if (operations[api].sync) FileSystemManager.prototype[api + 'Sync'] = syncForm(api);
   }
-  // Documented methods wxrun does not implement fail loudly, as unsupported wx members do.
-  const unsupported = ['open', 'openSync', 'close', 'closeSync', 'fstat', 'fstatSync', 'ftruncate', 'ftruncateSync', 'read', 'readSync', 'write', 'writeSync', 'truncate', 'truncateSync', 'unzip', 'readCompressedFile', 'readCompressedFileSync', 'readZipEntry'];
+  // Documented methods wxrun does not implement yet (file descriptors, archives) answer as
+  // failures in the platform's forms: `fail` (or a rejected Promise) and a thrown Error for
+  // the Sync forms, whose message names the method.
+  const unsupported = ['open', 'close', 'fstat', 'ftruncate', 'read', 'write', 'truncate', 'unzip', 'readCompressedFile', 'readZipEntry'];
   for (const name of unsupported) {
-    FileSystemManager.prototype[name] = function () {
-      throw new TypeError('FileSystemManager.' + name + ' is not supported by wxrun');
+    FileSystemManager.prototype[name] = (options) => asyncCall(name, options, (settle) => settle(false, core.fail(name, 'notSupported')));
+  }
+  for (const name of ['open', 'close', 'fstat', 'ftruncate', 'read', 'write', 'truncate', 'readCompressedFile']) {
+    FileSystemManager.prototype[name + 'Sync'] = () => {
+      const result = core.fail(name + 'Sync', 'notSupported');
+      throw new Error(result.errMsg);
     };
   }
   let manager = null;

@@ -180,6 +180,7 @@ pub const ENTRIES: &[Entry] = &[
     ),
     entry("fsInvalidArgument", "Invalid argument, {}", Some(1300022)),
     entry("fsSystem", "system error, {}", FS_SYSTEM),
+    entry("notSupported", "not supported by wxrun yet", None),
     // WebSockets.
     entry(
         "socketLimit",
