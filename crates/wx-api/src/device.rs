@@ -2,7 +2,10 @@
 //! generic answers are built from, data/surface.json), how wxrun answers each member, the
 //! device profile of the run, and random bytes from the operating system.
 
-use rquickjs::{ArrayBuffer, Ctx, Exception, Object, Value, prelude::Func};
+use rquickjs::{
+    ArrayBuffer, Ctx, Exception, Object, Value,
+    prelude::{Func, Opt},
+};
 use wx_policy::{RunPolicy, inventory, limits::MAX_RANDOM_BYTES};
 
 include!(concat!(env!("OUT_DIR"), "/surface.rs"));
@@ -74,9 +77,9 @@ pub(crate) fn install<'js>(native: &Object<'js>, policy: &RunPolicy) -> rquickjs
     native.set(
         "surface",
         Func::from(
-            |ctx: Ctx<'js>, section: String, name: Option<String>| -> rquickjs::Result<Value<'js>> {
+            |ctx: Ctx<'js>, section: String, name: Opt<String>| -> rquickjs::Result<Value<'js>> {
                 use rquickjs::IntoJs;
-                match name {
+                match name.0 {
                     Some(name) => surface(&section, &name).into_js(&ctx),
                     None => surface_names(&section).into_js(&ctx),
                 }
@@ -103,7 +106,7 @@ pub(crate) fn install<'js>(native: &Object<'js>, policy: &RunPolicy) -> rquickjs
         Func::from(move |ctx: Ctx<'js>| profile(&ctx, &device)),
     )?;
     // randomValues(length) -> an ArrayBuffer of that many bytes from the operating system's
-    // CSPRNG, or null when length is not a whole number up to randomLimit.
+    // CSPRNG, or undefined when length is not a whole number up to randomLimit.
     native.set("randomLimit", MAX_RANDOM_BYTES)?;
     native.set(
         "randomValues",

@@ -17,23 +17,20 @@
     if (updates) return updates;
     let checked = null;
     const checkListeners = [];
-    const readyListeners = new core.ListenerList('UpdateManager.onUpdateReady');
     const deliver = (fn) => later(() => invoke('UpdateManager.onCheckForUpdate', fn, Object.assign({}, checked)));
     later(() => {
       checked = sim.eventAnswer('UpdateManager.onCheckForUpdate', { hasUpdate: false });
       sim.record('UpdateManager.onCheckForUpdate', [checked], undefined);
       for (const fn of checkListeners) invoke('UpdateManager.onCheckForUpdate', fn, Object.assign({}, checked));
-      if (checked && checked.hasUpdate) later(() => readyListeners.emit({}));
+      if (checked && checked.hasUpdate) sim.fire(updates, 'onUpdateReady', {});
     });
     updates = sim.instance('UpdateManager', {
+      owner: 'getUpdateManager',
       methods: {
         onCheckForUpdate(fn) {
           if (typeof fn !== 'function') return;
           checkListeners.push(fn);
           if (checked) deliver(fn);
-        },
-        onUpdateReady(fn) {
-          readyListeners.on(fn);
         },
       },
     });
@@ -42,7 +39,7 @@
 
   define('getLogManager', (option) => {
     sim.record('getLogManager', [option], undefined);
-    return sim.instance('LogManager');
+    return sim.instance('LogManager', { owner: 'getLogManager' });
   });
 
   // Filters set on the real-time log and on each tag.
@@ -82,7 +79,7 @@
         logged([key, value]);
       };
     }
-    return sim.instance('RealtimeTagLogManager', { methods });
+    return sim.instance('RealtimeTagLogManager', { methods, owner: 'getRealtimeLogManager' });
   }
   define('getRealtimeLogManager', () => {
     sim.record('getRealtimeLogManager', [], undefined);
@@ -105,11 +102,11 @@
       const log = state.realtimeLog;
       return { size: log.size, maxSize: MAX_LOG_SIZE, logCount: log.count, maxLogCount: MAX_LOG_COUNT };
     };
-    return sim.instance('RealtimeLogManager', { methods });
+    return sim.instance('RealtimeLogManager', { methods, owner: 'getRealtimeLogManager' });
   });
 
   define('getPerformance', () => {
     sim.record('getPerformance', [], undefined);
-    return sim.instance('Performance');
+    return sim.instance('Performance', { owner: 'getPerformance' });
   });
 })

@@ -61,7 +61,7 @@
         };
       }
     }
-    return sim.instance(name, { defaults, methods });
+    return sim.instance(name, { defaults, methods, owner: 'getNFCAdapter' });
   }
   define('getNFCAdapter', () => {
     sim.record('getNFCAdapter', [], undefined);

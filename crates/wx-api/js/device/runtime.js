@@ -34,7 +34,7 @@
       const bad = checkParam('getRandomValues', 'length', opts.length, ['Number']);
       if (bad) return settle(false, bad);
       const randomValues = native.randomValues(opts.length);
-      if (randomValues === null) return settle(false, core.fail('getRandomValues', 'randomValuesLength', native.randomLimit));
+      if (!randomValues) return settle(false, core.fail('getRandomValues', 'randomValuesLength', native.randomLimit));
       settle(true, okResult('getRandomValues', { randomValues }));
     }, { promise: true });
   });

@@ -29,8 +29,11 @@
     if (!infos.has(name)) infos.set(name, native.apiInfo(name));
     return infos.get(name);
   }
+  // Objects are traced under the category of the API that handed them out.
+  const owners = new Map();
   const categoryOf = (name) => {
-    const info = infoOf(name.split('.')[0]);
+    const head = name.split('.')[0];
+    const info = infoOf(owners.get(head) || head);
     return info ? info[1] : 'device';
   };
 
@@ -294,8 +297,9 @@
   // interface return an object of it, async methods answer `<Interface>.<method>:ok` as a
   // macrotask, the others record the call. `methods` replaces some methods; `defaults` gives
   // the default answer of async methods by name (`byDefault(options)`).
-  function instance(name, { methods = {}, defaults = {}, properties = {} } = {}) {
+  function instance(name, { methods = {}, defaults = {}, properties = {}, owner } = {}) {
     const description = interfaceOf(name);
+    if (owner && !owners.has(name)) owners.set(name, owners.get(owner) || owner);
     const object = {};
     const events = new Map();
     eventsOf.set(object, events);
@@ -323,7 +327,7 @@
           object[method] = (options) => respondAsync(full, options, {
             entry,
             byDefault: defaults[method],
-            returns: entry.returns ? instance(entry.returns) : undefined,
+            returns: entry.returns ? instance(entry.returns, { owner: name }) : undefined,
             promise: entry.promise === true,
           });
           break;
@@ -331,7 +335,7 @@
           object[method] = function (...args) {
             const value = respondSync(full, args, { entry });
             if (entry.chainable) return this;
-            if (entry.returns) return instance(entry.returns);
+            if (entry.returns) return instance(entry.returns, { owner: name });
             return value;
           };
       }
@@ -360,7 +364,7 @@
   function generic(name, entry) {
     switch (entry.kind) {
       case 'async':
-        return (options) => respondAsync(name, options, { entry, returns: entry.returns ? instance(entry.returns) : undefined });
+        return (options) => respondAsync(name, options, { entry, returns: entry.returns ? instance(entry.returns, { owner: name }) : undefined });
       case 'sync':
         return (...args) => respondSync(name, args, { entry, checkArgs: true });
       case 'on': {
@@ -374,7 +378,7 @@
       case 'factory':
         return (...args) => {
           const call = record(name, args, undefined);
-          const object = instance(entry.returns);
+          const object = instance(entry.returns, { owner: name });
           call.result = entry.returns;
           return object;
         };

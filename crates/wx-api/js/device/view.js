@@ -64,6 +64,7 @@
         return query;
       };
       return sim.instance('NodesRef', {
+        owner: 'createSelectorQuery',
         methods: {
           boundingClientRect: request('boundingClientRect'),
           scrollOffset: request('scrollOffset'),
@@ -75,6 +76,7 @@
       });
     };
     query = sim.instance('SelectorQuery', {
+      owner: 'createSelectorQuery',
       methods: {
         in() {
           sim.record('SelectorQuery.in', [], undefined);
@@ -117,7 +119,7 @@
   // Nothing moves on an empty page: the observer never calls back.
   define('createIntersectionObserver', (...args) => {
     sim.record('createIntersectionObserver', args, undefined);
-    return sim.instance('IntersectionObserver');
+    return sim.instance('IntersectionObserver', { owner: 'createIntersectionObserver' });
   });
 
   // Animation: transform and style calls gather into the current step; step(options) closes
@@ -161,7 +163,7 @@
           return animation;
         };
     }
-    const animation = sim.instance('Animation', { methods });
+    const animation = sim.instance('Animation', { methods, owner: 'createAnimation' });
     return animation;
   });
 })
