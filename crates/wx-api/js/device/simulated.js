@@ -143,11 +143,10 @@
     delete fields.fail;
     const text = String(answer.fail);
     const reason = text.startsWith(name + ':fail') ? text.slice(name.length + 5) : text;
-    const result = failResult(name, reason.startsWith(' ') ? reason.slice(1) : reason, undefined, fields);
-    return result;
+    return failResult(name, reason.startsWith(' ') ? reason.slice(1) : reason, undefined, fields);
   }
 
-  const isFailure = (name, result) => result !== null && typeof result === 'object' && typeof result.errMsg === 'string' && !result.errMsg.endsWith(':ok');
+  const isFailure = (result) => result !== null && typeof result === 'object' && typeof result.errMsg === 'string' && !result.errMsg.endsWith(':ok');
   // An API whose success result is a bare value (getRendererUserAgent's string).
   const isScalar = (entry) => Boolean(entry && entry.result && '$value' in entry.result);
 
@@ -165,7 +164,7 @@
     const scalar = isScalar(entry);
     const fallback = byDefault ? byDefault(options) : scalar ? entry.result.$value : materialize(entry && entry.result);
     const finish = (value) => {
-      if (scalar && !isFailure(name, value)) {
+      if (scalar && !isFailure(value)) {
         if (!script) return value;
         const answer = script.answer;
         return answer !== null && typeof answer === 'object' && answer.fail !== undefined ? scriptedFailure(name, answer) : answer;
@@ -180,9 +179,8 @@
       if (answer.fail !== undefined) return scriptedFailure(name, answer);
       // A scripted success over a default failure (a payment the user now pays) starts
       // from the documented result fields.
-      const fields = isFailure(name, base) ? materialize(entry && entry.result) || {} : base;
-      const result = okResult(name, Object.assign({}, fields, answer));
-      return result;
+      const fields = isFailure(base) ? materialize(entry && entry.result) || {} : base;
+      return okResult(name, Object.assign({}, fields, answer));
     };
     return fallback && typeof fallback.then === 'function' ? fallback.then(finish) : finish(fallback);
   }
@@ -208,7 +206,7 @@
       const bad = parameterFailure(name, entry, opts) || (check && check(opts));
       const settleWith = (result) => {
         call.result = result;
-        const ok = !isFailure(name, result);
+        const ok = !isFailure(result);
         if (ok && onAnswered) onAnswered(result, opts);
         if (!ok) trace(categoryOf(name), name + ' -> ' + result.errMsg);
         settle(ok, result);
