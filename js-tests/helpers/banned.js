@@ -30,6 +30,26 @@ exports.routes = [
   ],
   ['downloadFile', () => call('downloadFile', { url: 'https://' + BANNED + '/bytes/10' }), notListed('downloadFile')],
   [
+    'UDP send',
+    () =>
+      new Promise((resolve) => {
+        const socket = wx.createUDPSocket();
+        const seen = [];
+        // Refused: onError. Sent: the sentinel, the testkit's UDP echo server, answers.
+        socket.onError((e) => {
+          seen.push(e.errMsg);
+          socket.close();
+        });
+        socket.onMessage(() => {
+          seen.push('answered by the sentinel');
+          socket.close();
+        });
+        socket.onClose(() => resolve(seen));
+        socket.send({ address: BANNED, port: 9000, message: 'banned' });
+      }),
+    ['send:fail url not in domain list (' + BANNED + ':9000)'],
+  ],
+  [
     'connectSocket',
     // Closed if it ever opens, so that a broken ban ends the test at once.
     () => record(wx.connectSocket({ url: 'wss://' + BANNED + ':8443/echo' }), (kind, payload, task) => kind === 'open' && task.close({})),

@@ -262,4 +262,21 @@ mod tests {
         );
         assert_eq!(param.errno(), Some(1001));
     }
+
+    /// Failures whose text is not a fixed entry: the response limit names the limit, and a
+    /// script's or the system's own reason is kept with its errno.
+    #[test]
+    fn texts_with_their_own_words() {
+        let too_large = Failure::ResponseTooLarge { limit: 1024 };
+        assert_eq!(
+            too_large.err_msg("request"),
+            "request:fail response too large: more than 1024 bytes (limits.maxResponseSize)"
+        );
+        let other = Failure::Other {
+            reason: "scripted reason".into(),
+            errno: Some(42),
+        };
+        assert_eq!(other.err_msg("request"), "request:fail scripted reason");
+        assert_eq!(other.errno(), Some(42));
+    }
 }

@@ -95,6 +95,7 @@ mod tests {
         assert_eq!(DEFAULT_POOL_SIZE, 10);
         assert_eq!(MAX_SOCKETS, 5);
         assert_eq!(DEFAULT_MAX_DOWNLOAD_BYTES, 209_715_200, "200 MB");
+        assert_eq!(DEFAULT_MAX_RESPONSE_BYTES, 67_108_864, "64 MiB");
         assert_eq!(DEFAULT_DISCOVERY_MS, 30_000);
         assert_eq!(BACKGROUND_GRACE, Duration::from_secs(5));
         assert_eq!(MAX_REDIRECTS, 15);
