@@ -13,6 +13,16 @@
     return Object.prototype.toString.call(value).slice(8, -1);
   }
 
+  // A value as text, as String() gives it; a value String() cannot convert (a symbol, or an
+  // array holding one) gives its type's name instead of throwing.
+  function text(value) {
+    try {
+      return String(value);
+    } catch (error) {
+      return Object.prototype.toString.call(value);
+    }
+  }
+
   // A String object as its text; anything else as it is. Options that must be strings take
   // String objects too, as a phone's bridge (which sends options as JSON) does.
   function unboxed(value) {
@@ -355,6 +365,7 @@
     okResult,
     failResult,
     checkParam,
+    text,
     unboxed,
     invoke,
     isPromiseStyle,

@@ -147,7 +147,7 @@
     if (closeCode !== 1000 && !(Number.isInteger(closeCode) && closeCode >= 3000 && closeCode <= 4999)) {
       return [false, failResult('closeSocket', 'The code must be either 1000, or between 3000 and 4999')];
     }
-    const text = reason === undefined ? '' : String(reason);
+    const text = reason === undefined ? '' : core.text(reason);
     if (utf8Length(text) > 123) return [false, failResult('closeSocket', 'The message must not be greater than 123 bytes')];
     if (task.readyState === CONNECTING || task.readyState === OPEN) {
       SocketTask.setState(task, CLOSING);

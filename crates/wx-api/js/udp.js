@@ -6,7 +6,8 @@
 
   // Looked up once: send() is on the hot path of every UDP exchange.
   const isView = ArrayBuffer.isView;
-  const isInteger = Number.isInteger;
+  // A port a datagram can carry; anything else is a parameter error reported to onError.
+  const isPort = (port) => Number.isInteger(port) && port >= 0 && port <= 65535;
 
   function bytesOf(message, offset, length) {
     if (typeof message === 'string') return message;
@@ -93,7 +94,7 @@
     send(options) {
       const o = options !== null && typeof options === 'object' ? options : {};
       if ((this.#closed || !this.#bound) && !this.#ready('send')) return;
-      if (typeof o.address !== 'string' || !isInteger(o.port)) {
+      if (typeof o.address !== 'string' || !isPort(o.port)) {
         this.#error('send:fail parameter error: address should be a String and port a Number');
         return;
       }
@@ -107,7 +108,14 @@
     connect(options) {
       const o = options !== null && typeof options === 'object' ? options : {};
       if (!this.#ready('connect')) return;
-      const error = native.udpConnect(this.#id, String(o.address), Number(o.port));
+      let port;
+      try {
+        port = Number(o.port);
+      } catch (error) {
+        port = NaN;
+      }
+      if (!isPort(port)) return this.#error('connect:fail parameter error: port should be a Number from 0 to 65535');
+      const error = native.udpConnect(this.#id, core.text(o.address), port);
       if (error) this.#error(error);
     }
 
