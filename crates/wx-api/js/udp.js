@@ -8,6 +8,14 @@
   const isView = ArrayBuffer.isView;
   // A port a datagram can carry; anything else is a parameter error reported to onError.
   const isPort = (port) => Number.isInteger(port) && port >= 0 && port <= 65535;
+  // Number(value), or NaN for a value Number() cannot convert (a symbol) instead of throwing.
+  function numberOf(value) {
+    try {
+      return Number(value);
+    } catch (error) {
+      return NaN;
+    }
+  }
 
   function bytesOf(message, offset, length) {
     if (typeof message === 'string') return message;
@@ -72,8 +80,8 @@
     bind(port) {
       if (this.#closed) throw new Error('bind:fail the socket is closed');
       if (this.#bound) throw new Error('bind:fail the socket is already bound');
-      const wanted = port === undefined ? 0 : Number(port);
-      if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) throw new Error('bind:fail invalid port ' + port);
+      const wanted = port === undefined ? 0 : numberOf(port);
+      if (!isPort(wanted)) throw new Error('bind:fail invalid port ' + core.text(port));
       const [boundPort, address] = native.udpBind(this.#id, this.#v6, wanted);
       this.#bound = true;
       this.#localPort = Number(boundPort);
@@ -108,12 +116,7 @@
     connect(options) {
       const o = options !== null && typeof options === 'object' ? options : {};
       if (!this.#ready('connect')) return;
-      let port;
-      try {
-        port = Number(o.port);
-      } catch (error) {
-        port = NaN;
-      }
+      const port = numberOf(o.port);
       if (!isPort(port)) return this.#error('connect:fail parameter error: port should be a Number from 0 to 65535');
       const error = native.udpConnect(this.#id, core.text(o.address), port);
       if (error) this.#error(error);

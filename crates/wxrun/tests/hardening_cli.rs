@@ -690,6 +690,7 @@ const udp = wx.createUDPSocket();
 udp.onError((e) => { console.log('udp ' + e.errMsg); udp.close(); });
 udp.bind();
 show('udp port', () => udp.connect({ address: '127.0.0.1', port: 70000 }));
+show('udp bind', () => wx.createUDPSocket().bind(Symbol('p')));
 "#,
     );
     let out = run(&["run", &file.display().to_string()]);
@@ -710,6 +711,7 @@ show('udp port', () => udp.connect({ address: '127.0.0.1', port: 70000 }));
         "symbol option \"task\"",
         "symbol request:fail method is invalid",
         "udp connect:fail parameter error: port should be a Number from 0 to 65535",
+        "udp bind threw bind:fail invalid port Symbol(p)",
     ] {
         assert!(out.stdout.contains(expected), "{expected}\n{}", out.stdout);
     }
