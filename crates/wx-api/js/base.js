@@ -28,7 +28,7 @@
     return btoa(binary);
   });
   define('base64ToArrayBuffer', (base64) => {
-    const binary = atob(String(base64).replace(/[\s]/g, ''));
+    const binary = atob(core.text(base64).replace(/[\s]/g, ''));
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
     return bytes.buffer;

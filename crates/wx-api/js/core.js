@@ -13,6 +13,16 @@
     return Object.prototype.toString.call(value).slice(8, -1);
   }
 
+  // A value as text, as String() gives it; a value String() cannot convert (a symbol, or an
+  // array holding one) gives its type's name instead of throwing.
+  function text(value) {
+    try {
+      return String(value);
+    } catch (error) {
+      return Object.prototype.toString.call(value);
+    }
+  }
+
   // A String object as its text; anything else as it is. Options that must be strings take
   // String objects too, as a phone's bridge (which sends options as JSON) does.
   function unboxed(value) {
@@ -44,7 +54,7 @@
   // The fail result of the catalogue entry `key` (wx-policy's catalogue.rs, where every
   // failure text and errno is written), with its details filled in.
   function fail(api, key, ...details) {
-    const [reason, errno] = native.failure(key, details.map(String));
+    const [reason, errno] = native.failure(key, details.map(text));
     return failResult(api, reason, errno === null ? undefined : errno);
   }
 
@@ -326,6 +336,7 @@
     failResult,
     fail,
     checkParam,
+    text,
     unboxed,
     invoke,
     isPromiseStyle,

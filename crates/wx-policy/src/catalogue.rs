@@ -184,6 +184,11 @@ pub const ENTRIES: &[Entry] = &[
     entry("udpAlreadyBound", "the socket is already bound", None),
     entry("udpInvalidPort", "invalid port {}", None),
     entry(
+        "udpConnectPort",
+        "parameter error: port should be a Number from 0 to 65535",
+        None,
+    ),
+    entry(
         "udpAddressPort",
         "parameter error: address should be a String and port a Number",
         None,
