@@ -150,6 +150,14 @@ impl Failure {
         }
     }
 
+    /// The `errCode` of a TCPSocket error, where the entry has one.
+    pub fn err_code(&self) -> Option<i32> {
+        match self {
+            Failure::Other { .. } => None,
+            _ => catalogue::known(self.key().0).err_code,
+        }
+    }
+
     /// The full errMsg as reported by `api`.
     pub fn err_msg(&self, api: &str) -> String {
         format!("{api}:fail {}", self.reason())
