@@ -93,6 +93,17 @@ pub fn url_policy(data: &[u8]) {
             assert!(decision.is_err(), "UDP to the banned host passed");
         }
     }
+    let tcp_port = f64::from(u16::from(bytes.byte()) * 256 + u16::from(bytes.byte()));
+    if let Ok((target, port)) = policy.check_tcp(&url, tcp_port, bytes.flag()) {
+        assert!(
+            !matches!(&target, PeerAddress::Host(host) if host == BANNED_HOST),
+            "TCP to the banned host passed"
+        );
+        assert!(
+            !wx_policy::is_forbidden_tcp_port(port),
+            "TCP to port {port} passed"
+        );
+    }
 }
 
 const PROJECT_FILES: [&str; 4] = [
