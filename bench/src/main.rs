@@ -7,6 +7,7 @@ mod project;
 mod report;
 mod request;
 mod startup;
+mod tcp;
 mod test_runner;
 mod udp;
 mod websocket;
@@ -52,6 +53,7 @@ const BENCHMARKS: &[(&str, Bench)] = &[
     ("request", request::run),
     ("websocket", websocket::run),
     ("udp", udp::run),
+    ("tcp", tcp::run),
 ];
 
 fn main() -> Result<()> {

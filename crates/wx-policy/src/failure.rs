@@ -254,6 +254,26 @@ mod tests {
     }
 
     #[test]
+    fn only_tcp_failures_carry_an_err_code() {
+        let refused = Failure::Catalogued {
+            key: "tcpConnectFailed",
+            details: vec!["111".into(), "Connection refused".into()],
+        };
+        assert_eq!(refused.err_code(), Some(-4));
+        assert_eq!(
+            refused.err_msg("connect"),
+            "connect:fail errno:111 errmsg:Connection refused"
+        );
+        assert_eq!(refused.errno(), None);
+        assert_eq!(Failure::Timeout.err_code(), None);
+        let other = Failure::Other {
+            reason: "scripted".into(),
+            errno: None,
+        };
+        assert_eq!(other.err_code(), None);
+    }
+
+    #[test]
     fn err_msg_has_exactly_one_space() {
         assert_eq!(
             Failure::InvalidUrl("ftp://x".into()).err_msg("request"),
