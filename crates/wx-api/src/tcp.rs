@@ -158,8 +158,9 @@ pub(crate) fn install<'js>(
                 };
                 let taken = match text_of(&ctx, &data)? {
                     Some(text) => connection.write(text.as_bytes()).is_ok(),
-                    None => with_buffer(&data, |bytes| connection.write(bytes).is_ok())
-                        .unwrap_or(true),
+                    None => {
+                        with_buffer(&data, |bytes| connection.write(bytes).is_ok()).unwrap_or(true)
+                    }
                 };
                 Ok(taken)
             },
