@@ -8,6 +8,7 @@ mod project;
 mod report;
 mod request;
 mod startup;
+mod tcp;
 mod test_runner;
 mod udp;
 mod websocket;
@@ -57,6 +58,7 @@ const BENCHMARKS: &[(&str, Bench)] = &[
     ("request", request::run),
     ("websocket", websocket::run),
     ("udp", udp::run),
+    ("tcp", tcp::run),
 ];
 
 fn main() -> Result<()> {

@@ -52,10 +52,13 @@
   }
 
   // The fail result of the catalogue entry `key` (wx-policy's catalogue.rs, where every
-  // failure text and errno is written), with its details filled in.
+  // failure text and errno is written), with its details filled in; with `errCode` for the
+  // entries that have one (TCPSocket's).
   function fail(api, key, ...details) {
-    const [reason, errno] = native.failure(key, details.map(text));
-    return failResult(api, reason, errno === null ? undefined : errno);
+    const [reason, errno, errCode] = native.failure(key, details.map(text));
+    const result = failResult(api, reason, errno === null ? undefined : errno);
+    if (typeof errCode === 'number') result.errCode = errCode;
+    return result;
   }
 
   // `undefined` when the value has one of the expected types, else the fail result.

@@ -9,6 +9,7 @@ mod fs;
 mod http;
 mod socket;
 mod storage;
+mod tcp;
 mod udp;
 
 /// Every `wx` member wxrun implements. `wx` is checked against this list when it is
@@ -26,6 +27,7 @@ pub const IMPLEMENTED: &[&str] = &[
     "clearStorageSync",
     "closeSocket",
     "connectSocket",
+    "createTCPSocket",
     "createUDPSocket",
     "downloadFile",
     "env",
@@ -140,6 +142,11 @@ const LAZY_LAYERS: &[LazyLayer] = &[
         name: "udp",
         parts: &[wx_bytecode::layer!("udp.js")],
         members: &["createUDPSocket"],
+    },
+    LazyLayer {
+        name: "tcp",
+        parts: &[wx_bytecode::layer!("tcp.js")],
+        members: &["createTCPSocket"],
     },
     LazyLayer {
         name: "mdns",
@@ -330,7 +337,7 @@ fn build_native<'js>(
     native.set(&wx::APPID, policy.appid.clone())?;
     native.set(&wx::ERRNO_ENABLED, policy.gates.errno)?;
 
-    // The catalogue's reason and errno for `key`, with its details filled in (see core.fail).
+    // The catalogue's reason, errno and errCode for `key`, with its details filled in (see core.fail).
     native.set(
         &wx::FAILURE,
         Func::from(
@@ -348,6 +355,7 @@ fn build_native<'js>(
                 let answer = rquickjs::Array::new(ctx.clone())?;
                 answer.set(0, entry.reason(&details))?;
                 answer.set(1, entry.errno)?;
+                answer.set(2, entry.err_code)?;
                 Ok(answer)
             },
         ),
@@ -405,6 +413,7 @@ fn build_native<'js>(
     fs::install(&mut native, network.sandbox())?;
     socket::install(&mut native, network, internals.loop_handle())?;
     udp::install(&mut native, network, internals.loop_handle())?;
+    tcp::install(&mut native, network, internals.loop_handle())?;
     install_mocks(&mut native, network)?;
     install_clock(internals, network.clock())?;
 

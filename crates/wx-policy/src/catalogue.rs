@@ -5,7 +5,7 @@
 //! Rust reports these through [`crate::Failure`] (and wx-net's file errors, and storage's); the
 //! JavaScript layers ask by key (`core.fail(api, key, ...details)` over the `failure` native),
 //! so no text or errno is spelled anywhere else. A test of wx-api checks that every key the
-//! layers name is here.
+//! layers name is here. TCPSocket's errors also carry the `errCode` of the platform's table.
 
 /// One failure as the platform words it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,10 +14,28 @@ pub struct Entry {
     /// The reason after `"<api>:fail "`, with `{}` for each detail.
     pub text: &'static str,
     pub errno: Option<u32>,
+    /// The `errCode` of TCPSocket's `onError` (its documented table: -1 system error, -2
+    /// socket error, -3 no permission, -4 connect failed, 1 address, 2 port, 3..6 bindWifi).
+    pub err_code: Option<i32>,
 }
 
 const fn entry(key: &'static str, text: &'static str, errno: Option<u32>) -> Entry {
-    Entry { key, text, errno }
+    Entry {
+        key,
+        text,
+        errno,
+        err_code: None,
+    }
+}
+
+/// An entry reported with an `errCode` instead of an errno (TCPSocket's errors).
+const fn coded(key: &'static str, text: &'static str, err_code: i32) -> Entry {
+    Entry {
+        key,
+        text,
+        errno: None,
+        err_code: Some(err_code),
+    }
 }
 
 /// errno of parameter type errors.
@@ -209,6 +227,62 @@ pub const ENTRIES: &[Entry] = &[
         "udpBroadcastNeedsFlag",
         "broadcast needs setBroadcast: true",
         None,
+    ),
+    // TCP sockets: texts follow UDPSocket's `<method>:fail <reason>`; an operating-system
+    // error reads `errno:<n> errmsg:<text>` with Linux numbers, as phones word it.
+    coded("tcpInvalidAddress", "invalid address {}", 1),
+    coded("tcpInvalidPort", "invalid port {}", 2),
+    coded(
+        "tcpForbiddenPort",
+        "port {} is forbidden (phones refuse ports below 1024 and a documented list)",
+        2,
+    ),
+    coded("tcpNotAllowed", "url not in domain list ({})", -3),
+    coded("tcpConnectFailed", "errno:{} errmsg:{}", -4),
+    coded(
+        "tcpConnectTimeout",
+        "errno:110 errmsg:Connection timed out",
+        -4,
+    ),
+    coded("tcpResolveFailed", "cannot resolve {}", -4),
+    coded("tcpOffline", "errno:101 errmsg:Network is unreachable", -4),
+    coded("tcpSocketError", "errno:{} errmsg:{}", -2),
+    coded(
+        "tcpNotConnected",
+        "errno:107 errmsg:Transport endpoint is not connected",
+        -2,
+    ),
+    coded(
+        "tcpAlreadyConnected",
+        "errno:106 errmsg:Transport endpoint is already connected",
+        -2,
+    ),
+    coded("tcpInterrupted", "interrupted", -1),
+    coded(
+        "tcpCreateTooMuch",
+        "create too much: at most {} TCPSockets in {} minutes",
+        -1,
+    ),
+    coded(
+        "tcpDataType",
+        "parameter error: data should be String or ArrayBuffer",
+        -1,
+    ),
+    coded("tcpInvalidBssid", "invalid BSSID {}", 3),
+    coded(
+        "tcpBindWifiSystem",
+        "system error: the device is not on the Wi-Fi network {}",
+        4,
+    ),
+    coded(
+        "tcpBindWifiAndroidOnly",
+        "bindWifi is supported only on Android",
+        5,
+    ),
+    coded(
+        "tcpAndroidTooOld",
+        "bindWifi needs Android 10 or newer, the device runs {}",
+        6,
     ),
     // mDNS discovery.
     entry("mdnsInvalidParam", "invalid param", None),

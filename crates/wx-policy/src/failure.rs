@@ -150,6 +150,14 @@ impl Failure {
         }
     }
 
+    /// The `errCode` of a TCPSocket error, where the entry has one.
+    pub fn err_code(&self) -> Option<i32> {
+        match self {
+            Failure::Other { .. } => None,
+            _ => catalogue::known(self.key().0).err_code,
+        }
+    }
+
     /// The full errMsg as reported by `api`.
     pub fn err_msg(&self, api: &str) -> String {
         format!("{api}:fail {}", self.reason())
@@ -243,6 +251,26 @@ mod tests {
             assert_eq!(failure.to_string(), reason, "Display is the reason");
             assert_eq!(failure.errno(), errno, "{reason}");
         }
+    }
+
+    #[test]
+    fn only_tcp_failures_carry_an_err_code() {
+        let refused = Failure::Catalogued {
+            key: "tcpConnectFailed",
+            details: vec!["111".into(), "Connection refused".into()],
+        };
+        assert_eq!(refused.err_code(), Some(-4));
+        assert_eq!(
+            refused.err_msg("connect"),
+            "connect:fail errno:111 errmsg:Connection refused"
+        );
+        assert_eq!(refused.errno(), None);
+        assert_eq!(Failure::Timeout.err_code(), None);
+        let other = Failure::Other {
+            reason: "scripted".into(),
+            errno: None,
+        };
+        assert_eq!(other.err_code(), None);
     }
 
     #[test]
