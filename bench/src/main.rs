@@ -3,10 +3,12 @@
 //! in the same run, interleaved, on this machine; nothing here is a pass/fail test.
 
 mod child;
+mod coverage;
 mod project;
 mod report;
 mod request;
 mod startup;
+mod tcp;
 mod test_runner;
 mod udp;
 mod websocket;
@@ -28,7 +30,10 @@ impl Env {
             .join("..")
             .canonicalize()
             .context("repository root")?;
-        let wxrun = root.join("target/release/wxrun");
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target"));
+        let wxrun = target.join("release/wxrun");
         if !wxrun.is_file() {
             bail!(
                 "{} is missing: build it with `cargo build --release -p wxrun` (bench/run does)",
@@ -49,9 +54,11 @@ const BENCHMARKS: &[(&str, Bench)] = &[
     ("startup", startup::run),
     ("project", project::run),
     ("test-runner", test_runner::run),
+    ("coverage", coverage::run),
     ("request", request::run),
     ("websocket", websocket::run),
     ("udp", udp::run),
+    ("tcp", tcp::run),
 ];
 
 fn main() -> Result<()> {

@@ -48,7 +48,8 @@ fn write_suites(dir: &Path) -> Result<(Vec<String>, Vec<String>)> {
     Ok((ours, node))
 }
 
-fn time(mut command: Command) -> Result<Duration> {
+/// The wall time of `command`, which must succeed (its output is dropped).
+pub fn time(mut command: Command) -> Result<Duration> {
     let started = Instant::now();
     let status = command
         .stdout(Stdio::null())

@@ -2,5 +2,16 @@
 //! `test/<file>` in stacks.
 
 fn main() {
-    wx_bytecode::compile_layers("js", "test/", &["expect.js", "testing.js"]);
+    wx_bytecode::compile_layers(
+        "js",
+        "test/",
+        &[
+            "expect.js",
+            "testing.js",
+            "pretty.js",
+            "mock.js",
+            "timers.js",
+            "snapshot.js",
+        ],
+    );
 }

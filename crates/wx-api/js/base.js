@@ -35,7 +35,7 @@
   // Leniently, as the platform's decoder: characters outside the alphabet are skipped and a
   // dangling last character is dropped.
   define('base64ToArrayBuffer', (base64) => {
-    let text = String(base64).replace(/[^A-Za-z0-9+/]/g, '');
+    let text = core.text(base64).replace(/[^A-Za-z0-9+/]/g, '');
     if (text.length % 4 === 1) text = text.slice(0, -1);
     const binary = atob(text + '=='.slice(0, (4 - (text.length % 4)) % 4));
     const bytes = new Uint8Array(binary.length);

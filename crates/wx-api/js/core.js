@@ -13,34 +13,24 @@
     return Object.prototype.toString.call(value).slice(8, -1);
   }
 
+  // A value as text, as String() gives it; a value String() cannot convert (a symbol, or an
+  // array holding one) gives its type's name instead of throwing.
+  function text(value) {
+    try {
+      return String(value);
+    } catch (error) {
+      return Object.prototype.toString.call(value);
+    }
+  }
+
   // A String object as its text; anything else as it is. Options that must be strings take
   // String objects too, as a phone's bridge (which sends options as JSON) does.
   function unboxed(value) {
     return value instanceof String ? value.valueOf() : value;
   }
 
-  // What crosses into Rust: strings as USV strings (a lone surrogate becomes U+FFFD, as a
-  // phone's bridge passes it), String objects as their text, arrays element by element.
-  // Every native function gets its arguments through this, so none can fail on a string.
-  function toNative(value) {
-    if (value instanceof String) value = value.valueOf();
-    if (typeof value === 'string') return value.isWellFormed() ? value : value.toWellFormed();
-    if (Array.isArray(value)) return value.map(toNative);
-    return value;
-  }
-  function bridge(object) {
-    for (const key of Object.keys(object)) {
-      const member = object[key];
-      if (typeof member === 'function') {
-        object[key] = function (...args) {
-          return member.apply(this, args.map(toNative));
-        };
-      } else if (member !== null && typeof member === 'object' && !Array.isArray(member) && Object.getPrototypeOf(member) === Object.prototype) {
-        bridge(member);
-      }
-    }
-  }
-  bridge(native);
+  // Strings cross into Rust as the platform's bridge passes them (a lone surrogate as U+FFFD, a
+  // String object as its text): wx-bridge's Text does that on the Rust side, at no cost here.
 
   function isPlainObject(value) {
     if (value === null || typeof value !== 'object') return false;
@@ -68,7 +58,7 @@
   // The fail result of the catalogue entry `key` (wx-policy's catalogue.rs, where every
   // failure text, errno and errCode is written), with its details filled in.
   function fail(api, key, ...details) {
-    const [reason, errno, errCode] = native.failure(key, details.map(String));
+    const [reason, errno, errCode] = native.failure(key, details.map(text));
     const result = failResult(api, reason, errno === null ? undefined : errno);
     if (typeof errCode === 'number') result.errCode = errCode;
     return result;
@@ -357,6 +347,7 @@
     failResult,
     fail,
     checkParam,
+    text,
     unboxed,
     invoke,
     isPromiseStyle,

@@ -55,9 +55,10 @@
   }
 
   // encodeURIComponent of any value as text: a lone surrogate as U+FFFD (as URLSearchParams
-  // encodes it) and a symbol by its description, where encodeURIComponent itself would throw.
+  // encodes it), and a value String() cannot convert by its type, where encodeURIComponent
+  // itself would throw.
   function component(value) {
-    return encodeURIComponent(String(value).toWellFormed());
+    return encodeURIComponent(core.text(value).toWellFormed());
   }
 
   function formEncode(data) {
@@ -325,7 +326,7 @@
     if (illegal) return failNow(api, opts, fail(api, 'illegalHost', illegal));
 
     const headers = scriptHeaders(api, opts.header, site, 'application/json');
-    const method = opts.method === undefined ? 'GET' : String(opts.method).toUpperCase();
+    const method = opts.method === undefined ? 'GET' : core.text(opts.method).toUpperCase();
     const task = new RequestTask(newTaskId());
     if (!METHODS.includes(method)) {
       const id = HttpTask.idOf(task);
@@ -352,7 +353,7 @@
         body = undefined;
       }
     }
-    const responseType = String(opts.responseType === undefined ? 'text' : opts.responseType).toLowerCase();
+    const responseType = core.text(opts.responseType === undefined ? 'text' : opts.responseType).toLowerCase();
     const redirect = native.redirectOption ? opts.redirect : undefined;
     const flags = (redirect !== 'manual' ? FOLLOW : 0) | (opts.enableHttp2 ? HTTP2 : 0) | (opts.enableChunked ? CHUNKED : 0) | (responseType === 'arraybuffer' ? ARRAYBUFFER : 0);
     const headerList = [];

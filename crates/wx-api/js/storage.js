@@ -8,7 +8,7 @@
   'use strict';
   const { native, define, asyncCall, okResult, failResult, checkParam, failNow } = core;
   // The store, with --trace showing every write: the keys and the size of what was stored.
-  // Keys reach it as USV strings (core's bridge): a key with a lone surrogate is kept, and
+  // Keys reach it as USV strings (wx-bridge's Text): a key with a lone surrogate is kept, and
   // found again, under its U+FFFD form.
   const raw = native.storage;
   const traced = (text) => core.tracing.on && core.trace('storage', text);
@@ -125,7 +125,7 @@
   function batchGet(api, keyList) {
     const bad = checkParam(api, 'keyList', keyList, ['Array']);
     if (bad) return bad;
-    return okResult(api, { dataList: keyList.map((key) => (read(String(key)) || { value: '' }).value) });
+    return okResult(api, { dataList: keyList.map((key) => (read(core.text(key)) || { value: '' }).value) });
   }
 
   define('setStorage', keyed('setStorage', (opts) => setOne('setStorage', opts.key, opts.data)));

@@ -119,6 +119,17 @@ mod tests {
         let count = names.len();
         names.dedup();
         assert_eq!(names.len(), count, "a member is listed twice");
+        assert_eq!(find("createTCPSocket"), Some(Member::Lazy("tcp")));
+        let before_tcp = plan(LibVersion::new(2, 17, 9));
+        assert!(
+            !before_tcp
+                .iter()
+                .any(|(name, _)| *name == "createTCPSocket"),
+            "a 2.18.0 member at 2.17.9"
+        );
+        assert!(
+            plan(LibVersion::new(2, 18, 0)).contains(&("createTCPSocket", Member::Lazy("tcp")))
+        );
         let old = plan(LibVersion::new(1, 0, 0));
         assert!(
             !old.iter().any(|(name, _)| *name == "batchGetStorageSync"),

@@ -6,6 +6,7 @@ use rquickjs::{
     ArrayBuffer, Ctx, Exception, Object, Value,
     prelude::{Func, Opt},
 };
+use wx_bridge::{Natives, Text, declared::wx};
 use wx_policy::{RunPolicy, inventory, limits::MAX_RANDOM_BYTES};
 
 include!(concat!(env!("OUT_DIR"), "/surface.rs"));
@@ -71,13 +72,11 @@ fn profile<'js>(ctx: &Ctx<'js>, policy: &RunPolicy) -> rquickjs::Result<Object<'
     Ok(out)
 }
 
-pub(crate) fn install<'js>(native: &Object<'js>, policy: &RunPolicy) -> rquickjs::Result<()> {
-    // surface(section, name?) -> the JSON text of one entry (undefined if none), or with no
-    // name the section's names.
+pub(crate) fn install<'js>(native: &mut Natives<'js>, policy: &RunPolicy) -> rquickjs::Result<()> {
     native.set(
-        "surface",
+        &wx::SURFACE,
         Func::from(
-            |ctx: Ctx<'js>, section: String, name: Opt<String>| -> rquickjs::Result<Value<'js>> {
+            |ctx: Ctx<'js>, section: Text, name: Opt<Text>| -> rquickjs::Result<Value<'js>> {
                 use rquickjs::IntoJs;
                 match name.0 {
                     Some(name) => surface(&section, &name).into_js(&ctx),
@@ -86,30 +85,23 @@ pub(crate) fn install<'js>(native: &Object<'js>, policy: &RunPolicy) -> rquickjs
             },
         ),
     )?;
-    // apiInfo(name) -> [support ('real' | 'simulated' | 'recorded'), inventory category, the
-    // layer defining it ('base' for core.js and base.js)], or undefined for a name wx does
-    // not have.
     native.set(
-        "apiInfo",
-        Func::from(|name: String| {
+        &wx::API_INFO,
+        Func::from(|name: Text| {
             crate::support(&name).map(|support| {
                 let category = inventory::lookup(&name).map_or("base", |entry| entry.category);
                 vec![support.as_str(), category, crate::layer_of(&name)]
             })
         }),
     )?;
-    // profile() -> the run's device state: {location, user, scopes, payment, subscribe,
-    // mediaFolder, userAgent}.
     let device = policy.clone();
     native.set(
-        "profile",
+        &wx::PROFILE,
         Func::from(move |ctx: Ctx<'js>| profile(&ctx, &device)),
     )?;
-    // randomValues(length) -> an ArrayBuffer of that many bytes from the operating system's
-    // CSPRNG, or undefined when length is not a whole number up to randomLimit.
-    native.set("randomLimit", MAX_RANDOM_BYTES)?;
+    native.set(&wx::RANDOM_LIMIT, MAX_RANDOM_BYTES)?;
     native.set(
-        "randomValues",
+        &wx::RANDOM_VALUES,
         Func::from(
             |ctx: Ctx<'js>, length: f64| -> rquickjs::Result<Option<ArrayBuffer<'js>>> {
                 if !(0.0..=MAX_RANDOM_BYTES as f64).contains(&length) || length.fract() != 0.0 {

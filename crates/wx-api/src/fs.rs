@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
-use rquickjs::{Array, ArrayBuffer, Ctx, Exception, Object, Value, prelude::Func};
+use rquickjs::{Array, ArrayBuffer, Ctx, Exception, Value, prelude::Func};
+use wx_bridge::{Data, Natives, Text, data_of, declared::wx};
 use wx_net::{
     files,
     sandbox::{FsError, Sandbox},
@@ -20,15 +21,6 @@ fn throw(ctx: &Ctx<'_>, error: FsError, operation: &str) -> rquickjs::Error {
         }
         Err(err) => err,
     }
-}
-
-fn bytes_of(value: &Value<'_>) -> Option<Vec<u8>> {
-    let object = value.as_object()?;
-    if let Some(buffer) = ArrayBuffer::from_object(object.clone()) {
-        // SAFETY: copied at once; no JavaScript runs while the slice is alive.
-        return unsafe { buffer.as_bytes() }.map(<[u8]>::to_vec);
-    }
-    None
 }
 
 /// Encodes `text` into bytes the way `encoding` names it.
@@ -85,14 +77,17 @@ fn stats_array<'js>(ctx: &Ctx<'js>, stats: &files::Stats) -> rquickjs::Result<Ar
     Ok(array)
 }
 
-pub(crate) fn install<'js>(native: &Object<'js>, sandbox: &Arc<Sandbox>) -> rquickjs::Result<()> {
-    let fs = Object::new(native.ctx().clone())?;
+pub(crate) fn install<'js>(
+    native: &mut Natives<'js>,
+    sandbox: &Arc<Sandbox>,
+) -> rquickjs::Result<()> {
+    let mut fs = native.group(&wx::FS_GROUP)?;
 
     let s = sandbox.clone();
     fs.set(
-        "read",
+        &wx_bridge::declared::fs::READ,
         Func::from(
-            move |ctx: Ctx<'js>, path: String, position: Option<f64>, length: Option<f64>| {
+            move |ctx: Ctx<'js>, path: Text, position: Option<f64>, length: Option<f64>| {
                 let data = files::read(
                     &s,
                     &path,
@@ -106,26 +101,24 @@ pub(crate) fn install<'js>(native: &Object<'js>, sandbox: &Arc<Sandbox>) -> rqui
     )?;
     let s = sandbox.clone();
     fs.set(
-        "write",
-        Func::from(
-            move |ctx: Ctx<'js>, path: String, data: Value<'js>, append: bool| {
-                let bytes = bytes_of(&data).unwrap_or_default();
-                files::write(&s, &path, &bytes, append).map_err(|e| throw(&ctx, e, "open"))
-            },
-        ),
+        &wx_bridge::declared::fs::WRITE,
+        Func::from(move |ctx: Ctx<'js>, path: Text, data: Data, append: bool| {
+            let bytes = data.into_bytes();
+            files::write(&s, &path, &bytes, append).map_err(|e| throw(&ctx, e, "open"))
+        }),
     )?;
     let s = sandbox.clone();
     fs.set(
-        "access",
-        Func::from(move |ctx: Ctx<'js>, path: String| {
+        &wx_bridge::declared::fs::ACCESS,
+        Func::from(move |ctx: Ctx<'js>, path: Text| {
             files::access(&s, &path).map_err(|e| throw(&ctx, e, "access"))
         }),
     )?;
     let s = sandbox.clone();
     fs.set(
-        "stat",
+        &wx_bridge::declared::fs::STAT,
         Func::from(
-            move |ctx: Ctx<'js>, path: String, recursive: bool| -> rquickjs::Result<Value<'js>> {
+            move |ctx: Ctx<'js>, path: Text, recursive: bool| -> rquickjs::Result<Value<'js>> {
                 if recursive {
                     let all =
                         files::stat_recursive(&s, &path).map_err(|e| throw(&ctx, e, "stat"))?;
@@ -146,56 +139,56 @@ pub(crate) fn install<'js>(native: &Object<'js>, sandbox: &Arc<Sandbox>) -> rqui
     )?;
     let s = sandbox.clone();
     fs.set(
-        "unlink",
-        Func::from(move |ctx: Ctx<'js>, path: String| {
+        &wx_bridge::declared::fs::UNLINK,
+        Func::from(move |ctx: Ctx<'js>, path: Text| {
             files::unlink(&s, &path).map_err(|e| throw(&ctx, e, "unlink"))
         }),
     )?;
     let s = sandbox.clone();
     fs.set(
-        "mkdir",
-        Func::from(move |ctx: Ctx<'js>, path: String, recursive: bool| {
+        &wx_bridge::declared::fs::MKDIR,
+        Func::from(move |ctx: Ctx<'js>, path: Text, recursive: bool| {
             files::mkdir(&s, &path, recursive).map_err(|e| throw(&ctx, e, "mkdir"))
         }),
     )?;
     let s = sandbox.clone();
     fs.set(
-        "readdir",
-        Func::from(move |ctx: Ctx<'js>, path: String| {
+        &wx_bridge::declared::fs::READDIR,
+        Func::from(move |ctx: Ctx<'js>, path: Text| {
             files::readdir(&s, &path).map_err(|e| throw(&ctx, e, "scandir"))
         }),
     )?;
     let s = sandbox.clone();
     fs.set(
-        "rmdir",
-        Func::from(move |ctx: Ctx<'js>, path: String, recursive: bool| {
+        &wx_bridge::declared::fs::RMDIR,
+        Func::from(move |ctx: Ctx<'js>, path: Text, recursive: bool| {
             files::rmdir(&s, &path, recursive).map_err(|e| throw(&ctx, e, "rmdir"))
         }),
     )?;
     let s = sandbox.clone();
     fs.set(
-        "copy",
-        Func::from(move |ctx: Ctx<'js>, from: String, to: String| {
+        &wx_bridge::declared::fs::COPY,
+        Func::from(move |ctx: Ctx<'js>, from: Text, to: Text| {
             files::copy(&s, &from, &to).map_err(|e| throw(&ctx, e, "copyfile"))
         }),
     )?;
     let s = sandbox.clone();
     fs.set(
-        "rename",
-        Func::from(move |ctx: Ctx<'js>, from: String, to: String| {
+        &wx_bridge::declared::fs::RENAME,
+        Func::from(move |ctx: Ctx<'js>, from: Text, to: Text| {
             files::rename(&s, &from, &to).map_err(|e| throw(&ctx, e, "rename"))
         }),
     )?;
     let s = sandbox.clone();
     fs.set(
-        "save",
-        Func::from(move |ctx: Ctx<'js>, from: String, to: Option<String>| {
+        &wx_bridge::declared::fs::SAVE,
+        Func::from(move |ctx: Ctx<'js>, from: Text, to: Option<Text>| {
             files::save(&s, &from, to.as_deref()).map_err(|e| throw(&ctx, e, "open"))
         }),
     )?;
     let s = sandbox.clone();
     fs.set(
-        "savedList",
+        &wx_bridge::declared::fs::SAVED_LIST,
         Func::from(move |ctx: Ctx<'js>| -> rquickjs::Result<Array<'js>> {
             let list = files::saved_list(&s).map_err(|e| throw(&ctx, e, "scandir"))?;
             let out = Array::new(ctx.clone())?;
@@ -211,18 +204,18 @@ pub(crate) fn install<'js>(native: &Object<'js>, sandbox: &Arc<Sandbox>) -> rqui
     )?;
     let s = sandbox.clone();
     fs.set(
-        "removeSaved",
-        Func::from(move |ctx: Ctx<'js>, path: String| {
+        &wx_bridge::declared::fs::REMOVE_SAVED,
+        Func::from(move |ctx: Ctx<'js>, path: Text| {
             files::remove_saved(&s, &path).map_err(|e| throw(&ctx, e, "unlink"))
         }),
     )?;
     let s = sandbox.clone();
     fs.set(
-        "info",
+        &wx_bridge::declared::fs::INFO,
         Func::from(
             move |ctx: Ctx<'js>,
-                  path: String,
-                  algorithm: String|
+                  path: Text,
+                  algorithm: Text|
                   -> rquickjs::Result<Vec<Value<'js>>> {
                 let (size, digest) =
                     files::info(&s, &path, &algorithm).map_err(|e| throw(&ctx, e, "open"))?;
@@ -234,50 +227,49 @@ pub(crate) fn install<'js>(native: &Object<'js>, sandbox: &Arc<Sandbox>) -> rqui
         ),
     )?;
     fs.set(
-        "encode",
-        Func::from(|ctx: Ctx<'js>, text: String, encoding: String| {
+        &wx_bridge::declared::fs::ENCODE,
+        Func::from(|ctx: Ctx<'js>, text: Text, encoding: Text| {
             let bytes = encode(&text, &encoding)
                 .map_err(|e| throw(&ctx, FsError::InvalidArgument(e), ""))?;
             ArrayBuffer::new(ctx, bytes)
         }),
     )?;
     fs.set(
-        "decode",
-        Func::from(|ctx: Ctx<'js>, data: Value<'js>, encoding: String| {
-            let bytes = bytes_of(&data).unwrap_or_default();
+        &wx_bridge::declared::fs::DECODE,
+        Func::from(|ctx: Ctx<'js>, data: Data, encoding: Text| {
+            let bytes = data.into_bytes();
             decode(&bytes, &encoding).map_err(|e| throw(&ctx, FsError::InvalidArgument(e), ""))
         }),
     )?;
     // wxrun.sandbox: put fixture files in, see where a path lives on the host.
     let s = sandbox.clone();
     fs.set(
-        "put",
+        &wx_bridge::declared::fs::PUT,
         Func::from(
-            move |ctx: Ctx<'js>, path: String, data: Value<'js>| -> rquickjs::Result<()> {
-                let bytes = match data.as_string() {
-                    Some(text) => text.to_string()?.into_bytes(),
-                    None => bytes_of(&data).ok_or_else(|| {
+            move |ctx: Ctx<'js>, path: Text, data: Value<'js>| -> rquickjs::Result<()> {
+                let bytes = data_of(&ctx, &data)?
+                    .ok_or_else(|| {
                         Exception::throw_type(
                             &ctx,
                             "sandbox.put(path, data): data must be a string or an ArrayBuffer",
                         )
-                    })?,
-                };
+                    })?
+                    .into_bytes();
                 files::put(&s, &path, &bytes).map_err(|e| throw(&ctx, e, "open"))
             },
         ),
     )?;
     let s = sandbox.clone();
     fs.set(
-        "hostPath",
+        &wx_bridge::declared::fs::HOST_PATH,
         Func::from(
-            move |ctx: Ctx<'js>, path: String| -> rquickjs::Result<String> {
+            move |ctx: Ctx<'js>, path: Text| -> rquickjs::Result<String> {
                 let resolved = s.resolve(&path).map_err(|e| throw(&ctx, e, "open"))?;
                 Ok(resolved.host.display().to_string())
             },
         ),
     )?;
-    native.set("fs", fs)?;
+    native.set(&wx::FS_GROUP, fs.finish()?)?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ use std::{
 };
 
 use rquickjs::{Array, ArrayBuffer, Ctx, Function, Object, Value, prelude::Func};
+use wx_bridge::{Data, Natives, Text, declared::wx};
 use wx_host::{Internals, LoopHandle};
 use wx_net::{
     Aborted, EventSink, HttpRequest, Network, Payload, Profile, ResponseBody, ResponseKind,
@@ -146,49 +147,35 @@ fn deliver<'js>(
     }
 }
 
-fn bytes_of(value: &Value<'_>) -> Vec<u8> {
-    if let Some(text) = value.as_string().and_then(|s| s.to_string().ok()) {
-        return text.into_bytes();
-    }
-    value
-        .as_object()
-        .and_then(|object| ArrayBuffer::from_object(object.clone()))
-        // SAFETY: the slice is copied at once; no JavaScript runs while it is alive.
-        .and_then(|buffer| unsafe { buffer.as_bytes() }.map(<[u8]>::to_vec))
-        .unwrap_or_default()
-}
-
 pub(crate) fn install<'js>(
-    native: &Object<'js>,
+    native: &mut Natives<'js>,
     network: &Network,
     handle: LoopHandle,
 ) -> rquickjs::Result<()> {
     let gates = network.run_policy().gates;
-    native.set("redirectOption", gates.redirect_option)?;
-    native.set("downloadFilePath", gates.download_file_path)?;
+    native.set(&wx::REDIRECT_OPTION, gates.redirect_option)?;
+    native.set(&wx::DOWNLOAD_FILE_PATH, gates.download_file_path)?;
     // `true` for a URL that does not parse, the host for an illegal one, else undefined.
     native.set(
-        "checkHost",
-        Func::from(
-            |ctx: Ctx<'js>, url: String| -> rquickjs::Result<Value<'js>> {
-                Ok(match Target::parse(&url) {
-                    Err(_) => Value::new_bool(ctx, true),
-                    Ok(target) => match illegal_host(target.url()) {
-                        Some(wx_policy::Failure::IllegalHost(host)) => {
-                            rquickjs::String::from_str(ctx, &host)?.into_value()
-                        }
-                        _ => Value::new_undefined(ctx),
-                    },
-                })
-            },
-        ),
+        &wx::CHECK_HOST,
+        Func::from(|ctx: Ctx<'js>, url: Text| -> rquickjs::Result<Value<'js>> {
+            Ok(match Target::parse(&url) {
+                Err(_) => Value::new_bool(ctx, true),
+                Ok(target) => match illegal_host(target.url()) {
+                    Some(wx_policy::Failure::IllegalHost(host)) => {
+                        rquickjs::String::from_str(ctx, &host)?.into_value()
+                    }
+                    _ => Value::new_undefined(ctx),
+                },
+            })
+        }),
     )?;
 
     // Whether each running task has a headers listener (see `wantHeaders`).
     let header_flags: HeaderFlags = Arc::new(Mutex::new(HashMap::new()));
     let wanted = header_flags.clone();
     native.set(
-        "wantHeaders",
+        &wx::WANT_HEADERS,
         Func::from(move |id: f64| {
             if let Ok(flags) = wanted.lock()
                 && let Some(flag) = flags.get(&(id as u64))
@@ -205,15 +192,16 @@ pub(crate) fn install<'js>(
     let download_sandbox = network.sandbox().clone();
     let download_prepared = prepared.clone();
     native.set(
-        "prepareDownload",
+        &wx::PREPARE_DOWNLOAD,
         Func::from(
             move |ctx: Ctx<'js>,
                   id: f64,
-                  file_path: Option<String>|
+                  file_path: Option<Text>|
                   -> rquickjs::Result<Value<'js>> {
                 let destination = match file_path {
                     None => None,
                     Some(path) => {
+                        let path = path.into_string();
                         let under_usr = path == USER_DATA_PATH
                             || path.starts_with(&format!("{USER_DATA_PATH}/"));
                         match download_sandbox.resolve_writable(&path) {
@@ -241,13 +229,10 @@ pub(crate) fn install<'js>(
     let upload_sandbox = network.sandbox().clone();
     let upload_prepared = prepared.clone();
     native.set(
-        "prepareUpload",
+        &wx::PREPARE_UPLOAD,
         Func::from(
-            move |id: f64, file_path: String, name: String, fields: Vec<String>| {
-                let fields: Vec<(String, String)> = fields
-                    .chunks_exact(2)
-                    .map(|pair| (pair[0].clone(), pair[1].clone()))
-                    .collect();
+            move |id: f64, file_path: Text, name: Text, fields: Vec<Text>| {
+                let fields = Text::pairs(fields);
                 let multipart = upload_sandbox
                     .resolve(&file_path)
                     .map_err(|error| match error {
@@ -279,13 +264,13 @@ pub(crate) fn install<'js>(
     // startHttp(id, url, method, [name, value...], body, timeout, flags): returns the asked
     // timeout when it was capped at 60 s. The interface is in the flags.
     native.set(
-        "startHttp",
+        &wx::START_HTTP,
         Func::from(
             move |id: f64,
-                  url: String,
-                  method: String,
-                  headers: Vec<String>,
-                  body: Value<'js>,
+                  url: Text,
+                  method: Text,
+                  headers: Vec<Text>,
+                  body: Option<Data>,
                   timeout: Option<f64>,
                   flags: u32|
                   -> rquickjs::Result<Option<f64>> {
@@ -310,12 +295,9 @@ pub(crate) fn install<'js>(
                 let request = HttpRequest {
                     interface,
                     method,
-                    url,
-                    headers: headers
-                        .chunks_exact(2)
-                        .map(|pair| (pair[0].clone(), pair[1].clone()))
-                        .collect(),
-                    body: Payload::Bytes(bytes_of(&body).into()),
+                    url: url.into(),
+                    headers: Text::pairs(headers),
+                    body: Payload::Bytes(body.map(Data::into_bytes).unwrap_or_default().into()),
                     timeout: decision.duration,
                     follow_redirects: flags & FOLLOW != 0,
                     http2: flags & HTTP2 != 0,
@@ -354,7 +336,7 @@ pub(crate) fn install<'js>(
 
     let abort_network = network.clone();
     native.set(
-        "abort",
+        &wx::ABORT,
         Func::from(move |id: f64| match abort_network.abort(id as u64) {
             Aborted::WasQueued => "queued",
             Aborted::Cancelling => "running",

@@ -10,6 +10,7 @@ mod fs;
 mod http;
 mod socket;
 mod storage;
+mod tcp;
 mod udp;
 
 pub use device::{surface, surface_names};
@@ -17,6 +18,7 @@ pub use device::{surface, surface_names};
 use std::sync::Arc;
 
 use rquickjs::{Function, Object, Value, prelude::Func};
+use wx_bridge::{Natives, Text, declared::wx};
 use wx_host::{Host, Internals};
 use wx_net::Network;
 use wx_policy::{Config, inventory};
@@ -113,6 +115,12 @@ const LAZY_LAYERS: &[LazyLayer] = &[
         name: "udp",
         parts: &[wx_bytecode::layer!("udp.js")],
         members: &["createUDPSocket"],
+        support: Support::Real,
+    },
+    LazyLayer {
+        name: "tcp",
+        parts: &[wx_bytecode::layer!("tcp.js")],
+        members: &["createTCPSocket"],
         support: Support::Real,
     },
     LazyLayer {
@@ -405,15 +413,15 @@ pub enum InstallError {
 
 /// `require('wxrun').mock(rule)` and friends: rules added by the script, checked before the
 /// rule files.
-fn install_mocks<'js>(native: &Object<'js>, network: &Network) -> rquickjs::Result<()> {
+fn install_mocks<'js>(native: &mut Natives<'js>, network: &Network) -> rquickjs::Result<()> {
     let Some(stand_in) = network.stand_in().cloned() else {
         return Ok(());
     };
     let adding = stand_in.clone();
     native.set(
-        "mockAdd",
+        &wx::MOCK_ADD,
         Func::from(
-            move |ctx: rquickjs::Ctx<'js>, json: String| -> rquickjs::Result<f64> {
+            move |ctx: rquickjs::Ctx<'js>, json: Text| -> rquickjs::Result<f64> {
                 let value: serde_json::Value = serde_json::from_str(&json).map_err(|err| {
                     rquickjs::Exception::throw_type(&ctx, &format!("wxrun.mock(): {err}"))
                 })?;
@@ -426,20 +434,57 @@ fn install_mocks<'js>(native: &Object<'js>, network: &Network) -> rquickjs::Resu
     )?;
     let removing = stand_in.clone();
     native.set(
-        "mockRemove",
+        &wx::MOCK_REMOVE,
         Func::from(move |id: f64| removing.remove_rule(id as u64)),
     )?;
     let clearing = stand_in.clone();
     native.set(
-        "mockClear",
+        &wx::MOCK_CLEAR,
         Func::from(move || clearing.clear_script_rules()),
     )?;
     let marking = stand_in.clone();
-    native.set("mockMark", Func::from(move || marking.rule_mark() as f64))?;
     native.set(
-        "mockRemoveAfter",
+        &wx::MOCK_MARK,
+        Func::from(move || marking.rule_mark() as f64),
+    )?;
+    native.set(
+        &wx::MOCK_REMOVE_AFTER,
         Func::from(move |mark: f64| stand_in.remove_rules_after(mark as u64)),
     )?;
+    Ok(())
+}
+
+/// Adds the network's clock to the host's clocks, so that fake timers (`jest.useFakeTimers`)
+/// drive wx's timeouts, the background grace period and mDNS's stop too.
+fn install_clock<'js>(internals: &Internals<'js>, clock: &wx_net::Clock) -> rquickjs::Result<()> {
+    let entry = Object::new(internals.object().ctx().clone())?;
+    let switching = clock.clone();
+    entry.set(
+        "useVirtual",
+        Func::from(move |on: bool| switching.set_virtual(on)),
+    )?;
+    let advancing = clock.clone();
+    entry.set(
+        "advance",
+        // Whole milliseconds both ways, so that both sides agree on when a deadline is
+        // reached.
+        Func::from(move |ms: f64| {
+            if ms.is_finite() && ms >= 0.5 {
+                advancing.advance(std::time::Duration::from_millis(ms.round() as u64));
+            }
+        }),
+    )?;
+    let asking = clock.clone();
+    entry.set(
+        "nextDeadline",
+        Func::from(move || {
+            asking
+                .next_deadline()
+                .map(|left| left.as_nanos().div_ceil(1_000_000) as f64)
+        }),
+    )?;
+    let clocks: rquickjs::Array = internals.object().get("clocks")?;
+    clocks.set(clocks.len(), entry)?;
     Ok(())
 }
 
@@ -447,23 +492,22 @@ fn build_native<'js>(
     internals: &Internals<'js>,
     config: &Arc<Config>,
     network: &Network,
+    extras: &Extras,
 ) -> rquickjs::Result<Object<'js>> {
     let ctx = internals.object().ctx().clone();
-    let native = Object::new(ctx.clone())?;
+    let mut native = Natives::new(&ctx, wx::TABLE)?;
     let policy = network.run_policy().clone();
     let lib = policy.lib;
-    native.set("libVersion", lib.to_string())?;
-    native.set("appid", policy.appid.clone())?;
-    native.set("errnoEnabled", policy.gates.errno)?;
+    native.set(&wx::APPID, policy.appid.clone())?;
+    native.set(&wx::ERRNO_ENABLED, policy.gates.errno)?;
 
-    // failure(key, details) -> [reason, errno, errCode]: the catalogue's entry for `key`,
-    // with its details filled in (see core.fail).
+    // The catalogue's reason, errno and errCode for `key`, with its details filled in (see core.fail).
     native.set(
-        "failure",
+        &wx::FAILURE,
         Func::from(
             |ctx: rquickjs::Ctx<'js>,
-             key: String,
-             details: Vec<String>|
+             key: Text,
+             details: Vec<Text>|
              -> rquickjs::Result<rquickjs::Array<'js>> {
                 let entry = wx_policy::catalogue::lookup(&key).ok_or_else(|| {
                     rquickjs::Exception::throw_internal(
@@ -471,7 +515,7 @@ fn build_native<'js>(
                         &format!("wx-api: {key} is not in the failure catalogue"),
                     )
                 })?;
-                let details: Vec<&str> = details.iter().map(String::as_str).collect();
+                let details: Vec<&str> = details.iter().map(|detail| &**detail).collect();
                 let answer = rquickjs::Array::new(ctx.clone())?;
                 answer.set(0, entry.reason(&details))?;
                 answer.set(1, entry.errno)?;
@@ -480,37 +524,37 @@ fn build_native<'js>(
             },
         ),
     )?;
-    
+
     let info_policy = policy.clone();
     native.set(
-        "systemInfo",
+        &wx::SYSTEM_INFO,
         Func::from(move |ctx: rquickjs::Ctx<'js>| base::system_info(&ctx, &info_policy)),
     )?;
     native.set(
-        "canIUse",
-        Func::from(move |schema: String| base::can_i_use(&schema, lib)),
+        &wx::CAN_I_USE,
+        Func::from(move |schema: Text| base::can_i_use(&schema, lib)),
     )?;
-    native.set("networkType", policy.device.network_type.clone())?;
-    device::install(&native, &policy)?;
+    native.set(&wx::NETWORK_TYPE, policy.device.network_type.clone())?;
+    device::install(&mut native, &policy)?;
     let app = network.clone();
     native.set(
-        "setForeground",
+        &wx::SET_FOREGROUND,
         Func::from(move |foreground: bool| app.set_foreground(foreground)),
     )?;
     let connectivity = network.clone();
     native.set(
-        "setOnline",
+        &wx::SET_ONLINE,
         Func::from(move |online: bool| connectivity.set_online(online)),
     )?;
     native.set(
-        "isFile",
-        Func::from(|path: String| std::path::Path::new(&path).is_file()),
+        &wx::IS_FILE,
+        Func::from(|path: Text| std::path::Path::new(&path).is_file()),
     )?;
     // The folder of a mini-program, absolute, or a clear error naming it.
     native.set(
-        "appRoot",
+        &wx::APP_ROOT,
         Func::from(
-            |ctx: rquickjs::Ctx<'js>, dir: String| -> rquickjs::Result<String> {
+            |ctx: rquickjs::Ctx<'js>, dir: Text| -> rquickjs::Result<String> {
                 match std::fs::canonicalize(&dir) {
                     Ok(path) if path.is_dir() => Ok(path.to_string_lossy().into_owned()),
                     Ok(_) => Err(rquickjs::Exception::throw_message(
@@ -525,15 +569,33 @@ fn build_native<'js>(
             },
         ),
     )?;
-    storage::install(&native, config.data_dir.value.clone(), policy.appid.clone())?;
-    http::install(&native, network, internals.loop_handle())?;
-    fs::install(&native, network.sandbox())?;
-    socket::install(&native, network, internals.loop_handle())?;
-    udp::install(&native, network, internals.loop_handle())?;
-    install_mocks(&native, network)?;
+    storage::install(
+        &mut native,
+        config.data_dir.value.clone(),
+        policy.appid.clone(),
+    )?;
+    http::install(&mut native, network, internals.loop_handle())?;
+    fs::install(&mut native, network.sandbox())?;
+    socket::install(&mut native, network, internals.loop_handle())?;
+    udp::install(&mut native, network, internals.loop_handle())?;
+    tcp::install(&mut native, network, internals.loop_handle())?;
+    install_mocks(&mut native, network)?;
+    install_clock(internals, network.clock())?;
 
+    native.set(&wx::COVERAGE_ON, extras.coverage.is_some())?;
+    native.set(&wx::TRACE, extras.trace)?;
+    // Records each `wx` function called, for --api-coverage (core.js calls it only then).
+    let coverage = extras.coverage.clone();
     native.set(
-        "compileLayer",
+        &wx::TOUCH,
+        Func::from(move |name: String| {
+            if let Some(Ok(mut touched)) = coverage.as_ref().map(|c| c.lock()) {
+                touched.insert(name);
+            }
+        }),
+    )?;
+    native.set(
+        &wx::COMPILE_LAYER,
         Func::from(
             |ctx: rquickjs::Ctx<'js>, name: String| -> rquickjs::Result<Vec<Function<'js>>> {
                 let layer = LAZY_LAYERS
@@ -552,7 +614,7 @@ fn build_native<'js>(
             },
         ),
     )?;
-    Ok(native)
+    native.finish()
 }
 
 /// The `wx` functions a run called, by name (`--api-coverage`).
@@ -578,22 +640,10 @@ pub fn install(host: &Host, config: Config) -> Result<(), InstallError> {
 /// Installs the global `wx` for `config` with `extras`.
 pub fn install_with(host: &Host, config: Config, extras: Extras) -> Result<(), InstallError> {
     let policy = Arc::new(wx_policy::RunPolicy::resolve(&config));
-    let network = Network::new(&config, policy, Some(extras.stand_in))?;
+    let network = Network::new(&config, policy, Some(extras.stand_in.clone()))?;
     let config = Arc::new(config);
     host.with(|ctx, internals| {
-        let native = build_native(internals, &config, &network)?;
-        native.set("coverageOn", extras.coverage.is_some())?;
-        native.set("trace", extras.trace)?;
-        if let Some(coverage) = extras.coverage.clone() {
-            native.set(
-                "touch",
-                Func::from(move |name: String| {
-                    if let Ok(mut touched) = coverage.lock() {
-                        touched.insert(name);
-                    }
-                }),
-            )?;
-        }
+        let native = build_native(internals, &config, &network, &extras)?;
         let core: Object = layer(internals, CORE)?.call((native, internals.object().clone()))?;
         layer(internals, BASE)?.call::<_, Value>((core.clone(),))?;
         let members: Object = core.get("members")?;

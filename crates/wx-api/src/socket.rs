@@ -6,8 +6,9 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use rquickjs::{Array, ArrayBuffer, Ctx, Function, Object, Value, prelude::Func};
+use rquickjs::{Array, ArrayBuffer, Ctx, Function, prelude::Func};
 use tokio::sync::mpsc;
+use wx_bridge::{Data, Natives, Text, declared::wx};
 use wx_host::{Internals, LoopHandle};
 use wx_net::{
     Network,
@@ -62,15 +63,6 @@ fn sink(handle: LoopHandle, id: u64, sockets: Sockets) -> SocketSink {
     })
 }
 
-fn message_of(data: &Value<'_>) -> Option<WsMessage> {
-    if let Some(text) = data.as_string() {
-        return text.to_string().ok().map(WsMessage::Text);
-    }
-    let buffer = ArrayBuffer::from_object(data.as_object()?.clone())?;
-    // SAFETY: copied at once; no JavaScript runs while the slice is alive.
-    unsafe { buffer.as_bytes() }.map(|bytes| WsMessage::Binary(bytes.to_vec()))
-}
-
 fn command(sockets: &Sockets, id: f64, command: SocketCommand) -> bool {
     sockets
         .lock()
@@ -84,24 +76,24 @@ fn command(sockets: &Sockets, id: f64, command: SocketCommand) -> bool {
 }
 
 pub(crate) fn install<'js>(
-    native: &Object<'js>,
+    native: &mut Natives<'js>,
     network: &Network,
     handle: LoopHandle,
 ) -> rquickjs::Result<()> {
     let sockets: Sockets = Arc::new(Mutex::new(HashMap::new()));
-    native.set("socketLimit", network.run_policy().socket_limit)?;
+    native.set(&wx::SOCKET_LIMIT, network.run_policy().socket_limit)?;
 
     // socketOpen(id, url, [name, value...], protocols, timeout, tcpNoDelay): the asked timeout
     // when it was capped at 60 s.
     let open_network = network.clone();
     let open_sockets = sockets.clone();
     native.set(
-        "socketOpen",
+        &wx::SOCKET_OPEN,
         Func::from(
             move |id: f64,
-                  url: String,
-                  headers: Vec<String>,
-                  protocols: Vec<String>,
+                  url: Text,
+                  headers: Vec<Text>,
+                  protocols: Vec<Text>,
                   timeout: Option<f64>,
                   tcp_no_delay: bool|
                   -> Option<f64> {
@@ -109,12 +101,9 @@ pub(crate) fn install<'js>(
                     .run_policy()
                     .timeout(Interface::Socket, timeout);
                 let request = SocketRequest {
-                    url,
-                    headers: headers
-                        .chunks_exact(2)
-                        .map(|pair| (pair[0].clone(), pair[1].clone()))
-                        .collect(),
-                    protocols,
+                    url: url.into(),
+                    headers: Text::pairs(headers),
+                    protocols: Text::strings(protocols),
                     tcp_no_delay,
                     timeout: decision.duration,
                 };
@@ -131,18 +120,28 @@ pub(crate) fn install<'js>(
 
     let send_sockets = sockets.clone();
     native.set(
-        "socketSend",
-        Func::from(move |id: f64, data: Value<'js>| match message_of(&data) {
-            Some(message) => command(&send_sockets, id, SocketCommand::Send(message)),
-            None => false,
+        &wx::SOCKET_SEND,
+        Func::from(move |id: f64, data: Data| {
+            let message = match data {
+                Data::Text(text) => WsMessage::Text(text),
+                Data::Bytes(bytes) => WsMessage::Binary(bytes),
+            };
+            command(&send_sockets, id, SocketCommand::Send(message))
         }),
     )?;
 
     let close_sockets = sockets;
     native.set(
-        "socketClose",
-        Func::from(move |id: f64, code: u16, reason: String| {
-            command(&close_sockets, id, SocketCommand::Close { code, reason })
+        &wx::SOCKET_CLOSE,
+        Func::from(move |id: f64, code: u16, reason: Text| {
+            command(
+                &close_sockets,
+                id,
+                SocketCommand::Close {
+                    code,
+                    reason: reason.into(),
+                },
+            )
         }),
     )?;
     Ok(())

@@ -23,6 +23,7 @@ use std::{
 
 use rquickjs::{Ctx, Exception, Object, prelude::Func};
 use sha1::Digest;
+use wx_bridge::{Natives, Text, declared::wx};
 
 /// The largest item, counted as the UTF-8 bytes of its encoded value.
 pub const ITEM_LIMIT: usize = 1024 * 1024;
@@ -429,28 +430,27 @@ fn throw_io(ctx: &Ctx<'_>, err: io::Error) -> rquickjs::Error {
 
 /// `native.storage`: set/get/remove/clear/info over the store of `appid`.
 pub fn install<'js>(
-    native: &Object<'js>,
+    native: &mut Natives<'js>,
     data_dir: Option<PathBuf>,
     appid: String,
 ) -> rquickjs::Result<()> {
-    let ctx = native.ctx().clone();
     let store = Rc::new(RefCell::new(Lazy {
         data_dir,
         appid,
         storage: None,
     }));
-    let object = Object::new(ctx)?;
+    let mut object = native.group(&wx::STORAGE_GROUP)?;
     let setting = store.clone();
     // Returns "" when every item was set, else the fail reason.
     object.set(
-        "set",
+        &wx_bridge::declared::storage::SET,
         Func::from(
-            move |ctx: Ctx<'js>,
-                  keys: Vec<String>,
-                  values: Vec<String>|
-                  -> rquickjs::Result<String> {
+            move |ctx: Ctx<'js>, keys: Vec<Text>, values: Vec<Text>| -> rquickjs::Result<String> {
                 with_store(&setting, &ctx, |storage| {
-                    let changes = keys.into_iter().zip(values).collect();
+                    let changes = Text::strings(keys)
+                        .into_iter()
+                        .zip(Text::strings(values))
+                        .collect();
                     Ok(storage
                         .set_all(changes)
                         .err()
@@ -462,9 +462,9 @@ pub fn install<'js>(
     )?;
     let getting = store.clone();
     object.set(
-        "get",
+        &wx_bridge::declared::storage::GET,
         Func::from(
-            move |ctx: Ctx<'js>, key: String| -> rquickjs::Result<Option<String>> {
+            move |ctx: Ctx<'js>, key: Text| -> rquickjs::Result<Option<String>> {
                 with_store(&getting, &ctx, |storage| {
                     Ok(storage.get(&key).map(str::to_string))
                 })
@@ -473,18 +473,18 @@ pub fn install<'js>(
     )?;
     let removing = store.clone();
     object.set(
-        "remove",
-        Func::from(move |ctx: Ctx<'js>, key: String| {
+        &wx_bridge::declared::storage::REMOVE,
+        Func::from(move |ctx: Ctx<'js>, key: Text| {
             with_store(&removing, &ctx, |storage| storage.remove(&key))
         }),
     )?;
     let clearing = store.clone();
     object.set(
-        "clear",
+        &wx_bridge::declared::storage::CLEAR,
         Func::from(move |ctx: Ctx<'js>| with_store(&clearing, &ctx, Storage::clear)),
     )?;
     object.set(
-        "info",
+        &wx_bridge::declared::storage::INFO,
         Func::from(move |ctx: Ctx<'js>| -> rquickjs::Result<Object<'js>> {
             let (keys, used) =
                 with_store(&store, &ctx, |storage| Ok((storage.keys(), storage.used())))?;
@@ -496,7 +496,7 @@ pub fn install<'js>(
             Ok(info)
         }),
     )?;
-    native.set("storage", object)
+    native.set(&wx::STORAGE_GROUP, object.finish()?)
 }
 
 #[cfg(test)]

@@ -7,34 +7,14 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use rquickjs::{ArrayBuffer, Ctx, Exception, Function, Object, Value, prelude::Func};
+use rquickjs::{ArrayBuffer, Ctx, Exception, Function, prelude::Func};
+use wx_bridge::{Data, Natives, Text, declared::wx};
 use wx_host::{Internals, LoopHandle};
 use wx_net::{
     Network,
     mdns::{MdnsEvent, MdnsSink},
     udp::{UdpEvent, UdpSink, UdpSocketHandle},
 };
-
-/// Runs `send` with the bytes of a string or ArrayBuffer message, without copying a buffer.
-fn with_bytes_of(data: &Value<'_>, send: impl FnOnce(&[u8])) {
-    if let Some(text) = data.as_string() {
-        if let Ok(text) = text.to_string() {
-            send(text.as_bytes());
-        }
-        return;
-    }
-    let Some(buffer) = data
-        .as_object()
-        .and_then(|object| ArrayBuffer::from_object(object.clone()))
-    else {
-        return;
-    };
-    // SAFETY: `send` only hands the slice to the kernel or copies it; it runs no JavaScript,
-    // so the buffer can be neither detached nor resized while the slice is alive.
-    if let Some(bytes) = unsafe { buffer.as_bytes() } {
-        send(bytes);
-    }
-}
 
 fn deliver_udp<'js>(
     ctx: &Ctx<'js>,
@@ -76,7 +56,7 @@ fn deliver_mdns<'js>(
 }
 
 /// A sink that posts events and keeps the run alive until `is_last` says so.
-fn keep_alive_sink<E: Send + 'static>(
+pub(crate) fn keep_alive_sink<E: Send + 'static>(
     handle: LoopHandle,
     is_last: fn(&E) -> bool,
     post: impl Fn(&LoopHandle, E) + Send + Sync + 'static,
@@ -92,7 +72,7 @@ fn keep_alive_sink<E: Send + 'static>(
 }
 
 pub(crate) fn install<'js>(
-    native: &Object<'js>,
+    native: &mut Natives<'js>,
     network: &Network,
     handle: LoopHandle,
 ) -> rquickjs::Result<()> {
@@ -102,7 +82,7 @@ pub(crate) fn install<'js>(
     let bind_sockets = sockets.clone();
     let bind_handle = handle.clone();
     native.set(
-        "udpBind",
+        &wx::UDP_BIND,
         Func::from(
             move |ctx: Ctx<'js>, id: f64, v6: bool, port: u16| -> rquickjs::Result<Vec<String>> {
                 let id = id as u64;
@@ -128,11 +108,11 @@ pub(crate) fn install<'js>(
 
     let send_sockets = sockets.clone();
     native.set(
-        "udpSend",
+        &wx::UDP_SEND,
         Func::from(
-            move |id: f64, address: String, port: u16, data: Value<'js>, broadcast: bool| {
+            move |id: f64, address: Text, port: u16, data: Data, broadcast: bool| {
                 if let Some(socket) = send_sockets.borrow().get(&(id as u64)) {
-                    with_bytes_of(&data, |bytes| socket.send(&address, port, bytes, broadcast));
+                    socket.send(&address, port, &data.into_bytes(), broadcast);
                 }
             },
         ),
@@ -140,30 +120,28 @@ pub(crate) fn install<'js>(
 
     let connect_sockets = sockets.clone();
     native.set(
-        "udpConnect",
-        Func::from(
-            move |id: f64, address: String, port: u16| -> Option<String> {
-                connect_sockets
-                    .borrow()
-                    .get(&(id as u64))
-                    .and_then(|socket| socket.connect(&address, port).err())
-            },
-        ),
+        &wx::UDP_CONNECT,
+        Func::from(move |id: f64, address: Text, port: u16| -> Option<String> {
+            connect_sockets
+                .borrow()
+                .get(&(id as u64))
+                .and_then(|socket| socket.connect(&address, port).err())
+        }),
     )?;
 
     let write_sockets = sockets.clone();
     native.set(
-        "udpWrite",
-        Func::from(move |id: f64, data: Value<'js>, broadcast: bool| {
+        &wx::UDP_WRITE,
+        Func::from(move |id: f64, data: Data, broadcast: bool| {
             if let Some(socket) = write_sockets.borrow().get(&(id as u64)) {
-                with_bytes_of(&data, |bytes| socket.write(bytes, broadcast));
+                socket.write(&data.into_bytes(), broadcast);
             }
         }),
     )?;
 
     let ttl_sockets = sockets.clone();
     native.set(
-        "udpSetTTL",
+        &wx::UDP_SET_TTL,
         Func::from(move |id: f64, ttl: u32| -> Option<String> {
             ttl_sockets.borrow().get(&(id as u64)).and_then(|socket| {
                 socket
@@ -176,7 +154,7 @@ pub(crate) fn install<'js>(
 
     let close_sockets = sockets;
     native.set(
-        "udpClose",
+        &wx::UDP_CLOSE,
         Func::from(move |id: f64| {
             if let Some(socket) = close_sockets.borrow_mut().remove(&(id as u64)) {
                 socket.close();
@@ -190,8 +168,8 @@ pub(crate) fn install<'js>(
     let start_scan = scan.clone();
     let duration = network.run_policy().discovery_timeout;
     native.set(
-        "mdnsStart",
-        Func::from(move |id: f64, service_type: String| -> Option<String> {
+        &wx::MDNS_START,
+        Func::from(move |id: f64, service_type: Text| -> Option<String> {
             let id = id as u64;
             let sink: MdnsSink = keep_alive_sink(
                 handle.clone(),
@@ -212,7 +190,7 @@ pub(crate) fn install<'js>(
         }),
     )?;
     native.set(
-        "mdnsStop",
+        &wx::MDNS_STOP,
         Func::from(move || {
             if let Some(discovery) = scan.borrow_mut().take() {
                 discovery.stop();

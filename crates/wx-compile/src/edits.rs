@@ -12,6 +12,7 @@ impl Order {
     pub(crate) const FIRST: Order = Order(i64::MIN);
     /// After everything else at the offset (helpers appended at the end).
     pub(crate) const LAST: Order = Order(i64::MAX);
+
     /// Text placed after a statement, before any wrapper that opens at the same offset.
     pub(crate) const AFTER_STATEMENT: Order = Order(0);
 
@@ -34,6 +35,18 @@ struct Edit {
     end: u32,
     order: Order,
     text: String,
+    /// Inserts the source text of this range (moved code) instead of `text`, with these
+    /// replacements inside it.
+    copy: Option<Copy>,
+}
+
+/// Source text placed again elsewhere: `start..end` with `replacements` (ranges inside it,
+/// in order, that do not overlap) applied.
+#[derive(Debug)]
+struct Copy {
+    start: u32,
+    end: u32,
+    replacements: Vec<(u32, u32, String)>,
 }
 
 /// A run of output bytes: copied from the source at `source`, or written by an edit made at
@@ -60,6 +73,7 @@ impl Edits {
             end,
             order: Order::LAST,
             text: text.into(),
+            copy: None,
         });
     }
 
@@ -69,6 +83,30 @@ impl Edits {
             end: at,
             order,
             text: text.into(),
+            copy: None,
+        });
+    }
+
+    /// Inserts at `at` the source text of `from..to` (code moved there; remove the original
+    /// with [`Edits::replace`]), with `replacements` applied inside it. The copied runs keep
+    /// mapping to where they were written.
+    pub(crate) fn insert_copy(
+        &mut self,
+        at: u32,
+        order: Order,
+        (from, to): (u32, u32),
+        replacements: Vec<(u32, u32, String)>,
+    ) {
+        self.edits.push(Edit {
+            start: at,
+            end: at,
+            order,
+            text: String::new(),
+            copy: Some(Copy {
+                start: from,
+                end: to,
+                replacements,
+            }),
         });
     }
 
@@ -81,7 +119,13 @@ impl Edits {
         // Insertions before replacements at the same offset; then by their order.
         self.edits
             .sort_by_key(|edit| (edit.start, edit.start != edit.end, edit.order));
-        let extra: usize = self.edits.iter().map(|edit| edit.text.len()).sum();
+        let extra: usize = self
+            .edits
+            .iter()
+            .map(|edit| {
+                edit.text.len() + edit.copy.as_ref().map_or(0, |c| (c.end - c.start) as usize)
+            })
+            .sum();
         let mut output = String::with_capacity(source.len() + extra);
         let mut segments = Vec::with_capacity(self.edits.len() * 2 + 1);
         let mut copied_to = 0u32;
@@ -106,7 +150,23 @@ impl Edits {
                 copied_to,
                 true,
             );
-            push(&mut output, &edit.text, edit.start, false);
+            match &edit.copy {
+                None => push(&mut output, &edit.text, edit.start, false),
+                Some(copy) => {
+                    let mut at = copy.start;
+                    for (start, end, text) in &copy.replacements {
+                        push(&mut output, &source[at as usize..*start as usize], at, true);
+                        push(&mut output, text, *start, false);
+                        at = *end;
+                    }
+                    push(
+                        &mut output,
+                        &source[at as usize..copy.end as usize],
+                        at,
+                        true,
+                    );
+                }
+            }
             copied_to = edit.end.max(start);
         }
         push(&mut output, &source[copied_to as usize..], copied_to, true);

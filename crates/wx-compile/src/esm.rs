@@ -214,6 +214,7 @@ pub(crate) fn to_common_js(
     source: &str,
     program: &Program<'_>,
     scoping: &Scoping,
+    hoisting: bool,
 ) -> Result<Option<Edits>, Unsupported> {
     let is_module = program.source_type.is_module();
     let mut taken: HashSet<String> = scoping.symbol_names().map(str::to_string).collect();
@@ -246,7 +247,7 @@ pub(crate) fn to_common_js(
                 });
             }
         }
-        plan_statements(source, program, scoping, &mut plan, &mut edits)?;
+        plan_statements(source, program, scoping, hoisting, &mut plan, &mut edits)?;
     }
 
     let mut rewriter = Rewriter {
@@ -272,11 +273,14 @@ pub(crate) fn to_common_js(
 }
 
 /// The statement-level edits: imports become `require`s, export declarations lose `export`
-/// and gain `exports.x = x`, the prologue declares the module's shape.
+/// and gain `exports.x = x`, the prologue declares the module's shape. With `hoisting`,
+/// `jest.mock` calls at the top of the file (where [`crate::hoist`] put them) run before every
+/// `require`.
 fn plan_statements(
     source: &str,
     program: &Program<'_>,
     scoping: &Scoping,
+    hoisting: bool,
     plan: &mut Plan,
     edits: &mut Edits,
 ) -> Result<(), Unsupported> {
@@ -378,6 +382,8 @@ fn plan_statements(
     let mut star_sources: Vec<(u32, usize)> = Vec::new();
     let mut required: HashSet<usize> = HashSet::new();
     let mut code_seen = false;
+    // The end of the last `jest.mock` call before any other code.
+    let mut hoisted_end: Option<u32> = None;
 
     let getter = |name: &str, value: &str| {
         format!(
@@ -659,8 +665,22 @@ fn plan_statements(
                     top_level_await: false,
                 });
             }
+            _ if hoisting
+                && !code_seen
+                && crate::hoist::hoisted_call(statement, scoping, program).is_some() =>
+            {
+                hoisted_end = Some(span.end);
+            }
             _ => code_seen = true,
         }
+    }
+    if let Some(end) = hoisted_end.filter(|_| !prologue_requires.is_empty()) {
+        let requires = std::mem::take(&mut prologue_requires);
+        edits.insert(
+            end,
+            Order::AFTER_STATEMENT,
+            format!(" {}", requires.join(" ")),
+        );
     }
 
     for (end, index) in star_sources {

@@ -8,12 +8,20 @@
 //!   code (oxc's transformer, [`typescript`]);
 //! - a file with neither is returned unchanged, usually without being parsed.
 //!
+//! Two more passes run when the caller asks ([`Passes`]): `jest.mock` calls move above the
+//! imports as babel-jest moves them ([`hoist`]), and coverage counters go into the project's
+//! files for `wxrun test --coverage` ([`coverage`]). And [`write_inline_snapshots`] puts
+//! snapshots into the `toMatchInlineSnapshot()` calls of a test file.
+//!
 //! It knows nothing of `wx`, of the engine or of files: the module loader in wx-host reads,
 //! caches and evaluates.
 
+pub mod coverage;
 mod edits;
 mod esm;
 mod frame;
+mod hoist;
+mod inline;
 mod map;
 mod typescript;
 
@@ -24,13 +32,39 @@ use oxc::{
     span::SourceType,
 };
 
+pub use coverage::CoverageMap;
 pub use esm::string_literal;
 pub use frame::{code_frame, line_column};
+pub use inline::{InlineSnapshot, write_inline_snapshots};
 pub use map::SourceMapping;
 
 /// Changes whenever the output for a given input changes, so that caches of compiled files
-/// (keyed by it and the source) never serve an older compiler's output.
-pub const OUTPUT_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+esm7");
+/// (keyed by it, the passes and the source) never serve an older compiler's output.
+pub const OUTPUT_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+esm8");
+
+/// The passes that run besides the module conversion and TypeScript, chosen per file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Passes {
+    /// Move `jest.mock(...)` calls above the file's imports and requires (`wxrun test`).
+    pub hoist_jest_mocks: bool,
+    /// Insert coverage counters (`wxrun test --coverage`, for the project's own files).
+    pub coverage: bool,
+}
+
+impl Passes {
+    /// A number naming the passes, for cache keys: outputs of different passes never mix.
+    pub fn tag(self) -> u8 {
+        u8::from(self.hoist_jest_mocks) | (u8::from(self.coverage) << 1)
+    }
+
+    /// Whether JavaScript `source` needs the compile step at all under these passes: without
+    /// module syntax, a hoisted `jest` call or coverage, it runs as written.
+    pub fn needs_compile(self, source: &str) -> bool {
+        self.coverage
+            || may_have_module_syntax(source)
+            || (self.hoist_jest_mocks && hoist::may_hoist(source))
+    }
+}
 
 /// The language of a source file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -40,6 +74,15 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// How oxc parses a file of this language: JavaScript as a module or a script, whichever
+    /// it is; TypeScript likewise.
+    pub(crate) fn source_type(self) -> SourceType {
+        match self {
+            Lang::JavaScript => SourceType::unambiguous(),
+            Lang::TypeScript => SourceType::ts().with_unambiguous(true),
+        }
+    }
+
     /// The language of a file the module loader compiles, by its extension: `.js` and `.cjs`
     /// are JavaScript, `.ts` TypeScript; anything else (`.mjs`, `.json`) is not compiled.
     pub fn of_path(path: &Path) -> Option<Lang> {
@@ -133,36 +176,96 @@ pub fn may_have_module_syntax(source: &str) -> bool {
 
 /// Compiles one file.
 pub fn compile(source: &str, lang: Lang) -> Result<Output, CompileError> {
-    match lang {
+    compile_with(source, lang, Passes::default())
+}
+
+/// `later` (output → middle) after `earlier` (middle → source, when there is a middle).
+fn compose(later: SourceMapping, earlier: Option<&SourceMapping>) -> SourceMapping {
+    match earlier {
+        Some(earlier) => later.then(earlier),
+        None => later,
+    }
+}
+
+/// An error found in text a pass wrote, moved to the user's `source` through `mapping`.
+fn relocate(error: CompileError, mapping: &SourceMapping, source: &str) -> CompileError {
+    let (line, column) = mapping.original(error.line, 1).unwrap_or((1, 1));
+    CompileError {
+        kind: error.kind,
+        message: error.message,
+        line,
+        column,
+        frame: code_frame(source, line, column),
+    }
+}
+
+/// Compiles one file with `passes`: coverage counters first (so that what they count is
+/// located in the original), then `jest.mock` hoisting, TypeScript, and the module
+/// conversion; the mappings of the passes compose.
+pub fn compile_with(source: &str, lang: Lang, passes: Passes) -> Result<Output, CompileError> {
+    if lang == Lang::JavaScript && !passes.needs_compile(source) {
+        return Ok(Output::Unchanged);
+    }
+    // The text so far, and its mapping back to `source` once a pass changed it.
+    let mut text = std::borrow::Cow::Borrowed(source);
+    let mut mapping: Option<SourceMapping> = None;
+    if passes.coverage
+        && let Some(instrumented) = coverage::instrument(source, lang)?
+    {
+        text = instrumented.code.into();
+        mapping = Some(instrumented.mapping);
+    }
+    if passes.hoist_jest_mocks && hoist::may_hoist(&text) {
+        let hoisted = hoist::hoist(&text, lang).map_err(|error| match &mapping {
+            Some(mapping) => relocate(error, mapping, source),
+            None => error,
+        })?;
+        if let Some((code, moved)) = hoisted {
+            mapping = Some(compose(moved, mapping.as_ref()));
+            text = code.into();
+        }
+    }
+    let hoisting = passes.hoist_jest_mocks;
+    let (code, mapping) = match lang {
         Lang::JavaScript => {
-            if !may_have_module_syntax(source) {
-                return Ok(Output::Unchanged);
-            }
-            match convert_modules(source)? {
-                Some((code, mapping)) => Ok(Output::Compiled(Compiled { code, mapping })),
-                None => Ok(Output::Unchanged),
+            let converted = if may_have_module_syntax(&text) {
+                convert_modules(&text, hoisting).map_err(|error| match &mapping {
+                    Some(mapping) => relocate(error, mapping, source),
+                    None => error,
+                })?
+            } else {
+                None
+            };
+            match (converted, mapping) {
+                (Some((code, converted)), earlier) => (code, compose(converted, earlier.as_ref())),
+                (None, Some(earlier)) => (text.into_owned(), earlier),
+                (None, None) => return Ok(Output::Unchanged),
             }
         }
         Lang::TypeScript => {
             let (javascript, to_typescript) =
-                typescript::to_javascript(source, typescript::Modules::CommonJs)?;
-            let (code, mapping) = match convert_modules(&javascript).map_err(|error| {
-                // The TypeScript output is the compiler's own text: point at the source.
-                let (line, column) = to_typescript.original(error.line, 1).unwrap_or((1, 1));
-                CompileError {
-                    kind: error.kind,
-                    message: error.message,
-                    line,
-                    column,
-                    frame: code_frame(source, line, column),
-                }
-            })? {
-                Some((code, to_javascript)) => (code, to_javascript.then(&to_typescript)),
-                None => (javascript, to_typescript),
-            };
-            Ok(Output::Compiled(Compiled { code, mapping }))
+                typescript::to_javascript(&text, typescript::Modules::CommonJs).map_err(
+                    |error| match &mapping {
+                        Some(mapping) => relocate(error, mapping, source),
+                        None => error,
+                    },
+                )?;
+            let to_source = compose(to_typescript, mapping.as_ref());
+            // The TypeScript output is the compiler's own text: errors point at the source.
+            match convert_modules(&javascript, hoisting)
+                .map_err(|error| relocate(error, &to_source, source))?
+            {
+                Some((code, converted)) => (code, converted.then(&to_source)),
+                None => (javascript, to_source),
+            }
         }
-    }
+    };
+    Ok(Output::Compiled(Compiled { code, mapping }))
+}
+
+/// What coverage counts in `source` (for a file no test loaded, reported as never run).
+pub fn coverage_map(source: &str, lang: Lang) -> Result<Option<CoverageMap>, CompileError> {
+    Ok(coverage::instrument(source, lang)?.map(|instrumented| instrumented.map))
 }
 
 /// Compiles a file to run as a native ES module (an entry script with top-level `await`):
@@ -177,10 +280,32 @@ pub fn compile_as_module(source: &str, lang: Lang) -> Result<Output, CompileErro
     }
 }
 
+/// Parses `source` for a pass that edits it. A syntax error of TypeScript or of an ES module
+/// is the user's to see; one of a plain script is left to the engine (`Ok(None)`): oxc is
+/// stricter than QuickJS about some legacy script forms old npm packages still use.
+pub(crate) fn parse_for_pass<'a>(
+    allocator: &'a Allocator,
+    source: &'a str,
+    lang: Lang,
+) -> Result<Option<oxc::ast::ast::Program<'a>>, CompileError> {
+    let parsed = Parser::new(allocator, source, lang.source_type()).parse();
+    if let Some(error) = parsed.diagnostics.errors().next() {
+        return if lang == Lang::TypeScript || parsed.program.source_type.is_module() {
+            Err(CompileError::from_diagnostic(source, error))
+        } else {
+            Ok(None)
+        };
+    }
+    Ok(Some(parsed.program))
+}
+
 /// ES-module syntax → CommonJS. `Ok(None)` when the file has none: then a parse error is left
 /// for the engine to report, since oxc is stricter than QuickJS about some legacy script forms
 /// that old npm packages still use.
-fn convert_modules(source: &str) -> Result<Option<(String, SourceMapping)>, CompileError> {
+fn convert_modules(
+    source: &str,
+    hoisting: bool,
+) -> Result<Option<(String, SourceMapping)>, CompileError> {
     let allocator = Allocator::default();
     let parsed = Parser::new(&allocator, source, SourceType::unambiguous()).parse();
     let program = parsed.program;
@@ -199,7 +324,7 @@ fn convert_modules(source: &str) -> Result<Option<(String, SourceMapping)>, Comp
         return Err(CompileError::from_diagnostic(source, error));
     }
     let scoping = semantic.semantic.into_scoping();
-    let edits = esm::to_common_js(source, &program, &scoping).map_err(|unsupported| {
+    let edits = esm::to_common_js(source, &program, &scoping, hoisting).map_err(|unsupported| {
         let mut error = CompileError::at(source, unsupported.offset, unsupported.message);
         if unsupported.top_level_await {
             error.kind = ErrorKind::TopLevelAwait;

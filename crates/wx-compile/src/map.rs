@@ -28,6 +28,17 @@ impl LineIndex {
         let line = self.starts.partition_point(|start| *start <= offset) - 1;
         (line as u32, offset - self.starts[line])
     }
+
+    /// The byte offset of `line` and byte `column` (both from 0).
+    pub(crate) fn offset(&self, line: u32, column: u32) -> u32 {
+        let start = self
+            .starts
+            .get(line as usize)
+            .or(self.starts.last())
+            .copied()
+            .unwrap_or(0);
+        start + column
+    }
 }
 
 /// The name marking, in a stored mapping, marks of text the compiler wrote.

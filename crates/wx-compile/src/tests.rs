@@ -18,6 +18,13 @@ fn compiled(source: &str, lang: Lang) -> Compiled {
 /// Runs `main` of `files` (name → source; `.ts` names are TypeScript) with a CommonJS loader
 /// as wx-host's (module wrapper, cache, cycles), returning what `main` exported as JSON.
 fn run(files: &[(&str, &str)], main: &str) -> String {
+    run_with(files, main, Passes::default())
+}
+
+/// [`run`] with `passes`. A `jest.mock(name, factory)` records the factory, and a `require`
+/// of a mocked name returns what the factory made; `__wxrun$coverage` keeps the counters of
+/// the last instrumented file in `globalThis.__counters`.
+fn run_with(files: &[(&str, &str)], main: &str, passes: Passes) -> String {
     let mut sources = BTreeMap::new();
     for (name, source) in files {
         let lang = if name.ends_with(".ts") {
@@ -25,7 +32,7 @@ fn run(files: &[(&str, &str)], main: &str) -> String {
         } else {
             Lang::JavaScript
         };
-        let code = match compile(source, lang) {
+        let code = match compile_with(source, lang, passes) {
             Ok(Output::Compiled(compiled)) => compiled.code,
             Ok(Output::Unchanged) => source.to_string(),
             Err(error) => panic!("{name}: {error}\n{}", error.frame),
@@ -52,8 +59,16 @@ fn run(files: &[(&str, &str)], main: &str) -> String {
             .eval(
                 r#"(function (wrappers, main) {
                     const cache = {};
+                    const mocks = {};
+                    globalThis.jest = { mock(name, factory) { mocks[name.replace(/^\.\//, '')] = factory; return this; } };
+                    globalThis.__wxrun$coverage = (file, map) => {
+                        const counters = { s: new Array(map.s.length / 4).fill(0), f: new Array(map.f.length).fill(0), b: map.b.map((b) => new Array(b[5].length / 4).fill(0)) };
+                        globalThis.__counters = counters;
+                        return counters;
+                    };
                     function load(name) {
                         name = name.replace(/^\.\//, '');
+                        if (mocks[name]) return mocks[name]();
                         if (cache[name]) return cache[name].exports;
                         const module = { exports: {} };
                         cache[name] = module;
@@ -71,7 +86,7 @@ fn run(files: &[(&str, &str)], main: &str) -> String {
     }
     context.with(|ctx| {
         let json: String = ctx
-            .eval("JSON.stringify(globalThis.__result.report ? globalThis.__result.report() : globalThis.__result)")
+            .eval("JSON.stringify(globalThis.__counters || (globalThis.__result.report ? globalThis.__result.report() : globalThis.__result))")
             .unwrap_or_else(|_| {
                 let error = ctx.catch();
                 panic!("running {main} failed: {error:?}")
@@ -458,4 +473,210 @@ fn top_level_await_is_named_and_compiles_as_a_module() {
         }
         Output::Unchanged => panic!("TypeScript is always compiled"),
     }
+}
+
+#[test]
+fn jest_mock_calls_run_before_the_imports_and_requires() {
+    let hoisting = Passes {
+        hoist_jest_mocks: true,
+        coverage: false,
+    };
+    let real = ("dep.js", "module.exports = { value: 'real' };");
+    for main in [
+        // CommonJS: the call moves above the require.
+        "const dep = require('./dep');\njest.mock('./dep', () => ({ value: 'mocked' }));\nmodule.exports = { value: dep.value };",
+        // ES module: above the import, and imports after code still come after the call.
+        "import dep from './dep';\nconst x = 1;\njest.mock('./dep', () => ({ __esModule: true, default: { value: 'mocked' } }));\nexport const value = dep.value;",
+        // `jest` imported from @jest/globals is read with require where the call moved.
+        "import { jest as j } from '@jest/globals';\nimport dep from './dep';\nj.mock('./dep', () => ({ __esModule: true, default: { value: 'mocked' } }));\nexport const value = dep.value;",
+        // TypeScript.
+        "import dep from './dep';\nconst n: number = 1;\njest.mock('./dep', () => ({ __esModule: true, default: { value: 'mocked' } })).mock('./other');\nexport const value: string = dep.value;",
+    ] {
+        let name = if main.contains(": number") {
+            "main.ts"
+        } else {
+            "main.js"
+        };
+        let globals = (
+            "@jest/globals.js",
+            "module.exports = { jest: globalThis.jest };",
+        );
+        let result = run_with(&[real, globals, (name, main)], "main", hoisting);
+        assert!(result.contains(r#""value":"mocked""#), "{main}\n{result}");
+    }
+    // Without the pass nothing moves: the real module is loaded first.
+    let result = run(
+        &[
+            real,
+            (
+                "main.js",
+                "const dep = require('./dep');\njest.mock('./dep', () => ({ value: 'mocked' }));\nmodule.exports = { value: dep.value };",
+            ),
+        ],
+        "main",
+    );
+    assert_eq!(result, r#"{"value":"real"}"#);
+}
+
+#[test]
+fn hoisted_calls_map_back_to_their_lines_and_stay_in_their_block() {
+    let source = "const a = require('./a');\n\nfunction f() {\n  const b = require('./b');\n  jest.mock('./b');\n  return b;\n}\njest.mock('./a', () => {\n  throw new Error('x');\n});\n";
+    let passes = Passes {
+        hoist_jest_mocks: true,
+        coverage: false,
+    };
+    let out = match compile_with(source, Lang::JavaScript, passes).unwrap() {
+        Output::Compiled(out) => out,
+        Output::Unchanged => panic!("the calls move"),
+    };
+    let top = out.code.find("jest.mock('./a'").unwrap();
+    assert!(
+        top < out.code.find("require('./a')").unwrap(),
+        "{}",
+        out.code
+    );
+    let inner = out.code.find("jest.mock('./b')").unwrap();
+    assert!(
+        inner < out.code.find("require('./b')").unwrap(),
+        "{}",
+        out.code
+    );
+    assert!(inner > out.code.find("function f").unwrap(), "{}", out.code);
+    // `throw` moved to line 2 of the output; it maps to line 9 where it was written.
+    assert_eq!(original_of(&out, "throw"), Some((9, 3)));
+}
+
+/// Where the first `needle` of the compiled output came from in the source.
+fn original_of(out: &Compiled, needle: &str) -> Option<(u32, u32)> {
+    let (line, text) = out
+        .code
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(needle))?;
+    let column = text.find(needle)? as u32 + 1;
+    out.mapping.original(line as u32 + 1, column)
+}
+
+/// Runs `source` instrumented; returns its counters as JSON (`{"s":[..],"f":[..],"b":[[..]]}`)
+/// and what they count.
+fn counters(source: &str, lang: Lang) -> (String, CoverageMap) {
+    let name = if lang == Lang::TypeScript {
+        "main.ts"
+    } else {
+        "main.js"
+    };
+    let passes = Passes {
+        hoist_jest_mocks: false,
+        coverage: true,
+    };
+    let counts = run_with(&[(name, source)], "main", passes);
+    (counts, coverage_map(source, lang).unwrap().unwrap())
+}
+
+const COVERED: &str = r#"function add(a, b = 1) {
+  return a + b;
+}
+const double = (x) => x * 2;
+let label = 'none';
+if (add(1) > 1) {
+  label = 'big';
+} else label = 'small';
+const pick = label === 'big' ? double(2) : 0;
+const flag = null || (label && 'x');
+switch (label) {
+  case 'big': label += '!'; break;
+  case 'none':
+  default: label = '?';
+}
+for (let i = 0; i < 2; i++) label += i;
+outer: for (const c of 'ab') { if (c === 'b') continue outer; }
+class Box { size = 3; get area() { return this.size ** 2; } }
+/* istanbul ignore next */
+function never() { return 1; }
+module.exports = { add, double, label, pick, flag, area: new Box().area };
+"#;
+
+#[test]
+fn coverage_counts_statements_functions_and_branches_as_istanbul() {
+    let (counts, map) = counters(COVERED, Lang::JavaScript);
+    // Statements in file order; the ignored function is left out; the `else` that was not
+    // written still counts as a path of its `if`.
+    assert_eq!(
+        counts,
+        r#"{"s":[1,1,1,1,1,1,0,1,1,1,1,1,0,1,1,2,1,1,2,1,1,1,1],"f":[1,1,1],"b":[[1],[1,0],[1,0],[1,1,1],[1,0,0],[1,1]]}"#
+    );
+    let lines: Vec<u32> = map.statements.iter().map(|s| s.start.line).collect();
+    assert_eq!(
+        lines,
+        [
+            2, 4, 4, 5, 6, 7, 8, 9, 10, 11, 12, 12, 14, 16, 16, 16, 17, 17, 17, 17, 18, 18, 21
+        ]
+    );
+    let kinds: Vec<&str> = map.branches.iter().map(|b| b.kind.name()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "default-arg",
+            "if",
+            "cond-expr",
+            "binary-expr",
+            "switch",
+            "if"
+        ]
+    );
+    assert_eq!(map.functions[0].name, "add");
+    assert_eq!(map.functions[1].name, "(anonymous_1)");
+    // A declarator's statement is its value (istanbul's choice): `x * 2` on line 4 is the
+    // arrow's body, `(x) => x * 2` the declarator.
+    assert_eq!(map.statements[1].start.column, 15);
+    assert_eq!(map.statements[2].start.column, 22);
+}
+
+#[test]
+fn coverage_of_typescript_is_located_in_the_typescript() {
+    let source = "interface P { n: number }\nenum E { A = 1 }\nexport function area(p: P): number {\n  return p.n ** 2;\n}\nexport const value: number = area({ n: 3 }) + E.A;\nexport const later = (): never => {\n  throw new Error('later');\n};\n";
+    let (counts, map) = counters(source, Lang::TypeScript);
+    assert_eq!(counts, r#"{"s":[1,1,1,0],"f":[1,0],"b":[]}"#);
+    let lines: Vec<u32> = map.statements.iter().map(|s| s.start.line).collect();
+    assert_eq!(lines, [4, 6, 7, 8]);
+    // An error thrown by instrumented TypeScript still points at its line and column.
+    let passes = Passes {
+        hoist_jest_mocks: false,
+        coverage: true,
+    };
+    let out = match compile_with(source, Lang::TypeScript, passes).unwrap() {
+        Output::Compiled(out) => out,
+        Output::Unchanged => unreachable!(),
+    };
+    assert_eq!(original_of(&out, "throw"), Some((8, 3)));
+}
+
+#[test]
+fn coverage_keeps_directives_first_and_function_names() {
+    let source = "'use strict';\nconst f = function () { 'use strict'; return this; };\nconst g = () => 1;\nmodule.exports = { strict: f() === undefined, names: [f.name, g.name] };\n";
+    let passes = Passes {
+        hoist_jest_mocks: false,
+        coverage: true,
+    };
+    let result = run_with(&[("main.js", source)], "main", passes);
+    assert_eq!(result, r#"{"s":[1,1,1,0,1],"f":[1,0],"b":[]}"#);
+    let out = match compile_with(source, Lang::JavaScript, passes).unwrap() {
+        Output::Compiled(out) => out,
+        Output::Unchanged => unreachable!(),
+    };
+    assert!(
+        out.code.starts_with("'use strict';var __wxrun$cov"),
+        "{}",
+        out.code
+    );
+    assert_eq!(out.code.lines().count(), source.lines().count());
+    let checked = run(
+        &[(
+            "main.js",
+            &out.code
+                .replace("__wxrun$coverage(", "(() => ({ s: [], f: [], b: [[]] }))("),
+        )],
+        "main",
+    );
+    assert_eq!(checked, r#"{"strict":true,"names":["f","g"]}"#);
 }

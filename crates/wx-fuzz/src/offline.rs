@@ -1,15 +1,10 @@
 //! Mock-rule files, HAR files and the replay matcher (wx-offline).
 
-use wx_offline::{Api, HttpAnswer, HttpCall, Replay, SocketAnswer, rules};
+use wx_offline::{ANSWERED, HttpAnswer, HttpCall, Replay, SocketAnswer, rules};
 
 use crate::{Bytes, scratch};
 
-const APIS: [Api; 4] = [
-    Api::Request,
-    Api::UploadFile,
-    Api::DownloadFile,
-    Api::ConnectSocket,
-];
+const APIS: [wx_offline::Interface; 4] = ANSWERED;
 
 fn file(name: &str, contents: &[u8]) -> std::path::PathBuf {
     let path = scratch().join(name);
@@ -85,7 +80,7 @@ pub fn har_replay(data: &[u8]) {
         .collect();
     calls.push(("GET".into(), url, Vec::new()));
     for (method, url, body) in &calls {
-        if api == Api::ConnectSocket {
+        if api == wx_offline::Interface::Socket {
             if let Some(SocketAnswer::Fail(message)) = replay.answer_socket(url) {
                 assert!(!message.is_empty());
             }

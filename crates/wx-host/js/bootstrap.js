@@ -7,8 +7,10 @@
 
   // ---------------------------------------------------------------- errors and warnings
 
-  // Hooks other layers (the test runner) install to take over reporting.
-  const hooks = { uncaught: null, warning: null, console: null };
+  // Hooks other layers (the test runner) install to take over reporting, and `require`
+  // (`require(specifier, from)` returning `{ exports }` to answer instead of the loader, as
+  // module mocks do).
+  const hooks = { uncaught: null, warning: null, console: null, require: null };
 
   function describeError(value) {
     return value instanceof Error ? formatError(value) : inspect(value, { depth: 4 });
@@ -60,7 +62,7 @@
     try {
       errorWatch.observer(error, origin, promise);
     } catch (thrown) {
-      native.printError('Uncaught exception in an error handler of the app: ' + describeError(thrown), false);
+      native.printError('Uncaught exception in an error handler of the app: ' + describeError(thrown));
     } finally {
       errorWatch.busy = false;
     }
@@ -73,7 +75,7 @@
     tellObserver(error, origin, promise);
     if (hooks.uncaught && hooks.uncaught(error, origin) === true) return true;
     if (!errorWatch.keepRunning || isCompileError(error)) return false;
-    native.printError((origin === 'unhandledRejection' ? 'Uncaught (in promise) ' : 'Uncaught ') + describeError(error), false);
+    native.printError((origin === 'unhandledRejection' ? 'Uncaught (in promise) ' : 'Uncaught ') + describeError(error));
     return true;
   }
 
@@ -81,7 +83,7 @@
   function reportCallbackError(error, api) {
     tellObserver(error, 'callback');
     if (hooks.uncaught && hooks.uncaught(error, 'callback', api) === true) return;
-    native.printError('Uncaught exception in a callback of ' + api + ': ' + describeError(error), false);
+    native.printError('Uncaught exception in a callback of ' + api + ': ' + describeError(error));
   }
 
   let warned = new Set();
@@ -259,6 +261,12 @@
     return index <= 0 ? '/' : path.slice(0, index);
   }
 
+  // `require` as the loader answers it, without hooks.
+  function requireFrom(specifier, from, parent) {
+    if (builtins.has(specifier)) return builtins.get(specifier);
+    return loadCommonJs(native.resolve(specifier, from), parent || null);
+  }
+
   function makeRequire(parent) {
     const from = parent ? parent.filename : null;
     function require(specifier, onLoaded, onFailed) {
@@ -274,8 +282,11 @@
         );
         return undefined;
       }
-      if (builtins.has(specifier)) return builtins.get(specifier);
-      return loadCommonJs(native.resolve(specifier, from), parent);
+      if (hooks.require) {
+        const answer = hooks.require(specifier, from);
+        if (answer) return answer.exports;
+      }
+      return requireFrom(specifier, from, parent);
     }
     require.resolve = (specifier) => (builtins.has(specifier) ? specifier : native.resolve(String(specifier), from));
     require.cache = moduleCache;
@@ -299,7 +310,7 @@
       if (path.endsWith('.json')) {
         const text = native.readText(path);
         try {
-          module.exports = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+          module.exports = JSON.parse(text);
         } catch (e) {
           throw new SyntaxError(path + ': ' + e.message);
         }
@@ -318,6 +329,19 @@
     module.loaded = true;
     if (!path.endsWith('.json')) ranModules.push(path);
     return module.exports;
+  }
+
+  // Forgets every loaded module, so that the next require runs it again (jest.resetModules);
+  // returns the old registry for restoreModules.
+  function resetModules() {
+    const saved = new Map(moduleCache);
+    moduleCache.clear();
+    return saved;
+  }
+
+  function restoreModules(saved) {
+    moduleCache.clear();
+    for (const [key, value] of saved) moduleCache.set(key, value);
   }
 
   // Every file this run loaded as a module, for `wxrun test --watch`.
@@ -344,6 +368,52 @@
     value: Object.freeze({ requireCommonJs: (path) => loadCommonJs(path, null), builtin }),
   });
 
+  // ---------------------------------------------------------------- coverage
+
+  // Counters of the files the compile step instrumented (`wxrun test --coverage`), made from
+  // the map it wrote into each file's first line, reported in istanbul's format.
+  const coverage = new Map();
+
+  function registerCoverage(file, map) {
+    let entry = coverage.get(file);
+    if (!entry) {
+      const counters = {
+        s: new Array(map.s.length / 4).fill(0),
+        f: new Array(map.f.length).fill(0),
+        b: map.b.map((branch) => new Array(branch[5].length / 4).fill(0)),
+      };
+      entry = { map, counters };
+      coverage.set(file, entry);
+    }
+    return entry.counters;
+  }
+
+  function coverageReport() {
+    const range = (a, i) => ({ start: { line: a[i], column: a[i + 1] }, end: { line: a[i + 2], column: a[i + 3] } });
+    const report = {};
+    for (const [file, { map, counters }] of coverage) {
+      const data = { path: file, statementMap: {}, fnMap: {}, branchMap: {}, s: {}, f: {}, b: {} };
+      counters.s.forEach((count, i) => {
+        data.statementMap[i] = range(map.s, i * 4);
+        data.s[i] = count;
+      });
+      counters.f.forEach((count, i) => {
+        const f = map.f[i];
+        data.fnMap[i] = { name: f[0], decl: range(f, 1), loc: range(f, 5), line: f[1] };
+        data.f[i] = count;
+      });
+      counters.b.forEach((counts, i) => {
+        const b = map.b[i];
+        const locations = [];
+        for (let k = 0; k < b[5].length; k += 4) locations.push(range(b[5], k));
+        data.branchMap[i] = { type: b[0], loc: range(b, 1), locations, line: b[1] };
+        data.b[i] = counts.slice();
+      });
+      report[file] = data;
+    }
+    return JSON.stringify(report);
+  }
+
   // ---------------------------------------------------------------- globals
 
   const define = (name, value) => Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
@@ -353,6 +423,7 @@
   define('setInterval', (callback, delay, ...args) => startTimer(callback, delay, args, true));
   define('clearTimeout', clearTimer);
   define('clearInterval', clearTimer);
+  if (native.coverage) define('__wxrun$coverage', registerCoverage);
 
   defineBuiltin('wxrun', {
     args: native.args.slice(),
@@ -394,6 +465,14 @@
     builtin,
     runMain,
     loadModule: (path) => loadCommonJs(path, null),
+    requireFrom,
+    resolveFrom: (specifier, from) => (builtins.has(specifier) ? specifier : native.resolve(String(specifier), from || null)),
+    resetModules,
+    restoreModules,
+    coverageReport,
+    // Clocks that keep deadlines outside JavaScript (wx's network timeouts): other layers
+    // add `{ useVirtual(on), advance(ms), nextDeadline() }` here, and fake timers drive them.
+    clocks: [],
     setMainPromise,
     loadedModules,
     mainLoaded,

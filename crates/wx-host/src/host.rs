@@ -23,7 +23,7 @@ use crate::{
     modules::compile_failure,
     modules::{BuiltinNames, EsmLoader, EsmResolver, ModuleOptions, to_exception},
     natives,
-    sources::{CacheDir, SourceError, Sources},
+    sources::{CacheDir, CompileChoices, SourceError, Sources},
     watchdog::{StopCause, Watchdog},
 };
 
@@ -86,6 +86,8 @@ pub struct HostOptions {
     pub cache: CacheDir,
     /// Credentials out of warnings and error output.
     pub redaction: Redaction,
+    /// The compile passes of a test run (`jest.mock` hoisting, coverage).
+    pub compile: CompileChoices,
 }
 
 /// Why a run ended.
@@ -286,7 +288,7 @@ impl Host {
             rejections: RefCell::new(Vec::new()),
             builtins: Rc::new(RefCell::new(Vec::new())),
             modules: Rc::new(options.modules.clone()),
-            sources: Sources::new(&options.cache),
+            sources: Sources::new(&options.cache, options.compile.clone()),
             es_modules: Rc::new(RefCell::new(Vec::new())),
             errors: Cell::new(0),
             warnings: Cell::new(0),
@@ -602,6 +604,22 @@ impl Host {
         std::mem::forget(self);
     }
 
+    /// What coverage counted (`wxrun test --coverage`), as istanbul's JSON: an object of
+    /// file → coverage. `None` when coverage is off.
+    pub fn coverage_json(&self) -> Option<String> {
+        if !self.state.sources.coverage() {
+            return None;
+        }
+        self.context.with(|ctx| {
+            let internals = self.internals(&ctx);
+            internals
+                .object()
+                .get::<_, Function>("coverageReport")
+                .and_then(|report| report.call::<_, String>(()))
+                .ok()
+        })
+    }
+
     /// Current JS heap use in bytes.
     pub fn memory_used(&self) -> i64 {
         self.runtime.memory_usage().memory_used_size
@@ -642,9 +660,15 @@ fn is_out_of_memory(value: &Value<'_>) -> bool {
     if value.is_null() || value.is_undefined() {
         return true;
     }
+    // QuickJS names an error "Invalid error message" only when it could not allocate the
+    // message itself: the heap was full while it reported something else (often the "out of
+    // memory" error), so that error means the same.
     value.as_object().is_some_and(|object| {
         object.get::<_, String>("name").ok().as_deref() == Some("InternalError")
-            && object.get::<_, String>("message").ok().as_deref() == Some("out of memory")
+            && matches!(
+                object.get::<_, String>("message").ok().as_deref(),
+                Some("out of memory" | "Invalid error message")
+            )
     })
 }
 

@@ -23,5 +23,5 @@ pub use host::{
     Ending, Host, HostError, HostOptions, Internals, Redaction, RunOutcome, eval_layer,
 };
 pub use modules::{ModuleNotFound, ModuleOptions, ResolutionStep, Resolved, resolve};
-pub use sources::CacheDir;
+pub use sources::{CacheDir, CompileChoices, InstrumentFilter, in_package};
 pub use wx_bytecode::INTERNAL_PREFIX;

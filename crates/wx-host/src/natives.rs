@@ -10,6 +10,8 @@ use std::{
 
 use rquickjs::{Ctx, Exception, Function, Object, Value, function::Opt, prelude::Func};
 
+use wx_bridge::{Natives, declared::host};
+
 use crate::{
     eval::throw_uncatchable,
     host::HostState,
@@ -42,16 +44,16 @@ pub(crate) fn build<'js>(
     state: &Rc<HostState>,
     args: &[String],
 ) -> rquickjs::Result<Object<'js>> {
-    let native = Object::new(ctx.clone())?;
+    let mut native = Natives::new(ctx, host::TABLE)?;
 
     native.set(
-        "write",
+        &host::WRITE,
         Func::from(|fd: i32, text: String| write_stream(fd, &text)),
     )?;
 
     let timers = state.clone();
     native.set(
-        "timerStart",
+        &host::TIMER_START,
         Func::from(move |id: u32, ms: f64| {
             let delay = Duration::from_millis(if ms.is_finite() && ms > 0.0 {
                 ms as u64
@@ -63,14 +65,14 @@ pub(crate) fn build<'js>(
     )?;
     let timers = state.clone();
     native.set(
-        "timerClear",
+        &host::TIMER_CLEAR,
         Func::from(move |id: u32| timers.timers.borrow_mut().clear(id)),
     )?;
 
     let builtins = state.builtins.clone();
     let options = state.modules.clone();
     native.set(
-        "resolve",
+        &host::RESOLVE,
         Func::from(
             move |ctx: Ctx<'js>, specifier: String, from: Opt<Value<'js>>| {
                 let from: Option<PathBuf> = from
@@ -91,7 +93,7 @@ pub(crate) fn build<'js>(
     )?;
 
     native.set(
-        "readText",
+        &host::READ_TEXT,
         Func::from(|ctx: Ctx<'js>, path: String| {
             read_source(Path::new(&path)).map_err(|err| {
                 Exception::throw_message(&ctx, &format!("cannot read {path}: {err}"))
@@ -101,19 +103,20 @@ pub(crate) fn build<'js>(
 
     let compiling = state.clone();
     native.set(
-        "compileCommonJs",
+        &host::COMPILE_COMMON_JS,
         Func::from(
             move |ctx: Ctx<'js>, path: String| -> rquickjs::Result<Function<'js>> {
                 compile_common_js(&ctx, Path::new(&path), &compiling.sources)
             },
         ),
     )?;
-    native.set("compileErrorCode", COMPILE_ERROR_CODE)?;
+    native.set(&host::COMPILE_ERROR_CODE, COMPILE_ERROR_CODE)?;
+    native.set(&host::COVERAGE, state.sources.coverage())?;
 
     // A location as the user wrote it: [line, column], or undefined when it needs no change.
     let locating = state.clone();
     native.set(
-        "userLocation",
+        &host::USER_LOCATION,
         Func::from(move |file: String, line: u32, column: u32| {
             locating
                 .sources
@@ -124,8 +127,8 @@ pub(crate) fn build<'js>(
 
     let errors = state.clone();
     native.set(
-        "printError",
-        Func::from(move |text: String, _fatal: Opt<bool>| {
+        &host::PRINT_ERROR,
+        Func::from(move |text: String| {
             errors.errors.set(errors.errors.get() + 1);
             write_stream(2, &format!("{}\n", errors.redaction.apply(&text)));
         }),
@@ -133,7 +136,7 @@ pub(crate) fn build<'js>(
 
     let slice = state.clone();
     native.set(
-        "setSliceDeadline",
+        &host::SET_SLICE_DEADLINE,
         Func::from(move |ms: f64| {
             let after = (ms.is_finite() && ms >= 0.0).then(|| Duration::from_secs_f64(ms / 1000.0));
             slice.watchdog.set_slice(after);
@@ -143,7 +146,7 @@ pub(crate) fn build<'js>(
     // `sliceTimeout` instead of the uncatchable interruption.
     let slice = state.clone();
     native.set(
-        "callInterruptible",
+        &host::CALL_INTERRUPTIBLE,
         Func::from(
             move |ctx: Ctx<'js>, function: Function<'js>| -> rquickjs::Result<Value<'js>> {
                 match function.call::<_, Value>(()) {
@@ -164,24 +167,27 @@ pub(crate) fn build<'js>(
 
     let redaction = state.redaction.clone();
     native.set(
-        "redact",
+        &host::REDACT,
         Func::from(move |text: String| redaction.apply(&text)),
     )?;
 
     let warnings = state.clone();
     native.set(
-        "printWarning",
+        &host::PRINT_WARNING,
         Func::from(move |code: String, message: String, site: String| {
             warnings.record_warning(&code, &message, &site);
         }),
     )?;
 
     let es_modules = state.es_modules.clone();
-    native.set("esModules", Func::from(move || es_modules.borrow().clone()))?;
+    native.set(
+        &host::ES_MODULES,
+        Func::from(move || es_modules.borrow().clone()),
+    )?;
 
     let builtins = state.builtins.clone();
     native.set(
-        "defineBuiltin",
+        &host::DEFINE_BUILTIN,
         Func::from(move |name: String| {
             let mut names = builtins.borrow_mut();
             if !names.contains(&name) {
@@ -192,7 +198,7 @@ pub(crate) fn build<'js>(
 
     let exit = state.clone();
     native.set(
-        "exit",
+        &host::EXIT,
         Func::from(
             move |ctx: Ctx<'js>, code: Value<'js>| -> rquickjs::Result<()> {
                 let code = code
@@ -208,7 +214,7 @@ pub(crate) fn build<'js>(
     // Ends the run as if nothing were pending: exit code 0, or 1 when errors were reported.
     let finishing = state.clone();
     native.set(
-        "finish",
+        &host::FINISH,
         Func::from(move |ctx: Ctx<'js>| -> rquickjs::Result<()> {
             finishing.watchdog.finish();
             Err(throw_uncatchable(&ctx, "the run is over"))
@@ -217,7 +223,7 @@ pub(crate) fn build<'js>(
 
     let handle = state.handle.clone();
     native.set(
-        "postMacrotask",
+        &host::POST_MACROTASK,
         Func::from(move || {
             handle.post(Box::new(|_ctx, internals| {
                 let run: Function = internals.object().get("runNextMacrotask")?;
@@ -226,9 +232,9 @@ pub(crate) fn build<'js>(
         }),
     )?;
 
-    native.set("args", args.to_vec())?;
+    native.set(&host::ARGS, args.to_vec())?;
     native.set(
-        "cwd",
+        &host::CWD,
         std::env::current_dir()
             .map(|dir| dir.to_string_lossy().into_owned())
             .unwrap_or_default(),
@@ -237,6 +243,6 @@ pub(crate) fn build<'js>(
     for (key, value) in std::env::vars() {
         env.set(key, value)?;
     }
-    native.set("env", env)?;
-    Ok(native)
+    native.set(&host::ENV, env)?;
+    native.finish()
 }

@@ -5,13 +5,60 @@
 use std::{
     cell::RefCell,
     collections::{HashMap, HashSet},
-    fs, io,
-    path::{Path, PathBuf},
+    fmt, fs, io,
+    path::{Component, Path, PathBuf},
     rc::Rc,
+    sync::Arc,
 };
 
 use sha2::{Digest, Sha256};
-use wx_compile::{CompileError, ErrorKind, Lang, Output, SourceMapping};
+use wx_compile::{CompileError, ErrorKind, Lang, Output, Passes, SourceMapping};
+
+/// Decides which files coverage instruments.
+pub type InstrumentFilter = Arc<dyn Fn(&Path) -> bool + Send + Sync>;
+
+/// The compile passes a test run adds (`wxrun test`): `jest.mock` hoisting and coverage.
+/// Files in package folders (`node_modules`, `miniprogram_npm`) get neither.
+#[derive(Clone, Default)]
+pub struct CompileChoices {
+    /// Move `jest.mock(...)` calls above the requires and imports, as babel-jest does.
+    pub hoist_jest_mocks: bool,
+    /// Instrument for coverage the files this accepts.
+    pub instrument: Option<InstrumentFilter>,
+}
+
+impl fmt::Debug for CompileChoices {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CompileChoices")
+            .field("hoist_jest_mocks", &self.hoist_jest_mocks)
+            .field("coverage", &self.instrument.is_some())
+            .finish()
+    }
+}
+
+impl CompileChoices {
+    /// Whether coverage is on at all.
+    pub fn coverage(&self) -> bool {
+        self.instrument.is_some()
+    }
+
+    fn passes(&self, path: &Path) -> Passes {
+        if in_package(path) {
+            return Passes::default();
+        }
+        Passes {
+            hoist_jest_mocks: self.hoist_jest_mocks,
+            coverage: self.instrument.as_ref().is_some_and(|accept| accept(path)),
+        }
+    }
+}
+
+/// Whether `path` is inside a package folder (`node_modules`, `miniprogram_npm`).
+pub fn in_package(path: &Path) -> bool {
+    path.components().any(|part| {
+        matches!(part, Component::Normal(name) if name == "node_modules" || name == "miniprogram_npm")
+    })
+}
 
 /// Where compiled files are kept between runs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -66,16 +113,18 @@ enum Mapping {
 /// What one run knows of its module sources.
 pub(crate) struct Sources {
     cache: Option<PathBuf>,
+    choices: CompileChoices,
     mappings: RefCell<HashMap<String, Mapping>>,
     /// Files evaluated inside the CommonJS wrapper, whose line 1 starts after its header.
     wrapped: RefCell<HashSet<String>>,
 }
 
-/// The cache key of `source` compiled as `lang`: changes with the compiler's output version.
-fn cache_key(source: &str, lang: Lang) -> String {
+/// The cache key of `source` compiled as `lang` with `passes`: changes with the compiler's
+/// output version, so outputs of other versions or passes never mix.
+fn cache_key(source: &str, lang: Lang, passes: Passes) -> String {
     let mut hasher = Sha256::new();
     hasher.update(wx_compile::OUTPUT_VERSION.as_bytes());
-    hasher.update([0, lang as u8, 0]);
+    hasher.update([0, lang as u8, passes.tag(), 0]);
     hasher.update(source.as_bytes());
     hasher
         .finalize()
@@ -100,12 +149,18 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 impl Sources {
-    pub(crate) fn new(cache: &CacheDir) -> Sources {
+    pub(crate) fn new(cache: &CacheDir, choices: CompileChoices) -> Sources {
         Sources {
             cache: cache.folder(),
+            choices,
             mappings: RefCell::new(HashMap::new()),
             wrapped: RefCell::new(HashSet::new()),
         }
+    }
+
+    /// Whether files are instrumented for coverage.
+    pub(crate) fn coverage(&self) -> bool {
+        self.choices.coverage()
     }
 
     /// The code to evaluate for the module file `path`: its text, compiled when it is
@@ -115,10 +170,11 @@ impl Sources {
         let Some(lang) = Lang::of_path(path) else {
             return Ok(source);
         };
-        if lang == Lang::JavaScript && !wx_compile::may_have_module_syntax(&source) {
+        let passes = self.choices.passes(path);
+        if lang == Lang::JavaScript && !passes.needs_compile(&source) {
             return Ok(source);
         }
-        let key = cache_key(&source, lang);
+        let key = cache_key(&source, lang, passes);
         let entry = self
             .cache
             .as_ref()
@@ -128,7 +184,7 @@ impl Sources {
         {
             return Ok(code.unwrap_or(source));
         }
-        match wx_compile::compile(&source, lang) {
+        match wx_compile::compile_with(&source, lang, passes) {
             Ok(Output::Unchanged) => {
                 if let Some(entry) = &entry {
                     let _ = write_atomically(entry, UNCHANGED.as_bytes());
@@ -272,14 +328,14 @@ mod tests {
         fs::write(&plain, "module.exports = 1;\n").unwrap();
         let dir = CacheDir::At(cache.path().to_path_buf());
 
-        let first = Sources::new(&dir);
+        let first = Sources::new(&dir, CompileChoices::default());
         let code = first.code_of(&file).unwrap();
         assert!(code.contains("require(\"./b\")"), "{code}");
         let name = file.to_string_lossy();
         assert_eq!(first.original(&name, 3, 1), Some((3, 1)));
         assert_eq!(first.code_of(&plain).unwrap(), "module.exports = 1;\n");
 
-        let second = Sources::new(&dir);
+        let second = Sources::new(&dir, CompileChoices::default());
         assert_eq!(second.code_of(&file).unwrap(), code);
         assert!(matches!(
             second.mappings.borrow().get(name.as_ref()),
@@ -301,9 +357,61 @@ mod tests {
         let file = project.path().join("a.ts");
         let dir = CacheDir::At(cache.path().to_path_buf());
         fs::write(&file, "export const a: number = 1;\n").unwrap();
-        assert!(Sources::new(&dir).code_of(&file).unwrap().contains("= 1"));
+        assert!(
+            Sources::new(&dir, CompileChoices::default())
+                .code_of(&file)
+                .unwrap()
+                .contains("= 1")
+        );
         fs::write(&file, "export const a: number = 2;\n").unwrap();
-        assert!(Sources::new(&dir).code_of(&file).unwrap().contains("= 2"));
+        assert!(
+            Sources::new(&dir, CompileChoices::default())
+                .code_of(&file)
+                .unwrap()
+                .contains("= 2")
+        );
+    }
+
+    #[test]
+    fn passes_have_their_own_cache_entries_and_spare_packages() {
+        let cache = tempfile::tempdir().unwrap();
+        let project = tempfile::tempdir().unwrap();
+        let file = project.path().join("a.js");
+        fs::write(&file, "module.exports = 1;\n").unwrap();
+        let dir = CacheDir::At(cache.path().to_path_buf());
+        let covered = CompileChoices {
+            hoist_jest_mocks: true,
+            instrument: Some(Arc::new(|_: &Path| true)),
+        };
+        assert_eq!(
+            Sources::new(&dir, CompileChoices::default())
+                .code_of(&file)
+                .unwrap(),
+            "module.exports = 1;\n"
+        );
+        let instrumented = Sources::new(&dir, covered.clone()).code_of(&file).unwrap();
+        assert!(
+            instrumented.contains("__wxrun$cov.s[0]++"),
+            "{instrumented}"
+        );
+        // A cached run of the other kind gets its own output.
+        assert_eq!(
+            Sources::new(&dir, CompileChoices::default())
+                .code_of(&file)
+                .unwrap(),
+            "module.exports = 1;\n"
+        );
+        assert_eq!(
+            Sources::new(&dir, covered.clone()).code_of(&file).unwrap(),
+            instrumented
+        );
+        let package = project.path().join("node_modules/p/index.js");
+        fs::create_dir_all(package.parent().unwrap()).unwrap();
+        fs::write(&package, "module.exports = 1;\n").unwrap();
+        assert_eq!(
+            Sources::new(&dir, covered).code_of(&package).unwrap(),
+            "module.exports = 1;\n"
+        );
     }
 
     #[test]
@@ -311,7 +419,7 @@ mod tests {
         let project = tempfile::tempdir().unwrap();
         let file = project.path().join("bad.ts");
         fs::write(&file, "let a: = 1;\n").unwrap();
-        match Sources::new(&CacheDir::Off).code_of(&file) {
+        match Sources::new(&CacheDir::Off, CompileChoices::default()).code_of(&file) {
             Err(SourceError::Compile(error)) => assert_eq!(error.line, 1),
             other => panic!("{other:?}"),
         }

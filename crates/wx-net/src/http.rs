@@ -14,7 +14,7 @@ use http::{HeaderMap, HeaderValue, Method, Request, header};
 use http_body_util::{BodyExt, Full, combinators::BoxBody};
 use hyper_util::client::legacy::Client;
 use wx_offline::{
-    Api, CannedResponse, HttpAnswer, HttpCall, HttpRecord, StandIn, har::RecordedFailure,
+    CannedResponse, HttpAnswer, HttpCall, HttpRecord, StandIn, har::RecordedFailure,
     recorder::RecordedResponse,
 };
 use wx_policy::{
@@ -325,16 +325,6 @@ fn build_request(
 /// The response body as both sources give it: hyper's, or a canned one.
 type AnyBody = BoxBody<Bytes, hyper::Error>;
 
-/// The API a request interface belongs to, as mock rules and recordings name it.
-pub fn api_of(interface: Interface) -> Api {
-    match interface {
-        Interface::UploadFile => Api::UploadFile,
-        Interface::DownloadFile => Api::DownloadFile,
-        Interface::Socket => Api::ConnectSocket,
-        _ => Api::Request,
-    }
-}
-
 fn canned_response(canned: CannedResponse) -> Result<http::Response<AnyBody>, Failure> {
     let mut builder = http::Response::builder().status(canned.status);
     for (name, value) in &canned.headers {
@@ -428,7 +418,7 @@ impl DecodedBody {
 /// One hop on its way into a recording.
 struct HopRecording<'a> {
     stand_in: &'a StandIn,
-    api: Api,
+    api: Interface,
     method: String,
     url: String,
     headers: Vec<(String, String)>,
@@ -468,93 +458,178 @@ pub struct Exchange<'a> {
     pub max_response_bytes: u64,
 }
 
+/// Runs `request` to its end, reporting through `emit`: each hop is sent ([`send_hop`]), its
+/// head read ([`read_head`]) until one is not a redirect to follow, and that response's body
+/// read in the form asked for ([`read_body`]). The caller handles timeouts and cancellation
+/// around this future.
 pub async fn perform(
     request: HttpRequest,
     exchange: &Exchange<'_>,
     profile: &mut Profile,
     emit: &EventSink,
 ) -> Result<HttpResponse, Failure> {
-    let Exchange {
-        policy,
-        clients,
-        fixed,
-        stand_in,
-        max_response_bytes,
-    } = *exchange;
-    let mut target =
-        Target::parse(&request.url).map_err(|_| Failure::InvalidUrl(request.url.clone()))?;
-    let mut method = request.method.clone();
-    let mut payload = request.body.clone();
-    let mut hops = 0;
     for message in unsendable_header_warnings(&request.headers) {
         emit(TaskEvent::Warning {
             code: "header-dropped",
             message,
         });
     }
-    let client = if request.http2 {
-        &clients.1
-    } else {
-        &clients.0
-    };
+    let mut hop = Hop::first(&request)?;
     loop {
-        let access = policy.check(request.interface, &target).inspect_err(|_| {
-            if let Some(hint) = policy.refusal_hint(request.interface, &target) {
+        let answered = send_hop(&request, &hop, exchange, profile, emit).await?;
+        match read_head(&request, &hop, answered, profile, emit) {
+            Head::Redirect { status, location } => hop = hop.redirected(status, &location)?,
+            Head::Final(head) => {
+                return read_body(&request, *head, exchange.max_response_bytes, profile, emit)
+                    .await;
+            }
+        }
+    }
+}
+
+/// Where one hop of a request goes and what it sends.
+#[derive(Debug)]
+struct Hop {
+    target: Target,
+    method: Method,
+    payload: Payload,
+    /// Redirects followed before this hop.
+    redirects: usize,
+}
+
+impl Hop {
+    fn first(request: &HttpRequest) -> Result<Hop, Failure> {
+        Ok(Hop {
+            target: Target::parse(&request.url)
+                .map_err(|_| Failure::InvalidUrl(request.url.clone()))?,
+            method: request.method.clone(),
+            payload: request.body.clone(),
+            redirects: 0,
+        })
+    }
+
+    /// The hop a redirect with `status` to `location` leads to: 303, and 301 or 302 after a
+    /// POST, become a GET without a body, as browsers and phones do.
+    fn redirected(self, status: u16, location: &str) -> Result<Hop, Failure> {
+        let redirects = self.redirects + 1;
+        if redirects > MAX_REDIRECTS {
+            return Err(Failure::TooManyRedirects);
+        }
+        let target = self
+            .target
+            .redirect(location)
+            .map_err(|_| Failure::InvalidUrl(location.to_string()))?;
+        let to_get = status == 303 || (matches!(status, 301 | 302) && self.method == Method::POST);
+        let (method, payload) = if to_get {
+            (Method::GET, Payload::Bytes(Bytes::new()))
+        } else {
+            (self.method, self.payload)
+        };
+        Ok(Hop {
+            target,
+            method,
+            payload,
+            redirects,
+        })
+    }
+}
+
+/// A hop's answer, from the network or from a mock rule or recording.
+struct Answered<'a> {
+    response: http::Response<AnyBody>,
+    /// The body has no `Content-Encoding` left to undo (recordings keep bodies decoded).
+    decoded: bool,
+    /// A canned answer's headers, in the spelling its rule or recording gave them.
+    canned_headers: Option<Vec<(String, String)>>,
+    recording: Option<HopRecording<'a>>,
+}
+
+/// Sends one hop: the URL policy's verdict on its target, the request as it goes out (fixed
+/// headers included), then the stand-in's answer or the network's.
+async fn send_hop<'a>(
+    request: &HttpRequest,
+    hop: &Hop,
+    exchange: &Exchange<'a>,
+    profile: &mut Profile,
+    emit: &EventSink,
+) -> Result<Answered<'a>, Failure> {
+    let target = &hop.target;
+    let access = exchange
+        .policy
+        .check(request.interface, target)
+        .inspect_err(|_| {
+            if let Some(hint) = exchange.policy.refusal_hint(request.interface, target) {
                 emit(TaskEvent::Hint(hint));
             }
         })?;
-        if let Access::Unchecked {
-            insecure_outside_lan: true,
-        } = access
-        {
-            emit(TaskEvent::Warning {
-                code: "insecure-url",
-                message: format!(
-                    "{} uses plain {} outside the LAN; it works only because urlCheck is off, phones refuse it",
-                    target.url(),
-                    target.url().scheme()
-                ),
-            });
-        }
-        let http_request = build_request(&request, &method, &target, &payload, fixed, emit)?;
-        profile.request_start = now_ms();
-        profile.send_bytes_count = match &payload {
-            Payload::Bytes(bytes) => bytes.len() as u64,
-            Payload::Multipart(multipart) => multipart.content_length(),
-        };
-        let api = api_of(request.interface);
-        // A cheap reference-counted handle; copied only into a recording.
-        let hop_body = match &payload {
-            Payload::Bytes(bytes) => Some(bytes.clone()),
-            Payload::Multipart(_) => None,
-        };
-        let answer = match stand_in {
-            Some(stand_in) if stand_in.answers_anything() => stand_in.answer_http(&HttpCall {
-                api,
-                method: http_request.method().as_str(),
-                url: target.url().as_str(),
-                headers: &request.headers,
-                body: hop_body.as_deref(),
-            }),
-            _ => HttpAnswer::Network,
-        };
-        let mut recording = stand_in
-            .filter(|s| s.recorder().is_some() && matches!(answer, HttpAnswer::Network))
-            .map(|stand_in| HopRecording {
-                stand_in,
-                api,
-                method: http_request.method().to_string(),
-                url: target.url().to_string(),
-                headers: header_list(http_request.headers()),
-                body: hop_body.as_deref().map(<[u8]>::to_vec),
-                started: SystemTime::now(),
-                clock: Instant::now(),
-            });
-        // Canned headers keep the spelling the rule or recording gave them.
-        let mut canned_headers: Option<Vec<(String, String)>> = None;
-        let (response, already_decoded) = match answer {
-            HttpAnswer::Network => match client.request(http_request).await {
-                Ok(response) => (response.map(BodyExt::boxed), false),
+    if let Access::Unchecked {
+        insecure_outside_lan: true,
+    } = access
+    {
+        emit(TaskEvent::Warning {
+            code: "insecure-url",
+            message: format!(
+                "{} uses plain {} outside the LAN; it works only because urlCheck is off, phones refuse it",
+                target.url(),
+                target.url().scheme()
+            ),
+        });
+    }
+    let http_request = build_request(
+        request,
+        &hop.method,
+        target,
+        &hop.payload,
+        exchange.fixed,
+        emit,
+    )?;
+    profile.request_start = now_ms();
+    profile.send_bytes_count = match &hop.payload {
+        Payload::Bytes(bytes) => bytes.len() as u64,
+        Payload::Multipart(multipart) => multipart.content_length(),
+    };
+    // A cheap reference-counted handle; copied only into a recording.
+    let hop_body = match &hop.payload {
+        Payload::Bytes(bytes) => Some(bytes.clone()),
+        Payload::Multipart(_) => None,
+    };
+    let answer = match exchange.stand_in {
+        Some(stand_in) if stand_in.answers_anything() => stand_in.answer_http(&HttpCall {
+            api: request.interface,
+            method: http_request.method().as_str(),
+            url: target.url().as_str(),
+            headers: &request.headers,
+            body: hop_body.as_deref(),
+        }),
+        _ => HttpAnswer::Network,
+    };
+    let mut recording = exchange
+        .stand_in
+        .filter(|s| s.recorder().is_some() && matches!(answer, HttpAnswer::Network))
+        .map(|stand_in| HopRecording {
+            stand_in,
+            api: request.interface,
+            method: http_request.method().to_string(),
+            url: target.url().to_string(),
+            headers: header_list(http_request.headers()),
+            body: hop_body.as_deref().map(<[u8]>::to_vec),
+            started: SystemTime::now(),
+            clock: Instant::now(),
+        });
+    let answered = match answer {
+        HttpAnswer::Network => {
+            let client = if request.http2 {
+                &exchange.clients.1
+            } else {
+                &exchange.clients.0
+            };
+            match client.request(http_request).await {
+                Ok(response) => Answered {
+                    response: response.map(BodyExt::boxed),
+                    decoded: false,
+                    canned_headers: None,
+                    recording,
+                },
                 Err(error) => {
                     let failure = request_failure(&error);
                     if let Some(recording) = recording.take() {
@@ -562,130 +637,194 @@ pub async fn perform(
                     }
                     return Err(failure);
                 }
-            },
-            HttpAnswer::Respond(canned) => {
-                tokio::time::sleep(canned.delay).await;
-                let decoded = canned.decoded;
-                canned_headers = Some(canned.headers.clone());
-                (canned_response(canned)?, decoded)
-            }
-            HttpAnswer::Fail { reason, errno } => return Err(Failure::Other { reason, errno }),
-        };
-        profile.request_end = profile.request_start;
-        profile.response_start = now_ms();
-        let info = response.extensions().get::<ConnInfo>().cloned();
-        if let Some(info) = &info {
-            profile.socket_reused = info.take_use();
-            profile.peer_ip = info.peer.ip().to_string();
-            profile.port = info.peer.port();
-            let t = info.timings;
-            if !profile.socket_reused {
-                profile.domain_lookup_start = t.dns_start;
-                profile.domain_lookup_end = t.dns_end;
-                profile.connect_start = t.connect_start;
-                profile.connect_end = t.connect_end;
-                profile.ssl_connection_start = t.tls_start;
-                profile.ssl_connection_end = t.tls_end;
             }
         }
-        profile.protocol = if response.version() == http::Version::HTTP_2 {
-            "h2"
-        } else {
-            "http1.1"
-        };
-        let status = response.status().as_u16();
-        if request.follow_redirects
-            && is_redirect(status)
-            && let Some(location) = response.headers().get(header::LOCATION)
-        {
-            hops += 1;
-            if hops > MAX_REDIRECTS {
-                return Err(Failure::TooManyRedirects);
+        HttpAnswer::Respond(canned) => {
+            tokio::time::sleep(canned.delay).await;
+            let decoded = canned.decoded;
+            let canned_headers = Some(canned.headers.clone());
+            Answered {
+                response: canned_response(canned)?,
+                decoded,
+                canned_headers,
+                recording: None,
             }
-            let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
-            if let Some(recording) = recording.take() {
-                recording.finish(Ok(RecordedResponse {
-                    status,
-                    headers: header_pairs(response.headers(), info.as_ref()),
-                    body: Vec::new(),
-                }));
-            }
-            target = target
-                .redirect(&location)
-                .map_err(|_| Failure::InvalidUrl(location.clone()))?;
-            if status == 303 || ((status == 301 || status == 302) && method == Method::POST) {
-                method = Method::GET;
-                payload = Payload::Bytes(Bytes::new());
-            }
-            continue;
         }
-        let headers = canned_headers
-            .take()
-            .unwrap_or_else(|| header_pairs(response.headers(), info.as_ref()));
-        if request.report_headers.load(Ordering::Acquire) {
-            emit(TaskEvent::Headers {
+        HttpAnswer::Fail { reason, errno } => return Err(Failure::Other { reason, errno }),
+    };
+    profile.request_end = profile.request_start;
+    profile.response_start = now_ms();
+    Ok(answered)
+}
+
+/// What a response head says to do next.
+enum Head<'a> {
+    /// Follow a redirect with this status to this location.
+    Redirect { status: u16, location: String },
+    /// Read this response's body.
+    Final(Box<FinalHead<'a>>),
+}
+
+/// The head of the response whose body the request gets.
+struct FinalHead<'a> {
+    status: u16,
+    headers: Vec<(String, String)>,
+    response: http::Response<AnyBody>,
+    decoder: ContentDecoder,
+    /// No `Content-Length`, or chunked transfer: a cut-off body is reported as such.
+    chunked_transfer: bool,
+    content_type: Option<String>,
+    /// The path of the final URL (names a downloaded file without a type).
+    url_path: String,
+    recording: Option<HopRecording<'a>>,
+}
+
+/// Reads a hop's head: the connection facts into `profile`, a redirect to follow (recorded as
+/// such), or the final head, reported to a headers listener.
+fn read_head<'a>(
+    request: &HttpRequest,
+    hop: &Hop,
+    answered: Answered<'a>,
+    profile: &mut Profile,
+    emit: &EventSink,
+) -> Head<'a> {
+    let Answered {
+        response,
+        decoded,
+        canned_headers,
+        mut recording,
+    } = answered;
+    let info = response.extensions().get::<ConnInfo>().cloned();
+    if let Some(info) = &info {
+        profile.socket_reused = info.take_use();
+        profile.peer_ip = info.peer.ip().to_string();
+        profile.port = info.peer.port();
+        let t = info.timings;
+        if !profile.socket_reused {
+            profile.domain_lookup_start = t.dns_start;
+            profile.domain_lookup_end = t.dns_end;
+            profile.connect_start = t.connect_start;
+            profile.connect_end = t.connect_end;
+            profile.ssl_connection_start = t.tls_start;
+            profile.ssl_connection_end = t.tls_end;
+        }
+    }
+    profile.protocol = if response.version() == http::Version::HTTP_2 {
+        "h2"
+    } else {
+        "http1.1"
+    };
+    let status = response.status().as_u16();
+    if request.follow_redirects
+        && is_redirect(status)
+        && let Some(location) = response.headers().get(header::LOCATION)
+    {
+        if let Some(recording) = recording.take() {
+            recording.finish(Ok(RecordedResponse {
                 status,
-                headers: headers.clone(),
-            });
+                headers: header_pairs(response.headers(), info.as_ref()),
+                body: Vec::new(),
+            }));
         }
-        let chunked_transfer = response
-            .headers()
-            .get(header::TRANSFER_ENCODING)
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"chunked"))
-            || response.headers().get(header::CONTENT_LENGTH).is_none();
-        let content_type = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let decoder = if already_decoded {
-            ContentDecoder::identity()
-        } else {
-            ContentDecoder::for_encoding(
-                response
-                    .headers()
-                    .get(header::CONTENT_ENCODING)
-                    .and_then(|v| v.to_str().ok()),
-            )
+        return Head::Redirect {
+            status,
+            location: String::from_utf8_lossy(location.as_bytes()).into_owned(),
         };
-        let url_path = target.url().path().to_string();
-        // The decoded body, kept for the recording.
-        let mut tap: Option<Vec<u8>> = recording.as_ref().map(|_| Vec::new());
-        let (cap, too_large) = match &request.response {
-            ResponseKind::File(download) => (download.cap, Failure::ExceedMaxFileSize),
-            _ => (
-                max_response_bytes,
-                Failure::ResponseTooLarge {
-                    limit: max_response_bytes,
-                },
-            ),
-        };
-        let length = (decoder.is_identity() && !chunked_transfer)
-            .then(|| incoming_length(&response))
-            .flatten();
-        let body = async {
-            if length.is_some_and(|length| length > cap) {
-                return Err(too_large.clone());
-            }
-            Ok(match &request.response {
+    }
+    let headers = canned_headers.unwrap_or_else(|| header_pairs(response.headers(), info.as_ref()));
+    if request.report_headers.load(Ordering::Acquire) {
+        emit(TaskEvent::Headers {
+            status,
+            headers: headers.clone(),
+        });
+    }
+    let head = response.headers();
+    let chunked_transfer = head
+        .get(header::TRANSFER_ENCODING)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"chunked"))
+        || head.get(header::CONTENT_LENGTH).is_none();
+    let content_type = head
+        .get(header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let decoder = if decoded {
+        ContentDecoder::identity()
+    } else {
+        ContentDecoder::for_encoding(
+            head.get(header::CONTENT_ENCODING)
+                .and_then(|v| v.to_str().ok()),
+        )
+    };
+    Head::Final(Box::new(FinalHead {
+        status,
+        headers,
+        response,
+        decoder,
+        chunked_transfer,
+        content_type,
+        url_path: hop.target.url().path().to_string(),
+        recording,
+    }))
+}
+
+/// Reads the final response's body as the request asked for it (text in its charset, bytes,
+/// or a file), counted against `max_response_bytes` (or the download cap), and finishes the
+/// recording of the hop.
+async fn read_body(
+    request: &HttpRequest,
+    head: FinalHead<'_>,
+    max_response_bytes: u64,
+    profile: &mut Profile,
+    emit: &EventSink,
+) -> Result<HttpResponse, Failure> {
+    let FinalHead {
+        status,
+        headers,
+        response,
+        decoder,
+        chunked_transfer,
+        content_type,
+        url_path,
+        mut recording,
+    } = head;
+    // The decoded body, kept for the recording.
+    let mut tap: Option<Vec<u8>> = recording.as_ref().map(|_| Vec::new());
+    let (cap, too_large) = match &request.response {
+        ResponseKind::File(download) => (download.cap, Failure::ExceedMaxFileSize),
+        _ => (
+            max_response_bytes,
+            Failure::ResponseTooLarge {
+                limit: max_response_bytes,
+            },
+        ),
+    };
+    let length = (decoder.is_identity() && !chunked_transfer)
+        .then(|| incoming_length(&response))
+        .flatten();
+    let mut body = DecodedBody {
+        incoming: response.into_body(),
+        decoder: Some(decoder),
+        chunked_transfer,
+        cap,
+        too_large: too_large.clone(),
+        decoded: 0,
+    };
+    let read = async {
+        if length.is_some_and(|length| length > cap) {
+            return Err(too_large.clone());
+        }
+        match &request.response {
             ResponseKind::File(download) => {
-                let mut sink =
-                    DownloadSink::create(download)
-                        .await
-                        .map_err(|e| file_failure("create", &e))?;
+                let mut sink = DownloadSink::create(download)
+                    .await
+                    .map_err(|e| file_failure("create", &e))?;
                 let mut gate = ProgressGate::new(length.unwrap_or(0));
-                let mut body = DecodedBody {
-                    incoming: response.into_body(),
-                    decoder: Some(decoder),
-                    chunked_transfer,
-                    cap,
-                    too_large: too_large.clone(),
-                    decoded: 0,
-                };
                 while let Some(decoded) = body.next(&mut profile.received_bytes_count).await? {
                     if let Some(tap) = tap.as_mut() {
                         tap.extend_from_slice(&decoded);
                     }
-                    sink.write(&decoded).await.map_err(|e| file_failure("write", &e))?;
+                    sink.write(&decoded)
+                        .await
+                        .map_err(|e| file_failure("write", &e))?;
                     if let Some(percent) = gate.update(sink.written()) {
                         emit(TaskEvent::Progress {
                             percent,
@@ -698,18 +837,10 @@ pub async fn perform(
                     .commit(download, &url_path, content_type.as_deref())
                     .await
                     .map_err(|e| file_failure("save", &e))?;
-                ResponseBody::File(path)
+                Ok(ResponseBody::File(path))
             }
             kind => {
                 let mut collected = Vec::new();
-                let mut body = DecodedBody {
-                    incoming: response.into_body(),
-                    decoder: Some(decoder),
-                    chunked_transfer,
-                    cap,
-                    too_large: too_large.clone(),
-                    decoded: 0,
-                };
                 while let Some(decoded) = body.next(&mut profile.received_bytes_count).await? {
                     if request.chunked && !decoded.is_empty() {
                         emit(TaskEvent::Chunk(decoded.clone()));
@@ -720,38 +851,40 @@ pub async fn perform(
                     tap.clone_from(&collected);
                 }
                 if matches!(kind, ResponseKind::Bytes) {
-                    ResponseBody::Bytes(collected)
-                } else {
-                    let text = decode_text(&collected, content_type.as_deref());
-                    if text.replaced {
-                        emit(TaskEvent::Warning {
-                            code: "invalid-text",
-                            message: "the response text has byte sequences that are not valid in its charset; they became U+FFFD (some phones fail with errno 602302 instead)".into(),
-                        });
-                    }
-                    ResponseBody::Text(text)
+                    return Ok(ResponseBody::Bytes(collected));
                 }
+                let text = decode_text(&collected, content_type.as_deref());
+                if text.replaced {
+                    emit(TaskEvent::Warning {
+                        code: "invalid-text",
+                        message: "the response text has byte sequences that are not valid in its charset; they became U+FFFD (some phones fail with errno 602302 instead)".into(),
+                    });
+                }
+                Ok(ResponseBody::Text(text))
             }
-            })
         }
-        .await;
-        if let Some(recording) = recording.take() {
-            recording.finish(match &body {
-                Ok(_) => Ok(RecordedResponse {
-                    status,
-                    headers: headers.clone(),
-                    body: tap.take().unwrap_or_default(),
-                }),
-                Err(failure) => Err(failure),
-            });
-        }
-        let body = body?;
-        profile.response_end = now_ms();
-        return Ok(HttpResponse {
-            status,
-            headers,
-            body,
-            profile: std::mem::take(profile),
+    }
+    .await;
+    if let Some(recording) = recording.take() {
+        recording.finish(match &read {
+            Ok(_) => Ok(RecordedResponse {
+                status,
+                headers: headers.clone(),
+                body: tap.take().unwrap_or_default(),
+            }),
+            Err(failure) => Err(failure),
         });
     }
+    let body = read?;
+    profile.response_end = now_ms();
+    Ok(HttpResponse {
+        status,
+        headers,
+        body,
+        profile: std::mem::take(profile),
+    })
 }
+
+#[cfg(test)]
+#[path = "http_tests.rs"]
+mod tests;

@@ -50,11 +50,12 @@ fn instance_name(fullname: &str, ty_domain: &str) -> String {
         .unwrap_or_else(|| fullname.to_string())
 }
 
-/// Starts browsing `service_type` on the LAN's interface for at most `duration`.
+/// Starts browsing `service_type` on the LAN's interface until `stop_at` (on the run's
+/// clock).
 pub fn start(
     service_type: &str,
     lan: Option<Lan>,
-    duration: Duration,
+    stop_at: crate::clock::Deadline,
     sink: MdnsSink,
 ) -> Result<Discovery, String> {
     let lan = lan.ok_or_else(|| "no LAN is configured or detected (set `lan`)".to_string())?;
@@ -69,7 +70,7 @@ pub fn start(
     let stop = Arc::new(Notify::new());
     let stopped = stop.clone();
     tokio::spawn(async move {
-        let deadline = tokio::time::sleep(duration);
+        let deadline = stop_at.passed();
         tokio::pin!(deadline);
         // Found but not yet resolved: fullname → when it was found.
         let mut pending: HashMap<String, tokio::time::Instant> = HashMap::new();

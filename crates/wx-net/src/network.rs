@@ -13,14 +13,18 @@ use std::{
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use tokio::sync::mpsc;
 use wx_offline::{HttpRecord, StandIn, har::RecordedFailure};
-use wx_policy::{Config, Failure, FixedHeaders, Interface, RunPolicy, UrlPolicy, limits};
+use wx_policy::{
+    Config, CreationWindow, Failure, FixedHeaders, Interface, RunPolicy, UrlPolicy, limits,
+};
 
 use crate::{
+    clock::Clock,
     connect::{HttpConnector, Router, now_ms},
     http::{EventSink, Exchange, HttpClient, HttpRequest, Profile, TaskEvent, perform},
     pool::{Admission, Cancel, TaskId, TaskPool},
     sandbox::Sandbox,
     socket::{self, SocketCommand, SocketRequest, SocketSink},
+    tcp::{TcpConnect, TcpSink, TcpSocketHandle},
     tls::{Alpn, TlsSettings, TlsSetupError},
 };
 
@@ -31,15 +35,6 @@ pub struct HttpJob {
     profile: Profile,
     /// Called while the app was in the background.
     in_background: bool,
-}
-
-/// What happened to a submitted task.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Submitted {
-    Started,
-    Queued,
-    /// Failed at once; the failure is also sent to the sink.
-    Rejected,
 }
 
 /// What `abort` found.
@@ -56,7 +51,7 @@ pub enum Aborted {
 struct Inner {
     policy: Arc<RunPolicy>,
     clients: (HttpClient, HttpClient),
-    pools: [TaskPool<HttpJob>; 3],
+    pools: HttpPools,
     running: Mutex<HashMap<TaskId, Arc<Cancel>>>,
     interface_of: Mutex<HashMap<TaskId, Interface>>,
     foreground: AtomicBool,
@@ -72,10 +67,15 @@ struct Inner {
     sandbox: Arc<Sandbox>,
     max_download_bytes: u64,
     max_response_bytes: u64,
-    /// Sockets not yet closed, to interrupt when the app goes to the background.
+    /// WebSockets and TCP connections not yet closed, to interrupt when the app goes to the
+    /// background.
     sockets: Mutex<HashMap<TaskId, Arc<Cancel>>>,
+    /// TCPSockets created lately, for the limit of 20 in 5 minutes.
+    tcp_created: Mutex<CreationWindow>,
     /// Mock rules, replay and recording, when the run uses any.
     stand_in: Option<Arc<StandIn>>,
+    /// What timeouts, the background grace period and mDNS's stop are measured on.
+    clock: Clock,
 }
 
 /// Why the network of a run could not be set up.
@@ -93,11 +93,21 @@ pub struct Network {
     inner: Arc<Inner>,
 }
 
-fn pool_index(interface: Interface) -> usize {
-    match interface {
-        Interface::UploadFile => 1,
-        Interface::DownloadFile => 2,
-        _ => 0,
+/// The task pools of the three HTTP interfaces, each with its own limit and queue.
+struct HttpPools {
+    request: TaskPool<HttpJob>,
+    upload: TaskPool<HttpJob>,
+    download: TaskPool<HttpJob>,
+}
+
+impl HttpPools {
+    fn of(&self, interface: Interface) -> &TaskPool<HttpJob> {
+        match interface {
+            Interface::UploadFile => &self.upload,
+            Interface::DownloadFile => &self.download,
+            // Only HTTP tasks are pooled; wx-api submits no other interface.
+            _ => &self.request,
+        }
     }
 }
 
@@ -138,11 +148,11 @@ impl Network {
         };
         let inner = Inner {
             clients: (client(Alpn::Http1), client(Alpn::Http2)),
-            pools: [
-                pool(Interface::Request),
-                pool(Interface::UploadFile),
-                pool(Interface::DownloadFile),
-            ],
+            pools: HttpPools {
+                request: pool(Interface::Request),
+                upload: pool(Interface::UploadFile),
+                download: pool(Interface::DownloadFile),
+            },
             running: Mutex::new(HashMap::new()),
             interface_of: Mutex::new(HashMap::new()),
             foreground: AtomicBool::new(true),
@@ -156,7 +166,12 @@ impl Network {
             max_response_bytes: policy.max_response_bytes,
             policy,
             sockets: Mutex::new(HashMap::new()),
+            tcp_created: Mutex::new(CreationWindow::new(
+                limits::TCP_SOCKETS_PER_WINDOW,
+                limits::TCP_SOCKET_WINDOW,
+            )),
             stand_in,
+            clock: Clock::new(),
         };
         Ok(Network {
             inner: Arc::new(inner),
@@ -185,6 +200,11 @@ impl Network {
         &self.inner.router
     }
 
+    /// The clock of this run's deadlines (real time unless a test switches it).
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
     /// Mock rules, replay and recording of this run, if any.
     pub fn stand_in(&self) -> Option<&Arc<StandIn>> {
         self.inner.stand_in.as_ref()
@@ -206,6 +226,43 @@ impl Network {
         )
     }
 
+    /// Counts a new TCPSocket; false when 20 were created in the last 5 minutes.
+    pub fn admit_tcp_socket(&self) -> bool {
+        lock(&self.inner.tcp_created).admit(std::time::Instant::now())
+    }
+
+    /// Opens a TCP connection already allowed by [`UrlPolicy::check_tcp`]; its events go to
+    /// `sink`, the last one `Close`. Like a WebSocket, it is closed when the app goes to the
+    /// background, and fails at once when started there or offline.
+    pub fn tcp_connect(&self, id: TaskId, request: TcpConnect, sink: TcpSink) -> TcpSocketHandle {
+        let cancel = self.new_socket_cancel(id);
+        let network = self.clone();
+        let connect_deadline = self.inner.clock.deadline(request.timeout);
+        TcpSocketHandle::connect(
+            request,
+            connect_deadline,
+            self.inner.router.clone(),
+            cancel,
+            sink,
+            move || {
+                lock(&network.inner.sockets).remove(&id);
+            },
+        )
+    }
+
+    /// The cancel of a new socket, registered for interruption; already stopped when the app
+    /// is in the background or the device offline.
+    fn new_socket_cancel(&self, id: TaskId) -> Arc<Cancel> {
+        let cancel = Arc::new(Cancel::default());
+        if !self.is_foreground() {
+            cancel.interrupt();
+        } else if !self.is_online() {
+            cancel.disconnect();
+        }
+        lock(&self.inner.sockets).insert(id, cancel.clone());
+        cancel
+    }
+
     /// Starts an mDNS scan for `service_type` that stops by itself after `duration`.
     pub fn start_discovery(
         &self,
@@ -213,7 +270,8 @@ impl Network {
         duration: std::time::Duration,
         sink: crate::mdns::MdnsSink,
     ) -> Result<crate::mdns::Discovery, String> {
-        crate::mdns::start(service_type, self.inner.policy.urls.lan(), duration, sink)
+        let stop = self.inner.clock.deadline(duration);
+        crate::mdns::start(service_type, self.inner.policy.urls.lan(), stop, sink)
     }
 
     pub fn sandbox(&self) -> &Arc<Sandbox> {
@@ -239,8 +297,9 @@ impl Network {
         self.inner.online.store(online, Ordering::Release);
     }
 
-    /// Submits an HTTP task; its events go to `sink`.
-    pub fn submit(&self, id: TaskId, request: HttpRequest, sink: EventSink) -> Submitted {
+    /// Submits an HTTP task: it starts, waits in its interface's queue, or fails at once with
+    /// the queue full. Every outcome reaches `sink`.
+    pub fn submit(&self, id: TaskId, request: HttpRequest, sink: EventSink) {
         let interface = request.interface;
         let now = now_ms();
         let job = HttpJob {
@@ -254,16 +313,12 @@ impl Network {
             in_background: !self.is_foreground(),
         };
         lock(&self.inner.interface_of).insert(id, interface);
-        match self.inner.pools[pool_index(interface)].submit(id, job) {
-            Admission::Run(job) => {
-                self.start(id, job);
-                Submitted::Started
-            }
-            Admission::Queued => Submitted::Queued,
+        match self.inner.pools.of(interface).submit(id, job) {
+            Admission::Run(job) => self.start(id, job),
+            Admission::Queued => {}
             Admission::Rejected(job) => {
                 lock(&self.inner.interface_of).remove(&id);
                 (job.sink)(TaskEvent::Failed(Failure::ExceedMaxTaskCount));
-                Submitted::Rejected
             }
         }
     }
@@ -272,6 +327,8 @@ impl Network {
         let cancel = Arc::new(Cancel::default());
         lock(&self.inner.running).insert(id, cancel.clone());
         job.profile.queue_end = now_ms();
+        // The timeout runs from the moment the task leaves the queue.
+        let deadline = self.inner.clock.deadline(job.request.timeout);
         let network = self.clone();
         tokio::spawn(async move {
             let HttpJob {
@@ -305,7 +362,9 @@ impl Network {
                 };
                 let work = perform(request, &exchange, &mut profile, &sink);
                 let result = tokio::select! {
-                    result = tokio::time::timeout(timeout, work) => result.unwrap_or(Err(Failure::Timeout)),
+                    biased;
+                    result = work => result,
+                    () = deadline.passed() => Err(Failure::Timeout),
                     failure = cancel.cancelled() => Err(failure),
                 };
                 if let (Err(Failure::Timeout), Some(record), Some(recorder)) = (
@@ -328,7 +387,7 @@ impl Network {
     fn finished(&self, id: TaskId, interface: Interface) {
         lock(&self.inner.running).remove(&id);
         lock(&self.inner.interface_of).remove(&id);
-        if let Some((next_id, job)) = self.inner.pools[pool_index(interface)].finish() {
+        if let Some((next_id, job)) = self.inner.pools.of(interface).finish() {
             self.start(next_id, job);
         }
     }
@@ -337,9 +396,7 @@ impl Network {
     pub fn abort(&self, id: TaskId) -> Aborted {
         let interface = lock(&self.inner.interface_of).get(&id).copied();
         if let Some(interface) = interface
-            && self.inner.pools[pool_index(interface)]
-                .remove_queued(id)
-                .is_some()
+            && self.inner.pools.of(interface).remove_queued(id).is_some()
         {
             lock(&self.inner.interface_of).remove(&id);
             return Aborted::WasQueued;
@@ -362,18 +419,14 @@ impl Network {
         sink: SocketSink,
     ) -> mpsc::UnboundedSender<SocketCommand> {
         let (commands, receiver) = mpsc::unbounded_channel();
-        let cancel = Arc::new(Cancel::default());
-        if !self.is_foreground() {
-            cancel.interrupt();
-        } else if !self.is_online() {
-            cancel.disconnect();
-        }
-        lock(&self.inner.sockets).insert(id, cancel.clone());
+        let cancel = self.new_socket_cancel(id);
+        let connect_deadline = self.inner.clock.deadline(request.timeout);
         let network = self.clone();
         tokio::spawn(async move {
             let inner = &network.inner;
             socket::run(
                 request,
+                connect_deadline,
                 &inner.policy.urls,
                 &inner.tls,
                 &inner.router,
@@ -405,9 +458,10 @@ impl Network {
             cancel.interrupt();
         }
         let epoch = self.inner.background_epoch.fetch_add(1, Ordering::AcqRel) + 1;
+        let grace = self.inner.clock.deadline(limits::BACKGROUND_GRACE);
         let network = self.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(limits::BACKGROUND_GRACE).await;
+            grace.passed().await;
             let inner = &network.inner;
             if inner.foreground.load(Ordering::Acquire)
                 || inner.background_epoch.load(Ordering::Acquire) != epoch
@@ -424,7 +478,7 @@ impl Network {
 
 /// What a recording keeps of a request that timed out.
 struct TimedOut {
-    api: wx_offline::Api,
+    api: Interface,
     method: String,
     url: String,
     headers: Vec<(String, String)>,
@@ -435,7 +489,7 @@ struct TimedOut {
 impl TimedOut {
     fn of(request: &HttpRequest) -> TimedOut {
         TimedOut {
-            api: crate::http::api_of(request.interface),
+            api: request.interface,
             method: request.method.to_string(),
             url: request.url.clone(),
             headers: request.headers.clone(),

@@ -254,6 +254,7 @@ async fn connect(
 #[allow(clippy::too_many_arguments)]
 pub async fn run(
     request: SocketRequest,
+    connect_deadline: crate::clock::Deadline,
     policy: &wx_policy::UrlPolicy,
     tls: &crate::tls::TlsSettings,
     router: &crate::connect::Router,
@@ -329,11 +330,9 @@ pub async fn run(
     let tls_config = (target.url().scheme() == "wss").then(|| tls.config(crate::tls::Alpn::None));
     let connecting = connect(&request, tls_config, router, fixed, &target, script);
     let connected = tokio::select! {
-        result = tokio::time::timeout(request.timeout, connecting) => match result {
-            Ok(Ok(connected)) => Ok(connected),
-            Ok(Err(message)) => Err(message),
-            Err(_) => Err(failure_text(&Failure::Timeout)),
-        },
+        biased;
+        result = connecting => result,
+        () = connect_deadline.passed() => Err(failure_text(&Failure::Timeout)),
         failure = cancel.cancelled() => Err(failure_text(&failure)),
     };
     let connected = match connected {

@@ -21,47 +21,31 @@ use std::{
 };
 
 use bytes::Bytes;
+pub use wx_policy::Interface;
 
 pub use recorder::{HttpRecord, Recorder, SocketRecord};
 pub use redact::Redactor;
 pub use replay::Replay;
 pub use rules::{Rule, RuleAnswer, RuleError};
 
-/// The API that makes a call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Api {
-    Request,
-    UploadFile,
-    DownloadFile,
-    ConnectSocket,
-}
+/// The interfaces mock rules, recordings and replay answer, as rule files name them
+/// (`"api": "request"`): the three HTTP interfaces and `connectSocket`.
+pub const ANSWERED: [Interface; 4] = [
+    Interface::Request,
+    Interface::UploadFile,
+    Interface::DownloadFile,
+    Interface::Socket,
+];
 
-impl Api {
-    pub fn name(self) -> &'static str {
-        match self {
-            Api::Request => "request",
-            Api::UploadFile => "uploadFile",
-            Api::DownloadFile => "downloadFile",
-            Api::ConnectSocket => "connectSocket",
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Api> {
-        [
-            Api::Request,
-            Api::UploadFile,
-            Api::DownloadFile,
-            Api::ConnectSocket,
-        ]
-        .into_iter()
-        .find(|api| api.name() == name)
-    }
+/// The answered interface a rule file or recording names, by its `wx` API name.
+pub fn interface_named(name: &str) -> Option<Interface> {
+    ANSWERED.into_iter().find(|i| i.api_name() == name)
 }
 
 /// One call as it is about to go out (for HTTP, one hop of it).
 #[derive(Clone, Copy, Debug)]
 pub struct HttpCall<'a> {
-    pub api: Api,
+    pub api: Interface,
     /// Upper case.
     pub method: &'a str,
     pub url: &'a str,
@@ -280,7 +264,7 @@ impl StandIn {
     /// What answers a WebSocket.
     pub fn answer_socket(&self, url: &str, headers: &[(String, String)]) -> SocketAnswer {
         let call = HttpCall {
-            api: Api::ConnectSocket,
+            api: Interface::Socket,
             method: "GET",
             url,
             headers,

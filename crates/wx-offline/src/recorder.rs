@@ -11,7 +11,7 @@ use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::{
-    Api, WsData,
+    Interface, WsData,
     har::{
         Content, Entry, Har, Log, NameValue, PostData, RecordedClose, RecordedFailure, Request,
         Response, Timings, WebSocketMessage, WxrunFields,
@@ -23,7 +23,7 @@ use crate::{
 /// A finished HTTP exchange (one hop).
 #[derive(Debug)]
 pub struct HttpRecord {
-    pub api: Api,
+    pub api: Interface,
     pub method: String,
     pub url: String,
     /// As sent, fixed headers included.
@@ -257,7 +257,7 @@ impl Recorder {
             },
             web_socket_messages: None,
             wxrun: Some(WxrunFields {
-                api: record.api.name().into(),
+                api: record.api.api_name().into(),
                 failure,
                 close: None,
             }),
@@ -314,7 +314,7 @@ impl Recorder {
             },
             web_socket_messages: Some(messages),
             wxrun: Some(WxrunFields {
-                api: Api::ConnectSocket.name().into(),
+                api: Interface::Socket.api_name().into(),
                 failure: record.failure.map(|reason| RecordedFailure {
                     reason: redactor.text(&reason),
                     errno: None,

@@ -12,7 +12,8 @@ use std::{
 use base64::Engine;
 
 use crate::{
-    Api, CannedResponse, HttpAnswer, HttpCall, ScriptStep, SocketAnswer, SocketScript, WsData,
+    CannedResponse, HttpAnswer, HttpCall, Interface, ScriptStep, SocketAnswer, SocketScript,
+    WsData,
     har::{Entry, Har},
     lock,
     redact::Redactor,
@@ -77,10 +78,10 @@ fn undecodable(entry: &Entry) -> Option<String> {
     None
 }
 
-fn api_of(entry: &Entry) -> Option<Api> {
+fn api_of(entry: &Entry) -> Option<Interface> {
     match &entry.wxrun {
-        Some(fields) => Api::parse(&fields.api),
-        None if entry.web_socket_messages.is_some() => Some(Api::ConnectSocket),
+        Some(fields) => crate::interface_named(&fields.api),
+        None if entry.web_socket_messages.is_some() => Some(Interface::Socket),
         None => None,
     }
 }
@@ -132,7 +133,7 @@ impl Replay {
     /// The index of the entry that answers, marking it used.
     fn take(
         &self,
-        api: Api,
+        api: Interface,
         method: &str,
         url: &str,
         call: Option<&HttpCall<'_>>,
@@ -145,7 +146,7 @@ impl Replay {
             .filter(|(_, entry)| {
                 let api_ok = match api_of(entry) {
                     Some(known) => known == api,
-                    None => api != Api::ConnectSocket,
+                    None => api != Interface::Socket,
                 };
                 api_ok
                     && entry.request.method.eq_ignore_ascii_case(method)
@@ -194,7 +195,7 @@ impl Replay {
 
     /// The recorded server side of a socket: its messages in the recorded turns.
     pub fn answer_socket(&self, url: &str) -> Option<SocketAnswer> {
-        let entry = &self.entries[self.take(Api::ConnectSocket, "GET", url, None)?];
+        let entry = &self.entries[self.take(Interface::Socket, "GET", url, None)?];
         if let Some(failure) = entry.wxrun.as_ref().and_then(|f| f.failure.clone()) {
             return Some(SocketAnswer::Fail(failure.reason));
         }

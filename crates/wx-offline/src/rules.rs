@@ -10,7 +10,7 @@ use base64::Engine;
 use serde_json::{Map, Value};
 use wildmatch::WildMatch;
 
-use crate::{Api, CannedResponse, HttpCall, ScriptStep, SocketScript, WsData};
+use crate::{CannedResponse, HttpCall, Interface, ScriptStep, SocketScript, WsData};
 
 /// A rule that could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -28,7 +28,7 @@ pub struct RuleError {
 #[derive(Debug)]
 struct Matcher {
     /// `None`: any of the HTTP APIs.
-    api: Option<Api>,
+    api: Option<Interface>,
     method: Option<String>,
     url: WildMatch,
     query: Vec<(String, String)>,
@@ -99,7 +99,7 @@ impl Rule {
         }
         let api = match object.get("api") {
             None => None,
-            Some(Value::String(name)) => Some(Api::parse(name).ok_or_else(|| {
+            Some(Value::String(name)) => Some(crate::interface_named(name).ok_or_else(|| {
                 at.error(
                     "api",
                     format!(
@@ -175,7 +175,7 @@ impl Rule {
                 ));
             }
         };
-        let is_socket_rule = api == Some(Api::ConnectSocket);
+        let is_socket_rule = api == Some(Interface::Socket);
         match (&answer, is_socket_rule) {
             (RuleAnswer::Respond(_), true) => {
                 return Err(at.error("response", "connectSocket rules answer with socket or fail"));
@@ -202,7 +202,7 @@ impl Rule {
         let m = &self.matcher;
         let api_ok = match m.api {
             Some(api) => api == call.api,
-            None => call.api != Api::ConnectSocket,
+            None => call.api != Interface::Socket,
         };
         if !api_ok
             || m.method
@@ -534,7 +534,12 @@ mod tests {
         Rule::parse(&value, Path::new("."), "mocks.json", 0)
     }
 
-    fn call<'a>(api: Api, method: &'a str, url: &'a str, body: Option<&'a [u8]>) -> HttpCall<'a> {
+    fn call<'a>(
+        api: Interface,
+        method: &'a str,
+        url: &'a str,
+        body: Option<&'a [u8]>,
+    ) -> HttpCall<'a> {
         HttpCall {
             api,
             method,
@@ -560,7 +565,7 @@ mod tests {
             let r = socket(pattern);
             assert!(
                 r.matches(&call(
-                    Api::ConnectSocket,
+                    Interface::Socket,
                     "GET",
                     "wss://chat.example.com/",
                     None
@@ -569,9 +574,14 @@ mod tests {
             );
         }
         let r = rule(json!({"url": "https://api.example.com", "response": {"body": "x"}})).unwrap();
-        assert!(r.matches(&call(Api::Request, "GET", "https://api.example.com/", None)));
+        assert!(r.matches(&call(
+            Interface::Request,
+            "GET",
+            "https://api.example.com/",
+            None
+        )));
         assert!(!r.matches(&call(
-            Api::Request,
+            Interface::Request,
             "GET",
             "https://api.example.com/v1",
             None
@@ -590,40 +600,55 @@ mod tests {
         .unwrap();
         let body = br#"{"user": {"name": "ann", "age": 3}, "x": 1}"#;
         let url = "https://api.example.com/users/7?page=2&sort=asc";
-        assert!(r.matches(&call(Api::Request, "POST", url, Some(body))));
-        assert!(r.matches(&call(Api::UploadFile, "POST", url, Some(body))));
-        assert!(!r.matches(&call(Api::ConnectSocket, "POST", url, Some(body))));
-        assert!(!r.matches(&call(Api::Request, "GET", url, Some(body))));
+        assert!(r.matches(&call(Interface::Request, "POST", url, Some(body))));
+        assert!(r.matches(&call(Interface::UploadFile, "POST", url, Some(body))));
+        assert!(!r.matches(&call(Interface::Socket, "POST", url, Some(body))));
+        assert!(!r.matches(&call(Interface::Request, "GET", url, Some(body))));
         assert!(!r.matches(&call(
-            Api::Request,
+            Interface::Request,
             "POST",
             "https://api.example.com/teams/7?page=2",
             Some(body)
         )));
         assert!(!r.matches(&call(
-            Api::Request,
+            Interface::Request,
             "POST",
             "https://api.example.com/users/7?page=3",
             Some(body)
         )));
         assert!(!r.matches(&call(
-            Api::Request,
+            Interface::Request,
             "POST",
             url,
             Some(br#"{"user": {"name": "bob"}}"#)
         )));
-        assert!(!r.matches(&call(Api::Request, "POST", url, None)));
+        assert!(!r.matches(&call(Interface::Request, "POST", url, None)));
     }
 
     #[test]
     fn text_predicates() {
         let equals =
             rule(json!({"url": "*", "body": {"equals": "a=1"}, "fail": "timeout"})).unwrap();
-        assert!(equals.matches(&call(Api::Request, "POST", "https://x/", Some(b"a=1"))));
-        assert!(!equals.matches(&call(Api::Request, "POST", "https://x/", Some(b"a=12"))));
+        assert!(equals.matches(&call(
+            Interface::Request,
+            "POST",
+            "https://x/",
+            Some(b"a=1")
+        )));
+        assert!(!equals.matches(&call(
+            Interface::Request,
+            "POST",
+            "https://x/",
+            Some(b"a=12")
+        )));
         let contains =
             rule(json!({"url": "*", "body": {"contains": "=1"}, "fail": "timeout"})).unwrap();
-        assert!(contains.matches(&call(Api::Request, "POST", "https://x/", Some(b"a=12"))));
+        assert!(contains.matches(&call(
+            Interface::Request,
+            "POST",
+            "https://x/",
+            Some(b"a=12")
+        )));
     }
 
     #[test]

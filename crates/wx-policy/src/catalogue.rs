@@ -7,7 +7,7 @@
 //! Rust reports these through [`crate::Failure`] (and wx-net's file errors, and storage's); the
 //! JavaScript layers ask by key (`core.fail(api, key, ...details)` over the `failure` native),
 //! so no text or errno is spelled anywhere else. A test of wx-api checks that every key the
-//! layers name is here.
+//! layers name is here. TCPSocket's errors also carry the `errCode` of the platform's table.
 
 /// One failure as the platform words it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,7 +16,9 @@ pub struct Entry {
     /// The reason after `"<api>:fail "`, with `{}` for each detail.
     pub text: &'static str,
     pub errno: Option<u32>,
-    /// The `errCode` field of the fail result (Bluetooth, Wi-Fi, NFC, iBeacon, ...).
+    /// The `errCode` field of the fail result (Bluetooth, Wi-Fi, NFC, iBeacon, ...) or of
+    /// TCPSocket's `onError` (-1 system error, -2 socket error, -3 no permission, -4 connect
+    /// failed, 1 address, 2 port, 3..6 bindWifi).
     pub err_code: Option<i32>,
 }
 
@@ -204,6 +206,11 @@ pub const ENTRIES: &[Entry] = &[
     entry("udpAlreadyBound", "the socket is already bound", None),
     entry("udpInvalidPort", "invalid port {}", None),
     entry(
+        "udpConnectPort",
+        "parameter error: port should be a Number from 0 to 65535",
+        None,
+    ),
+    entry(
         "udpAddressPort",
         "parameter error: address should be a String and port a Number",
         None,
@@ -224,6 +231,71 @@ pub const ENTRIES: &[Entry] = &[
         "udpBroadcastNeedsFlag",
         "broadcast needs setBroadcast: true",
         None,
+    ),
+    // TCP sockets: texts follow UDPSocket's `<method>:fail <reason>`; an operating-system
+    // error reads `errno:<n> errmsg:<text>` with Linux numbers, as phones word it.
+    coded("tcpInvalidAddress", "invalid address {}", None, 1),
+    coded("tcpInvalidPort", "invalid port {}", None, 2),
+    coded(
+        "tcpForbiddenPort",
+        "port {} is forbidden (phones refuse ports below 1024 and a documented list)",
+        None,
+        2,
+    ),
+    coded("tcpNotAllowed", "url not in domain list ({})", None, -3),
+    coded("tcpConnectFailed", "errno:{} errmsg:{}", None, -4),
+    coded(
+        "tcpConnectTimeout",
+        "errno:110 errmsg:Connection timed out",
+        None,
+        -4,
+    ),
+    coded("tcpResolveFailed", "cannot resolve {}", None, -4),
+    coded("tcpOffline", "errno:101 errmsg:Network is unreachable", None, -4),
+    coded("tcpSocketError", "errno:{} errmsg:{}", None, -2),
+    coded(
+        "tcpNotConnected",
+        "errno:107 errmsg:Transport endpoint is not connected",
+        None,
+        -2,
+    ),
+    coded(
+        "tcpAlreadyConnected",
+        "errno:106 errmsg:Transport endpoint is already connected",
+        None,
+        -2,
+    ),
+    coded("tcpInterrupted", "interrupted", None, -1),
+    coded(
+        "tcpCreateTooMuch",
+        "create too much: at most {} TCPSockets in {} minutes",
+        None,
+        -1,
+    ),
+    coded(
+        "tcpDataType",
+        "parameter error: data should be String or ArrayBuffer",
+        None,
+        -1,
+    ),
+    coded("tcpInvalidBssid", "invalid BSSID {}", None, 3),
+    coded(
+        "tcpBindWifiSystem",
+        "system error: the device is not on the Wi-Fi network {}",
+        None,
+        4,
+    ),
+    coded(
+        "tcpBindWifiAndroidOnly",
+        "bindWifi is supported only on Android",
+        None,
+        5,
+    ),
+    coded(
+        "tcpAndroidTooOld",
+        "bindWifi needs Android 10 or newer, the device runs {}",
+        None,
+        6,
     ),
     // mDNS discovery.
     entry("mdnsInvalidParam", "invalid param", None),

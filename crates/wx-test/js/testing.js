@@ -1,13 +1,112 @@
 // The test API of `wxrun test`: describe/test/it with skip, only, todo and each; the four
-// hooks; per-test timeouts; and the run of one file, reported to the parent as events.
+// hooks; per-test timeouts; Jest's `jest` object (loaded on first use); and the run of one
+// file, reported to the parent as events.
 (function (internals, native, expectLib) {
   'use strict';
   const { inspect } = internals;
   const options = native.options;
-  const DEFAULT_TIMEOUT = options.testTimeout;
+  let defaultTimeout = options.testTimeout;
 
-  const state = { expectSite: null, assertionCalls: 0, expectedAssertions: null, current: null };
-  const { expect, AssertionError } = expectLib(internals, state);
+  // The runner's own timers and clock: fake timers replace the globals, never these.
+  const realTimers = {
+    setTimeout,
+    clearTimeout,
+    setInterval,
+    clearInterval,
+    Date,
+    now: performance.now.bind(performance),
+  };
+  const { setTimeout: realSetTimeout, clearTimeout: realClearTimeout } = realTimers;
+
+  // Embedded layers loaded on first use (pretty-printing, mocks, fake timers, snapshots).
+  const layers = new Map();
+  function load(name) {
+    if (!layers.has(name)) layers.set(name, native.layer(name));
+    return layers.get(name);
+  }
+
+  const state = {
+    expectSite: null,
+    assertionCalls: 0,
+    expectedAssertions: null,
+    current: null,
+    currentTestName: undefined,
+    snapshots: () => snapshots(),
+  };
+  const expectApi = expectLib(internals, state, (name) => {
+    if (name === 'pretty') {
+      if (!layers.has('pretty')) layers.set('pretty', native.layer('pretty')());
+      return layers.get('pretty');
+    }
+    return load(name);
+  });
+  const { expect, AssertionError } = expectApi;
+  const pretty = () => {
+    if (!layers.has('pretty')) layers.set('pretty', native.layer('pretty')());
+    return layers.get('pretty');
+  };
+
+  // ---------------------------------------------------------------- jest, snapshots
+
+  let jestObject = null;
+  let timers = null;
+  function fakeTimers() {
+    if (!timers) timers = load('timers')(realTimers, internals.clocks);
+    return timers;
+  }
+  function jest() {
+    if (!jestObject) {
+      jestObject = load('mock')(internals, {
+        equals: expectApi.equals,
+        fakeTimers,
+        setTestTimeout: (ms) => {
+          defaultTimeout = ms;
+        },
+        // Packages' manual mocks live in the root's `__mocks__`, when there is one.
+        rootDir: options.rootMocks ? options.rootDir : null,
+      });
+    }
+    return jestObject;
+  }
+
+  let snapshotState = null;
+  function snapshots() {
+    if (!snapshotState) {
+      snapshotState = load('snapshot')(internals, native, {
+        pretty: pretty(),
+        expect: expectApi,
+        state,
+        file: native.file,
+        update: options.snapshotUpdate,
+        ci: options.ci,
+      });
+    }
+    return snapshotState;
+  }
+
+  // moduleNameMapper (Jest configuration): [regex, [replacement, ...]] tried in order.
+  const mappers = (options.moduleNameMapper || []).map(([pattern, targets]) => [new RegExp(pattern), targets]);
+  function mapName(specifier, from) {
+    for (const [regex, targets] of mappers) {
+      const match = regex.exec(specifier);
+      if (!match) continue;
+      for (const target of targets) {
+        const mapped = target.replace(/\$(\d+)/g, (all, n) => match[Number(n)] || '');
+        try {
+          internals.resolveFrom(mapped, from);
+          return mapped;
+        } catch (error) {
+          // Try the next replacement.
+        }
+      }
+      throw new Error('Could not locate module ' + specifier + ' mapped as:\n' + targets.join(', ') + '.\n\nPlease check your configuration for these entries:\n{\n  "moduleNameMapper": {\n    "' + regex.source + '": "' + targets.join('", "') + '"\n  },\n}');
+    }
+    return specifier;
+  }
+  // Module mocks (the mock layer, once loaded) and moduleNameMapper answer `require` first.
+  if (mappers.length || options.rootMocks) {
+    internals.hooks.require = (specifier, from) => jest().requireHook(mapName(specifier, from), from, specifier);
+  }
 
   function newBlock(name, parent, mode) {
     return { kind: 'describe', name, parent, mode, children: [], beforeAll: [], afterAll: [], beforeEach: [], afterEach: [] };
@@ -190,11 +289,11 @@
         if (done) return;
         done = true;
         internals.setSliceDeadline(-1);
-        clearTimeout(timer);
+        realClearTimeout(timer);
         resolve(error);
       };
       const failed = (error) => finish(error && error.sliceTimeout === true ? timedOut() : errorRecord(error));
-      const timer = setTimeout(() => finish(timedOut()), timeout);
+      const timer = realSetTimeout(() => finish(timedOut()), timeout);
       internals.setSliceDeadline(timeout + INTERRUPT_GRACE_MS);
       try {
         const result = fn.length > 0 ? new Promise((ok, bad) => internals.callInterruptible(() => fn((err) => (err ? bad(err) : ok())))) : internals.callInterruptible(fn);
@@ -247,7 +346,7 @@
 
   async function runHooks(list, what) {
     for (const h of list) {
-      const error = await runWithTimeout(h.fn, h.timeout || DEFAULT_TIMEOUT, what);
+      const error = await runWithTimeout(h.fn, h.timeout || defaultTimeout, what);
       if (error) return error;
     }
     return null;
@@ -268,16 +367,29 @@
   }
 
   let failures = 0;
+  // The name snapshots are kept under: the describe blocks and the test, joined by spaces.
+  function snapshotName(t) {
+    return fullName(t).join(' ');
+  }
+
+  // Snapshots of tests that did not run or failed are not obsolete.
+  const keptSnapshots = [];
+
   async function runTest(t, inherited) {
     const names = fullName(t);
-    if (!selected(t)) return;
+    if (!selected(t)) {
+      keptSnapshots.push(snapshotName(t));
+      return;
+    }
     const base = { type: 'test', id: t.id, name: t.name, path: names.slice(0, -1), location: t.location };
     if (t.mode === 'todo' || isSkipped(t) || inherited) {
+      keptSnapshots.push(snapshotName(t));
       emit(Object.assign(base, { status: t.mode === 'todo' ? 'todo' : 'skipped', duration: 0, errors: inherited ? [inherited] : [], warnings: [], output: [] }));
       if (inherited) failures++;
       return;
     }
     if (options.bail && failures >= options.bail) {
+      keptSnapshots.push(snapshotName(t));
       emit(Object.assign(base, { status: 'skipped', reason: 'bail', duration: 0, errors: [], warnings: [], output: [] }));
       return;
     }
@@ -285,16 +397,23 @@
     internals.resetWarnings();
     state.assertionCalls = 0;
     state.expectedAssertions = null;
-    const started = performance.now();
+    state.currentTestName = snapshotName(t);
+    // Jest's clearMocks, resetMocks and restoreMocks configuration, before each test.
+    if (jestObject) {
+      if (options.restoreMocks) jestObject.restoreAllMocks();
+      if (options.resetMocks) jestObject.resetAllMocks();
+      else if (options.clearMocks) jestObject.clearAllMocks();
+    }
+    const started = realTimers.now();
     const mockMark = internals.mockMark ? internals.mockMark() : 0;
     let error = await runHooks(eachHooks(t.parent, 'beforeEach'), 'beforeEach hook');
-    if (!error) error = await runWithTimeout(t.fn, t.timeout || DEFAULT_TIMEOUT, 'test');
+    if (!error) error = await runWithTimeout(t.fn, t.timeout || defaultTimeout, 'test');
     const afterError = await runHooks(eachHooks(t.parent, 'afterEach'), 'afterEach hook');
     if (!error) error = afterError;
     // Mock rules a test added do not leak into the next one.
     if (internals.mockRemoveAfter) internals.mockRemoveAfter(mockMark);
     // Give callbacks already due (a rejection, a late exception) their chance to be counted.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await new Promise((resolve) => realSetTimeout(resolve, 0));
     if (!error && state.expectedAssertions !== null) {
       const n = state.expectedAssertions;
       if ((n === -1 && state.assertionCalls === 0) || (n >= 0 && state.assertionCalls !== n)) {
@@ -303,9 +422,13 @@
     }
     const record = current;
     current = null;
+    state.currentTestName = undefined;
     const errors = (error ? [error] : []).concat(record.errors, strictErrors(record.warnings));
-    if (errors.length) failures++;
-    emit(Object.assign(base, { status: errors.length ? 'failed' : 'passed', duration: Math.round((performance.now() - started) * 1000) / 1000, errors, warnings: record.warnings, output: record.output }));
+    if (errors.length) {
+      failures++;
+      keptSnapshots.push(snapshotName(t));
+    }
+    emit(Object.assign(base, { status: errors.length ? 'failed' : 'passed', duration: Math.round((realTimers.now() - started) * 1000) / 1000, errors, warnings: record.warnings, output: record.output }));
   }
 
   async function runBlock(block, inherited) {
@@ -340,19 +463,46 @@
 
   async function run() {
     collecting = false;
+    let snapshot;
     if (options.list) {
       emit({ type: 'list', tests: listTests(root, []) });
     } else {
       await runBlock(root, null);
+      if (timers) timers.useRealTimers();
+      // A file with a snapshot file is checked for obsolete snapshots even when no test
+      // called a snapshot matcher.
+      if (snapshotState || native.snapshotFileExists()) {
+        try {
+          snapshot = snapshots().finish(keptSnapshots);
+        } catch (error) {
+          fileRecord.errors.push(errorRecord(error));
+        }
+      }
     }
     fileRecord.errors.push(...strictErrors(fileRecord.warnings));
-    emit({ type: 'file', errors: fileRecord.errors, warnings: fileRecord.warnings, output: fileRecord.output, modules: internals.loadedModules() });
+    emit({ type: 'file', errors: fileRecord.errors, warnings: fileRecord.warnings, output: fileRecord.output, modules: internals.loadedModules(), snapshot });
+  }
+
+  // Setup of the file before its setup files and tests: Jest's `globals` and
+  // `fakeTimers.enableGlobally`.
+  function prepare() {
+    if (options.globals) Object.assign(globalThis, options.globals);
+    if (options.fakeTimers) jest().useFakeTimers();
   }
 
   const api = { describe, test, it: test, expect, beforeAll, afterAll, beforeEach, afterEach };
   for (const [name, value] of Object.entries(api)) {
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
   }
-  Object.assign(internals.builtin('wxrun'), api, { takeWarnings });
-  return { run, fileRecord };
+  // `jest`, as a global and an export: made on first use.
+  const lazyJest = { get: () => jest(), configurable: true, enumerable: true };
+  Object.defineProperty(globalThis, 'jest', { get: () => jest(), set: (value) => Object.defineProperty(globalThis, 'jest', { value, writable: true, configurable: true }), configurable: true, enumerable: false });
+  const wxrunExports = internals.builtin('wxrun');
+  Object.assign(wxrunExports, api, { takeWarnings });
+  Object.defineProperty(wxrunExports, 'jest', lazyJest);
+  // Jest suites import the API from @jest/globals.
+  const globalsModule = Object.assign({}, api);
+  Object.defineProperty(globalsModule, 'jest', lazyJest);
+  internals.defineBuiltin('@jest/globals', globalsModule);
+  return { run, prepare, fileRecord };
 })

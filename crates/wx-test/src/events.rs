@@ -24,7 +24,6 @@ pub struct ErrorRecord {
     pub matcher: Option<String>,
     pub expected: Option<String>,
     pub received: Option<String>,
-    pub diff: Option<String>,
     pub location: Option<String>,
     pub stack: Option<String>,
 }
@@ -88,6 +87,44 @@ pub struct FileRecord {
     pub output: Vec<Output>,
     /// Every file the test file loaded as a module (for `--watch`).
     pub modules: Vec<String>,
+    /// What became of the file's snapshots, when it has any.
+    pub snapshot: Option<SnapshotRecord>,
+}
+
+/// How many snapshots were written, updated, matched, failed and removed (as obsolete).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SnapshotCounts {
+    pub added: usize,
+    pub updated: usize,
+    pub matched: usize,
+    pub unmatched: usize,
+    pub removed: usize,
+}
+
+impl SnapshotCounts {
+    pub fn add(&mut self, other: SnapshotCounts) {
+        self.added += other.added;
+        self.updated += other.updated;
+        self.matched += other.matched;
+        self.unmatched += other.unmatched;
+        self.removed += other.removed;
+    }
+}
+
+/// The snapshots of one test file after its run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SnapshotRecord {
+    #[serde(flatten)]
+    pub counts: SnapshotCounts,
+    /// Names of snapshots no test checked (left in place; `-u` removes them).
+    pub obsolete: Vec<String>,
+    /// `-u` removed the snapshot file, which had nothing left.
+    #[serde(rename = "fileRemoved")]
+    pub file_removed: bool,
+    /// The `.snap` file.
+    pub file: String,
 }
 
 /// One event of a worker.

@@ -4,15 +4,17 @@
 //! only its file. The runner discovers and shards files, runs workers in parallel and feeds
 //! the reporters.
 
+pub mod coverage;
 pub mod discover;
 pub mod events;
+pub mod jest_config;
 pub mod report;
 pub mod runner;
 pub mod watch;
 pub mod worker;
 
 pub use runner::{FileOutcome, FileResult, RunPlan, Summary, WORKER_COMMAND, WORKER_OPTIONS_ENV};
-pub use worker::WorkerOptions;
+pub use worker::{SnapshotUpdate, WorkerOptions, snapshot_path};
 
 /// The reporters' styling: colour on a terminal unless `NO_COLOR` is set.
 pub fn report_style(terminal: bool) -> report::Style {

@@ -16,7 +16,7 @@ use std::{
 };
 
 use crate::{
-    events::{Event, FileRecord, Listed, Status, TestResult},
+    events::{Event, FileRecord, Listed, SnapshotCounts, Status, TestResult},
     report::Reporter,
     worker::WorkerOptions,
 };
@@ -64,6 +64,60 @@ impl FileResult {
     }
 }
 
+/// Snapshot totals of a run, as Jest counts them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SnapshotTotals {
+    pub counts: SnapshotCounts,
+    /// `file › snapshot name` of each obsolete snapshot.
+    pub obsolete: Vec<String>,
+    /// Snapshot files whose test file is gone (removed with `-u`).
+    pub obsolete_files: Vec<String>,
+    pub files_removed: usize,
+    /// `-u` was given: obsolete snapshots were removed instead of failing the run.
+    pub updating: bool,
+}
+
+impl SnapshotTotals {
+    /// As in Jest, obsolete snapshots (and snapshot files) fail a run that does not update
+    /// them.
+    pub fn failed(&self) -> bool {
+        !self.updating && (!self.obsolete.is_empty() || !self.obsolete_files.is_empty())
+    }
+
+    fn is_empty(&self) -> bool {
+        *self
+            == SnapshotTotals {
+                updating: self.updating,
+                ..SnapshotTotals::default()
+            }
+    }
+
+    /// `Snapshots: 1 failed, 2 written, 1 obsolete, 4 passed`, or nothing when no file has
+    /// snapshots.
+    pub fn line(&self) -> Option<String> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut parts = Vec::new();
+        let counts = self.counts;
+        for (count, what) in [
+            (counts.unmatched, "failed"),
+            (counts.added, "written"),
+            (counts.updated, "updated"),
+            (counts.removed, "removed"),
+            (self.files_removed, "file removed"),
+            (self.obsolete.len(), "obsolete"),
+            (self.obsolete_files.len(), "file obsolete"),
+            (counts.matched, "passed"),
+        ] {
+            if count > 0 {
+                parts.push(format!("{count} {what}"));
+            }
+        }
+        Some(format!("Snapshots: {}", parts.join(", ")))
+    }
+}
+
 /// Totals of a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -77,6 +131,7 @@ pub struct Summary {
     pub timed_out: usize,
     pub not_run: usize,
     pub duration: Duration,
+    pub snapshots: SnapshotTotals,
 }
 
 impl Summary {
@@ -88,6 +143,17 @@ impl Summary {
             ..Summary::default()
         };
         for file in results {
+            if let Some(snapshot) = &file.record.snapshot {
+                let totals = &mut summary.snapshots;
+                totals.counts.add(snapshot.counts);
+                totals.files_removed += usize::from(snapshot.file_removed);
+                totals.obsolete.extend(
+                    snapshot
+                        .obsolete
+                        .iter()
+                        .map(|name| format!("{} › {name}", file.display)),
+                );
+            }
             summary.passed += file.count(Status::Passed);
             summary.failed += file.count(Status::Failed);
             summary.skipped += file.count(Status::Skipped) + file.count(Status::Todo);
@@ -115,7 +181,7 @@ impl Summary {
             3
         } else if self.timed_out > 0 {
             5
-        } else if self.failed > 0 {
+        } else if self.failed > 0 || self.snapshots.failed() {
             1
         } else if self.passed + self.skipped == 0 {
             4
@@ -146,6 +212,9 @@ pub struct RunPlan {
     pub worker: WorkerOptions,
     /// Stop starting files once this many tests have failed.
     pub bail: Option<usize>,
+    /// Snapshot files whose test file is gone, and whether `-u` removes them.
+    pub obsolete_snapshot_files: Vec<String>,
+    pub updating_snapshots: bool,
 }
 
 fn display_path(cwd: &Path, path: &Path) -> String {
@@ -339,7 +408,13 @@ pub fn run(plan: &RunPlan, reporters: &mut [Box<dyn Reporter>]) -> (Vec<FileResu
     }
     let not_run = results.iter().filter(|r| r.is_none()).count();
     let results: Vec<FileResult> = results.into_iter().flatten().collect();
-    let summary = Summary::of(&results, not_run, started.elapsed());
+    let mut summary = Summary::of(&results, not_run, started.elapsed());
+    summary.snapshots.updating = plan.updating_snapshots;
+    if plan.updating_snapshots {
+        summary.snapshots.files_removed += plan.obsolete_snapshot_files.len();
+    } else {
+        summary.snapshots.obsolete_files = plan.obsolete_snapshot_files.clone();
+    }
     for reporter in reporters.iter_mut() {
         reporter.finished(&results, &summary);
     }

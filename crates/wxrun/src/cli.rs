@@ -29,6 +29,10 @@ pub enum Command {
     Test(TestArgs),
     /// Print the effective configuration and where each value came from.
     Config(ConfigArgs),
+    /// Coverage reports of several runs: merge the coverage-final.json of `--shard` runs.
+    Coverage(CoverageCommand),
+    /// JUnit reports of several runs: merge the files `--reporter junit=FILE` wrote.
+    Junit(JunitCommand),
     /// Internal: run one test file for `wxrun test`.
     #[command(name = "__test-worker", hide = true)]
     TestWorker(WorkerArgs),
@@ -295,9 +299,10 @@ pub struct TestArgs {
     /// to FILE when given).
     #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "", require_equals = true)]
     pub api_coverage: Option<String>,
-    /// Time allowed for each test and hook, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 5000, value_parser = clap::value_parser!(u64).range(1..))]
-    pub test_timeout: u64,
+    /// Time allowed for each test and hook, in milliseconds (default: Jest's testTimeout, or
+    /// 5000).
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub test_timeout: Option<u64>,
     /// Time allowed for each file as a whole, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 120_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub file_timeout: u64,
@@ -305,8 +310,88 @@ pub struct TestArgs {
     /// this many MiB.
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MAX_MEMORY_MIB, value_parser = clap::value_parser!(u64).range(1..=1048576))]
     pub max_memory: u64,
+    /// Write snapshots that differ and remove obsolete ones (Jest's -u).
+    #[arg(short = 'u', long, visible_alias = "updateSnapshot")]
+    pub update_snapshots: bool,
+    /// Run as in CI: a missing snapshot fails instead of being written (default: on when the
+    /// CI environment variable is set).
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", require_equals = true)]
+    pub ci: Option<bool>,
+    #[command(flatten)]
+    pub coverage: CoverageFlags,
     #[command(flatten)]
     pub config: ConfigFlags,
+}
+
+/// Code coverage of the project's files.
+#[derive(Args, Debug, Default, Clone)]
+pub struct CoverageFlags {
+    /// Count which statements, branches, functions and lines of the project's files the tests
+    /// run, and write coverage reports (Jest's --coverage).
+    #[arg(long, visible_alias = "collectCoverage")]
+    pub coverage: bool,
+    /// Where the reports go (default: Jest's coverageDirectory, or ./coverage).
+    #[arg(long, value_name = "DIR", visible_alias = "coverageDirectory")]
+    pub coverage_directory: Option<PathBuf>,
+    /// Reports to write: text, lcov, cobertura, json-summary, json (default: all).
+    #[arg(
+        long,
+        value_name = "NAMES",
+        value_delimiter = ',',
+        visible_alias = "coverageReporters"
+    )]
+    pub coverage_reporters: Vec<String>,
+    /// Fail the run below these percentages (a negative number: most uncovered allowed), such
+    /// as lines=80,branches=70; replaces the global part of Jest's coverageThreshold.
+    #[arg(long, value_name = "MEASURE=N,...")]
+    pub coverage_threshold: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct CoverageCommand {
+    #[command(subcommand)]
+    pub action: CoverageAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CoverageAction {
+    /// Merge coverage-final.json files (from `wxrun test --coverage --shard I/N` on several
+    /// machines) and write the reports of the whole suite.
+    Merge(CoverageMergeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CoverageMergeArgs {
+    /// coverage-final.json files, or folders holding one.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The project root paths are shown relative to (default: the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    #[command(flatten)]
+    pub coverage: CoverageFlags,
+}
+
+#[derive(Args, Debug)]
+pub struct JunitCommand {
+    #[command(subcommand)]
+    pub action: JunitAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JunitAction {
+    /// Merge JUnit XML files (one per `--shard` run) into one report.
+    Merge(JunitMergeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct JunitMergeArgs {
+    /// JUnit XML files.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Where the merged report goes.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
 }
 
 #[derive(Args, Debug)]

@@ -4,6 +4,7 @@ mod app;
 mod cli;
 mod config_cmd;
 mod coverage;
+mod merge_cmd;
 mod run;
 mod setup;
 mod test_cmd;
@@ -26,6 +27,8 @@ fn main() -> ExitCode {
         Command::Test(args) => test_cmd::run(args),
         Command::TestWorker(args) => test_cmd::worker(args),
         Command::Config(args) => config_cmd::show(args),
+        Command::Coverage(command) => merge_cmd::coverage(command),
+        Command::Junit(command) => merge_cmd::junit(command),
     };
     let code = match result {
         Ok(code) => code,

@@ -6,7 +6,7 @@ use std::{
     time::Duration,
 };
 
-use wx_host::{Host, HostOptions, ModuleOptions};
+use wx_host::{CompileChoices, Host, HostOptions, ModuleOptions};
 use wx_policy::{
     Config, ConfigError,
     config::{Source, load},
@@ -176,6 +176,25 @@ pub fn make_host(
     args: Vec<String>,
     extras: wx_api::Extras,
 ) -> Result<Host, UsageError> {
+    make_test_host(
+        config,
+        limits,
+        flags,
+        args,
+        extras,
+        &CompileChoices::default(),
+    )
+}
+
+/// [`make_host`] with the compile passes of a test run.
+pub fn make_test_host(
+    config: Config,
+    limits: &LimitFlags,
+    flags: &ConfigFlags,
+    args: Vec<String>,
+    extras: wx_api::Extras,
+    compile: &CompileChoices,
+) -> Result<Host, UsageError> {
     let max_memory = (limits.max_memory as usize).saturating_mul(1024 * 1024);
     wx_host::memory::limit_process(max_memory);
     let options = HostOptions {
@@ -197,6 +216,7 @@ pub fn make_host(
                 .collect(),
         },
         cache: flags.cache(),
+        compile: compile.clone(),
     };
     if !config.extended_libs.is_empty() {
         eprintln!(

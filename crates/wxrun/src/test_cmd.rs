@@ -1,14 +1,19 @@
 //! `wxrun test` and the worker it starts for each file.
 
 use std::{
+    cell::RefCell,
     collections::BTreeSet,
     io::IsTerminal,
     path::{Path, PathBuf},
+    rc::Rc,
 };
 
+use wx_host::CompileChoices;
 use wx_test::{
-    RunPlan, WORKER_OPTIONS_ENV, WorkerOptions,
-    discover::{discover, shard},
+    RunPlan, SnapshotUpdate, WORKER_OPTIONS_ENV, WorkerOptions,
+    coverage::CoverageScope,
+    discover::{TestPatterns, discover_with, shard},
+    jest_config::{self, JestProject},
     report::{Dot, Github, Json, Junit, Pretty, Reporter, Tap},
     report_style,
 };
@@ -16,10 +21,15 @@ use wx_test::{
 use crate::{
     cli::{LimitFlags, TestArgs, WorkerArgs},
     coverage::{self, FileCoverage},
+    merge_cmd,
     setup::{
-        RunExtras, UsageError, js_thread_runtime, load_config, make_host, part_file_name, start_dir,
+        RunExtras, UsageError, js_thread_runtime, load_config, make_test_host, part_file_name,
+        start_dir,
     },
 };
+
+/// The default time for each test and hook, in milliseconds.
+const DEFAULT_TEST_TIMEOUT: u64 = 5000;
 
 fn parse_shard(text: &str) -> Result<(usize, usize), UsageError> {
     let bad = || {
@@ -46,7 +56,20 @@ fn random_seed() -> String {
 pub fn run(args: TestArgs) -> Result<i32, UsageError> {
     let cwd =
         std::env::current_dir().map_err(|err| UsageError(format!("no working folder: {err}")))?;
-    let mut files = discover(&cwd, &args.paths).map_err(|err| UsageError(err.0))?;
+    let jest = jest_config::find(&cwd).map_err(|err| UsageError(err.0))?;
+    for note in jest.iter().flat_map(|jest| &jest.notes) {
+        eprintln!("wxrun: note: {note}");
+    }
+    let (patterns, roots, root_dir) = match &jest {
+        Some(jest) => (
+            jest.patterns.clone(),
+            jest.roots.clone(),
+            jest.root_dir.clone(),
+        ),
+        None => (TestPatterns::wxrun(), vec![cwd.clone()], cwd.clone()),
+    };
+    let mut files =
+        discover_with(&cwd, &args.paths, &patterns, &roots).map_err(|err| UsageError(err.0))?;
     if let Some(text) = &args.shard {
         let (index, count) = parse_shard(text)?;
         files = shard(files, index, count);
@@ -71,6 +94,7 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
     let jobs = args
         .jobs
         .map(|j| j as usize)
+        .or(jest.as_ref().and_then(|jest| jest.max_workers))
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     // With --record, each worker records its file into this folder; the parts are joined
     // into one HAR, in file order, when the run is over.
@@ -91,6 +115,38 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
     let mut worker_flags = args.config.clone();
     worker_flags.record_parts = record_parts.as_ref().map(|dir| dir.path().to_path_buf());
     worker_flags.coverage_parts = coverage_parts.as_ref().map(|dir| dir.path().to_path_buf());
+    let project = jest.clone().unwrap_or_default();
+    // Code coverage: each worker leaves its counts in this folder.
+    let coverage_on = args.coverage.coverage || project.collect_coverage;
+    let coverage_dir = match coverage_on {
+        true => Some(tempfile::tempdir().map_err(|err| {
+            UsageError(format!("--coverage: cannot make a temporary folder: {err}"))
+        })?),
+        false => None,
+    };
+    let scope = coverage_dir.as_ref().map(|parts| CoverageScope {
+        root: root_dir.clone(),
+        include: project.collect_coverage_from.clone(),
+        ignore: project.coverage_path_ignore_patterns.clone(),
+        tests: patterns.clone(),
+        setup_files: project.setup.setup_files.clone(),
+        parts: parts.path().to_path_buf(),
+    });
+    if let Some(scope) = &scope {
+        scope.check().map_err(|err| UsageError(err.0))?;
+    }
+    let ci = args
+        .ci
+        .unwrap_or_else(|| std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false"));
+    let snapshot_update = if args.update_snapshots {
+        SnapshotUpdate::All
+    } else if ci {
+        SnapshotUpdate::None
+    } else {
+        SnapshotUpdate::New
+    };
+    let bail = args.bail.or(project.bail);
+    let orphans = wx_test::discover::orphan_snapshot_files(&roots);
     let plan = RunPlan {
         cwd,
         files,
@@ -99,15 +155,29 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
         worker_args: worker_flags.to_args(),
         worker: WorkerOptions {
             filter: args.filter.clone(),
-            test_timeout: args.test_timeout,
-            bail: args.bail,
+            test_timeout: args
+                .test_timeout
+                .or(project.test_timeout)
+                .unwrap_or(DEFAULT_TEST_TIMEOUT),
+            bail,
             shuffle,
             list: args.list,
             strict,
             file_timeout: args.file_timeout,
             max_memory: args.max_memory,
+            snapshot_update,
+            ci,
+            root_mocks: root_dir.join("__mocks__").is_dir(),
+            root_dir: root_dir.clone(),
+            setup: project.setup.clone(),
+            coverage: scope.clone(),
         },
-        bail: args.bail,
+        bail,
+        obsolete_snapshot_files: orphans
+            .iter()
+            .map(|path| display_relative(&root_dir, path))
+            .collect(),
+        updating_snapshots: args.update_snapshots,
     };
     if plan.files.is_empty() {
         eprintln!(
@@ -144,7 +214,7 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
             let specs = args.reporter.clone();
             wx_test::watch::watch(
                 plan,
-                move || discover(&cwd, &paths).unwrap_or_default(),
+                move || discover_with(&cwd, &paths, &patterns, &roots).unwrap_or_default(),
                 move |plan| reporters(&specs, plan).unwrap_or_default(),
             )
             .map_err(UsageError)?;
@@ -152,7 +222,31 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
         }
     }
     let mut reporters = reporters(&args.reporter, &plan)?;
+    // Coverage is reported first when the run ends, so that the totals stay the last line.
+    let coverage_outcome = Rc::new(RefCell::new(None));
+    if let Some(scope) = &scope {
+        reporters.insert(
+            0,
+            Box::new(CoverageStep {
+                scope: scope.clone(),
+                project: project.clone(),
+                flags: args.coverage.clone(),
+                outcome: coverage_outcome.clone(),
+            }),
+        );
+    }
     let (_, summary) = wx_test::runner::run(&plan, &mut reporters);
+    drop(reporters);
+    let mut code = summary.exit_code();
+    if args.update_snapshots {
+        for orphan in &orphans {
+            let _ = std::fs::remove_file(orphan);
+        }
+    }
+    let coverage_met = coverage_outcome.borrow_mut().take().transpose()?;
+    if coverage_met == Some(false) && code == 0 {
+        code = 1;
+    }
     // Where each file's worker left its part of a run-wide result.
     let part_of = |dir: &Path, file: &PathBuf, extension: &str| {
         let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.clone());
@@ -186,7 +280,74 @@ pub fn run(args: TestArgs) -> Result<i32, UsageError> {
         let count = wx_offline::recorder::merge(&part_files, record).map_err(UsageError)?;
         eprintln!("wxrun: recorded {count} exchanges in {}", record.display());
     }
-    Ok(summary.exit_code())
+    Ok(code)
+}
+
+fn display_relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// Writes the coverage reports when the run ends, before the other reporters' totals.
+struct CoverageStep {
+    scope: CoverageScope,
+    project: JestProject,
+    flags: crate::cli::CoverageFlags,
+    /// Whether the thresholds were met, once reported.
+    outcome: Rc<RefCell<Option<Result<bool, UsageError>>>>,
+}
+
+impl Reporter for CoverageStep {
+    fn finished(&mut self, results: &[wx_test::FileResult], _summary: &wx_test::Summary) {
+        let files: Vec<PathBuf> = results.iter().map(|result| result.path.clone()).collect();
+        let outcome = report_coverage(&self.scope, &self.project, &self.flags, &files);
+        *self.outcome.borrow_mut() = Some(outcome);
+    }
+}
+
+/// Merges what the workers counted, adds the files no test loaded (with
+/// `collectCoverageFrom`), writes the reports and checks the thresholds. Returns whether they
+/// were met.
+fn report_coverage(
+    scope: &CoverageScope,
+    project: &JestProject,
+    flags: &crate::cli::CoverageFlags,
+    files: &[PathBuf],
+) -> Result<bool, UsageError> {
+    let parts: Vec<PathBuf> = files
+        .iter()
+        .map(|file| {
+            let file = std::fs::canonicalize(file).unwrap_or_else(|_| file.clone());
+            scope.parts.join(part_file_name(&file, "json"))
+        })
+        .filter(|part| part.is_file())
+        .collect();
+    let mut data = wx_test::coverage::read_and_merge(&parts).map_err(UsageError)?;
+    for path in scope.unloaded(&data) {
+        if let Some(file) = wx_test::coverage::FileCoverage::never_run(&path) {
+            data.insert(file.path.clone(), file);
+        }
+    }
+    let directory = flags
+        .coverage_directory
+        .clone()
+        .or_else(|| project.coverage_directory.clone())
+        .unwrap_or_else(|| scope.root.join("coverage"));
+    let reporters = if flags.coverage_reporters.is_empty() {
+        project.coverage_reporters.clone().unwrap_or_default()
+    } else {
+        flags.coverage_reporters.clone()
+    };
+    merge_cmd::write_coverage(
+        &data,
+        &directory,
+        &reporters,
+        &scope.root,
+        flags.coverage_threshold.as_deref(),
+        project.coverage_threshold.as_ref(),
+    )
 }
 
 const REPORTERS: &[&str] = &["pretty", "dot", "tap", "junit", "json", "github"];
@@ -277,14 +438,43 @@ pub fn worker(args: WorkerArgs) -> Result<i32, UsageError> {
         record_to.as_deref(),
         args.config.coverage_parts.is_some(),
     )?;
+    // Every file but packages gets `jest.mock` hoisting; coverage, the project's own files.
+    let compile = CompileChoices {
+        hoist_jest_mocks: true,
+        instrument: match &options.coverage {
+            Some(scope) => {
+                let mut scope = scope.clone();
+                scope.setup_files.push(file.clone());
+                Some(scope.filter().map_err(|err| UsageError(err.0))?)
+            }
+            None => None,
+        },
+    };
     let runtime = js_thread_runtime()?;
-    let code = runtime.block_on(async {
-        let host = make_host(config, &limits, &args.config, Vec::new(), extras.for_host())?;
+    let (code, counted) = runtime.block_on(async {
+        let host = make_test_host(
+            config,
+            &limits,
+            &args.config,
+            Vec::new(),
+            extras.for_host(),
+            &compile,
+        )?;
         let code = wx_test::worker::run(&host, &file, &options).await;
+        let counted = host.coverage_json();
         host.abandon();
-        Ok::<_, UsageError>(code)
+        Ok::<_, UsageError>((code, counted))
     })?;
     extras.finish()?;
+    if let (Some(scope), Some(json)) = (&options.coverage, counted) {
+        let part = scope.parts.join(part_file_name(&file, "json"));
+        std::fs::write(&part, json).map_err(|err| {
+            UsageError(format!(
+                "--coverage: cannot write {}: {err}",
+                part.display()
+            ))
+        })?;
+    }
     if let (Some(dir), Some(touched)) = (&args.config.coverage_parts, extras.touched()) {
         let text = serde_json::to_string(&touched).unwrap_or_default();
         std::fs::write(dir.join(part_file_name(&file, "json")), text)

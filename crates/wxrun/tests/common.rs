@@ -210,3 +210,62 @@ impl Running {
         }
     }
 }
+
+/// Installs the npm dependencies of the project in `dir` (pinned by its package-lock.json)
+/// unless `marker` (a file under its node_modules) is there already. Returns false when npm
+/// is not on this machine; fails the test when npm is there but the install fails.
+pub fn npm_ci(dir: &Path, marker: &str) -> bool {
+    if dir.join("node_modules").join(marker).is_file() {
+        return true;
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(dir)
+        .status();
+    match status {
+        Ok(status) => {
+            assert!(status.success(), "npm ci failed in {}", dir.display());
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// Copies the folder `from` to `to`, leaving out `node_modules`.
+pub fn copy_project(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "node_modules" {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_project(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Runs `program ARGS` in `dir` as outside CI and without colour (`CI` unset, `NO_COLOR`,
+/// `FORCE_COLOR=0`), so that snapshots may be written and output compared as text.
+pub fn run_outside_ci(dir: &Path, program: &Path, args: &[&str]) -> Run {
+    Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CI")
+        .env("NO_COLOR", "1")
+        .env("FORCE_COLOR", "0")
+        .output()
+        .unwrap_or_else(|err| panic!("{} starts: {err}", program.display()))
+        .into()
+}
+
+/// `wxrun test ARGS` in `dir`, outside CI.
+pub fn wxrun_test_in(dir: &Path, args: &[&str]) -> Run {
+    let mut all = vec!["test"];
+    all.extend(args);
+    run_outside_ci(dir, Path::new(env!("CARGO_BIN_EXE_wxrun")), &all)
+}

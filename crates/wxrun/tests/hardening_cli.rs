@@ -685,6 +685,12 @@ wx.request({ url: 'https://api.wxrun.test/h', header: { 'X-Bad': 'a\r\nb' }, com
 show('bigint', () => wx.request({ url: 'https://api.wxrun.test/b', method: 'POST', data: 10n, complete: (r) => console.log('bigint ' + r.errMsg) }));
 wx.request({ url: 'https://api.wxrun.test/f', method: 'POST', header: { 'content-type': 'application/x-www-form-urlencoded' }, data: { a: 'x\ud800', s: Symbol('s') }, complete: (r) => console.log('form ' + r.errMsg) });
 wx.request({ url: 'https://api.wxrun.test/q', data: { a: '\udc00' }, complete: (r) => console.log('query ' + r.errMsg) });
+show('symbol option', () => wx.request({ url: 'https://api.wxrun.test/s', responseType: [Symbol('s')], method: Symbol('m'), complete: (r) => console.log('symbol ' + r.errMsg) }) && 'task');
+const udp = wx.createUDPSocket();
+udp.onError((e) => { console.log('udp ' + e.errMsg); udp.close(); });
+udp.bind();
+show('udp port', () => udp.connect({ address: '127.0.0.1', port: 70000 }));
+show('udp bind', () => wx.createUDPSocket().bind(Symbol('p')));
 "#,
     );
     let out = run(&["run", &file.display().to_string()]);
@@ -702,6 +708,10 @@ wx.request({ url: 'https://api.wxrun.test/q', data: { a: '\udc00' }, complete: (
         "bigint request:fail fail to stringify data",
         "form request:ok",
         "query request:ok",
+        "symbol option \"task\"",
+        "symbol request:fail method is invalid",
+        "udp connect:fail parameter error: port should be a Number from 0 to 65535",
+        "udp bind threw bind:fail invalid port Symbol(p)",
     ] {
         assert!(out.stdout.contains(expected), "{expected}\n{}", out.stdout);
     }

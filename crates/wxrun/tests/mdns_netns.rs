@@ -116,7 +116,7 @@ fn mdns_and_broadcast_inside_a_private_network_namespace() {
     }
     for (child, expected) in [
         (scans, "3 passed, 0 failed, 0 skipped"),
-        (auto_stop, "1 passed, 0 failed, 0 skipped"),
+        (auto_stop, "2 passed, 0 failed, 0 skipped"),
     ] {
         let out: Run = child.wait_with_output().unwrap().into();
         println!("{}", out.stdout);

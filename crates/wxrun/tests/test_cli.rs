@@ -186,7 +186,7 @@ fn tap_is_version_14_with_subtests_and_yaml() {
     let text = &out.stdout;
     assert!(text.starts_with("TAP version 14\n"), "{text}");
     assert!(text.contains("# Subtest: mixed/fail.test.js\n"), "{text}");
-    assert!(text.contains("    not ok 1 - objects > deep equality\n      ---\n      message: \"values are not equal\"\n      severity: fail\n"), "{text}");
+    assert!(text.contains("    not ok 1 - objects > deep equality\n      ---\n      message: \"expect(received).toEqual(expected) // deep equality\"\n      severity: fail\n"), "{text}");
     assert!(text.contains("    ok 4 - skipped one # SKIP\n"), "{text}");
     assert!(text.contains("    not ok 5 - to do # TODO\n"), "{text}");
     assert!(

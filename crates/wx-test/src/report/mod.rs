@@ -36,37 +36,35 @@ pub fn indent(text: &str, by: &str) -> String {
         .join("\n")
 }
 
-/// A failure as text: origin, matcher, message, diff or expected/received, location.
+/// A failure as text: origin, the message (for a matcher, Jest's: the matcher hint, then
+/// Expected and Received or a diff), location.
 pub fn render_error(style: Style, error: &ErrorRecord) -> String {
     let mut lines = Vec::new();
     if let Some(origin) = &error.origin {
         lines.push(style.yellow(&format!("({origin})")));
     }
-    if let Some(matcher) = &error.matcher {
-        lines.push(style.dim(matcher));
-    }
-    lines.push(style.red(&error.message));
-    match &error.diff {
-        Some(diff) => {
-            lines.push(String::new());
-            for line in diff.lines() {
-                lines.push(if line.starts_with("- ") {
+    match &error.matcher {
+        Some(matcher) if error.message.starts_with(matcher.as_str()) => {
+            lines.push(style.dim(matcher));
+            for line in error.message[matcher.len()..].lines() {
+                lines.push(if line.starts_with("- ") || line.starts_with("Expected") {
                     style.green(line)
-                } else if line.starts_with("+ ") {
+                } else if line.starts_with("+ ") || line.starts_with("Received") {
                     style.red(line)
                 } else {
                     line.to_string()
                 });
             }
-        }
-        None => {
-            if let Some(expected) = &error.expected {
-                lines.push(format!("Expected: {}", style.green(expected)));
+            if lines.last().is_some_and(String::is_empty) {
+                lines.pop();
             }
-            if let Some(received) = &error.received {
-                lines.push(format!("Received: {}", style.red(received)));
+            // The first line after the hint is empty: keep one.
+            if lines.len() > 1 && lines[1].is_empty() && lines.get(2).is_some_and(String::is_empty)
+            {
+                lines.remove(1);
             }
         }
+        _ => lines.push(style.red(&error.message)),
     }
     if let Some(location) = &error.location {
         lines.push(String::new());

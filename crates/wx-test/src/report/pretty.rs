@@ -228,6 +228,26 @@ impl super::Reporter for Pretty {
             files.push_str(&format!(", {} not run (--bail)", summary.not_run));
         }
         let _ = writeln!(self.out);
+        let snapshots = &summary.snapshots;
+        if !snapshots.obsolete.is_empty() || !snapshots.obsolete_files.is_empty() {
+            let count = snapshots.obsolete.len() + snapshots.obsolete_files.len();
+            let _ = writeln!(
+                self.out,
+                "{}",
+                style.yellow(&format!(
+                    "{count} obsolete snapshot{} (no test checked {}); run with -u to remove {}:",
+                    if count == 1 { "" } else { "s" },
+                    if count == 1 { "it" } else { "them" },
+                    if count == 1 { "it" } else { "them" },
+                ))
+            );
+            for name in snapshots.obsolete.iter().chain(&snapshots.obsolete_files) {
+                let _ = writeln!(self.out, "  • {name}");
+            }
+        }
+        if let Some(line) = snapshots.line() {
+            let _ = writeln!(self.out, "{line}");
+        }
         let _ = writeln!(
             self.out,
             "{}",
@@ -237,7 +257,7 @@ impl super::Reporter for Pretty {
             ))
         );
         let line = summary.line();
-        let colored = if summary.failed > 0 {
+        let colored = if summary.failed > 0 || snapshots.failed() {
             style.red(&line)
         } else {
             style.green(&line)

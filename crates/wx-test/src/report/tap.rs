@@ -47,9 +47,10 @@ fn diagnostics(
 ) -> String {
     let mut yaml = format!("{indent}---\n");
     if let Some(first) = errors.first() {
+        // The first line (a matcher's hint); the whole message is in `details`.
         yaml.push_str(&format!(
             "{indent}message: {}\n",
-            yaml_quoted(&first.message)
+            yaml_quoted(first.message.lines().next().unwrap_or_default())
         ));
         yaml.push_str(&format!("{indent}severity: fail\n"));
         if let Some(location) = first
