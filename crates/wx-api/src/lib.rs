@@ -641,6 +641,7 @@ pub fn install(host: &Host, config: Config) -> Result<(), InstallError> {
 pub fn install_with(host: &Host, config: Config, extras: Extras) -> Result<(), InstallError> {
     let policy = Arc::new(wx_policy::RunPolicy::resolve(&config));
     let network = Network::new(&config, policy, Some(extras.stand_in.clone()))?;
+    host.drop_at_end(network.sandbox().scratch_remover());
     let config = Arc::new(config);
     host.with(|ctx, internals| {
         let native = build_native(internals, &config, &network, &extras)?;

@@ -758,3 +758,54 @@ fn a_recording_with_a_body_that_cannot_decode_is_refused_naming_the_entry() {
         out.stderr
     );
 }
+
+/// Every run cleans up its scratch folder (temp files, and `usr` without --data-dir), however
+/// it ends: the runs abandon the JavaScript heap at exit, so nothing it holds is dropped and the
+/// folder must be removed apart from it (found leaking one folder per run).
+#[test]
+fn runs_leave_nothing_in_the_temp_folder() {
+    let scripts = tempfile::tempdir().unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    let writes = script(
+        scripts.path(),
+        "writes.js",
+        "const fs = wx.getFileSystemManager();\n\
+         fs.writeFileSync(wx.env.USER_DATA_PATH + '/kept.txt', 'x');\n\
+         wx.downloadFile({ url: 'https://example.invalid/', fail() {} });\n",
+    );
+    let throws = script(scripts.path(), "throws.js", "throw new Error('no');\n");
+    let spins = script(scripts.path(), "spins.js", "while (true) {}\n");
+    let tested = script(
+        scripts.path(),
+        "one.test.js",
+        "test('one', () => expect(1).toBe(1));\n",
+    );
+    let sample = common::fixtures("sample-app");
+    let runs: [(&[&str], i32); 5] = [
+        (&["run", writes.to_str().unwrap()], 0),
+        (&["run", throws.to_str().unwrap()], 1),
+        (&["run", "--timeout", "300", spins.to_str().unwrap()], 124),
+        (&["test", tested.to_str().unwrap()], 0),
+        (&["app", sample.to_str().unwrap(), "--timeout", "2000"], -1),
+    ];
+    for (args, code) in runs {
+        let out = wxrun()
+            .args(args)
+            .env("TMPDIR", temp.path())
+            .output()
+            .expect("wxrun runs");
+        if code >= 0 {
+            assert_eq!(
+                out.status.code(),
+                Some(code),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let left: Vec<_> = std::fs::read_dir(temp.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "{args:?} left {left:?} behind");
+    }
+}
