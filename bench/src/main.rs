@@ -9,6 +9,7 @@ mod report;
 mod request;
 mod servers;
 mod startup;
+mod tcp;
 mod test_runner;
 mod transfer;
 mod udp;
@@ -89,6 +90,7 @@ const BENCHMARKS: &[(&str, Bench)] = &[
     ("transfer", transfer::run),
     ("websocket", |env| websocket::run(env).map(Outcome::text)),
     ("udp", udp::run),
+    ("tcp", tcp::run),
 ];
 
 fn main() -> Result<()> {

@@ -174,7 +174,10 @@ describe('saved files', () => {
   });
 });
 
-test('documented methods wxrun lacks throw a clear TypeError', () => {
-  expect(() => fs.open({ filePath: 'wxfile://usr/x' })).toThrow('FileSystemManager.open is not supported by wxrun');
-  expect(() => fs.unzip({})).toThrow(TypeError);
+test('documented methods wxrun lacks fail in the platform forms instead of throwing', async () => {
+  const failed = await new Promise((resolve) => fs.open({ filePath: 'wxfile://usr/x', fail: resolve }));
+  expect(failed).toEqual({ errMsg: 'open:fail not supported by wxrun yet' });
+  const unzipped = await new Promise((resolve) => fs.unzip({ zipFilePath: 'wxfile://usr/a.zip', targetPath: 'wxfile://usr/a', complete: resolve }));
+  expect(unzipped.errMsg).toBe('unzip:fail not supported by wxrun yet');
+  expect(() => fs.openSync({ filePath: 'wxfile://usr/x' })).toThrow('openSync:fail not supported by wxrun yet');
 });

@@ -11,6 +11,19 @@ const BANNED = 'api.weixin.qq.com';
 const call = (api, options) => new Promise((resolve) => wx[api](Object.assign({}, options, { complete: resolve })));
 const notListed = (api) => ({ errMsg: api + ':fail url not in domain list', errno: 600002 });
 
+// What a TCPSocket to the banned host reports: the first onError, or 'connected' were the ban
+// broken (the socket is then closed at once).
+const tcp = () =>
+  new Promise((resolve) => {
+    const socket = wx.createTCPSocket();
+    socket.onConnect(() => {
+      socket.close();
+      resolve('connected');
+    });
+    socket.onError(resolve);
+    socket.connect({ address: BANNED, port: 9100 });
+  });
+
 // [route, () => Promise of what the script saw, what a phone shows].
 exports.routes = [
   ['request', () => call('request', { url: 'https://' + BANNED + '/echo' }), notListed('request')],
@@ -30,6 +43,26 @@ exports.routes = [
   ],
   ['downloadFile', () => call('downloadFile', { url: 'https://' + BANNED + '/bytes/10' }), notListed('downloadFile')],
   [
+    'UDP send',
+    () =>
+      new Promise((resolve) => {
+        const socket = wx.createUDPSocket();
+        const seen = [];
+        // Refused: onError. Sent: the sentinel, the testkit's UDP echo server, answers.
+        socket.onError((e) => {
+          seen.push(e.errMsg);
+          socket.close();
+        });
+        socket.onMessage(() => {
+          seen.push('answered by the sentinel');
+          socket.close();
+        });
+        socket.onClose(() => resolve(seen));
+        socket.send({ address: BANNED, port: 9000, message: 'banned' });
+      }),
+    ['send:fail url not in domain list (' + BANNED + ':9000)'],
+  ],
+  [
     'connectSocket',
     // Closed if it ever opens, so that a broken ban ends the test at once.
     () => record(wx.connectSocket({ url: 'wss://' + BANNED + ':8443/echo' }), (kind, payload, task) => kind === 'open' && task.close({})),
@@ -38,4 +71,5 @@ exports.routes = [
       ['close', { code: 1006, reason: 'url not in domain list' }],
     ],
   ],
+  ['TCPSocket', tcp, { errMsg: 'connect:fail url not in domain list (' + BANNED + ':9100)', errCode: -3 }],
 ];

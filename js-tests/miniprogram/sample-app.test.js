@@ -29,7 +29,11 @@ test('the wrapper logs in again on 401, stores the new token and retries', () =>
   expect(wx.getStorageSync('token')).toMatch(/^token-wxrun-login-code-\d+$/);
   expect(app.currentPage.data.items.map((item) => item.name)).toEqual(['Item 1', 'Item 2', 'Item 3']);
   expect(ui.callsOf('login').length).toBe(1);
-  expect(ui.calls.map((call) => call.api)).toEqual(['showLoading', 'login', 'hideLoading']);
+  const ofThePage = ui.calls.map((call) => call.api).filter((api) => !/UpdateManager/.test(api));
+  expect(ofThePage).toEqual(['showLoading', 'login', 'hideLoading']);
+  // App.onLaunch asked for the update manager; the check found nothing.
+  expect(ui.callsOf('UpdateManager.onCheckForUpdate')[0].args).toEqual([{ hasUpdate: false }]);
+  expect(getApp().globalData.hasUpdate).toBe(false);
 });
 
 test('setData with a path key changes one field and is recorded', async () => {
@@ -66,7 +70,9 @@ test('a tap navigates: the opener is hidden, the new page loads with its query',
 
 test('buying asks for confirmation, posts the order and sets a nested field', async () => {
   await app.call('onBuy');
-  expect(app.currentPage.data.order).toEqual({ id: 1001 });
+  // The user closed the payment sheet.
+  expect(app.currentPage.data.order).toEqual({ id: 1001, paid: false });
+  expect(ui.callsOf('requestPayment')[0].result).toEqual({ errMsg: 'requestPayment:fail cancel' });
   expect(ui.callsOf('showModal')[0].options.content).toBe('Buy Item 2?');
   ui.respond('showModal', { confirm: false, cancel: true });
   app.currentPage.setData({ 'order.id': null });

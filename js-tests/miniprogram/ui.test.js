@@ -61,7 +61,11 @@ test('callbacks arrive as a macrotask in success, complete order', async () => {
   expect(ui.state.navigationBarTitle).toBe('Shop');
 });
 
-test('an answer for an API this layer does not answer is an error naming those it does', () => {
-  expect(() => ui.respond('showModall', { confirm: false })).toThrow(/"showModall"\): not an API wxrun answers this way; it answers .*showModal/);
+test('an answer for a name wx does not have is an error naming the nearest API', () => {
+  expect(() => ui.respond('showModall', { confirm: false })).toThrow('"showModall" is not a wx API; did you mean "showModal"?');
   expect(() => ui.respond('request', {})).toThrow(TypeError);
+});
+
+test('a title that is not a string rejects the Promise form', async () => {
+  await expect(wx.showToast({ title: 3 })).rejects.toEqual({ errMsg: 'showToast:fail parameter error: parameter.title should be String instead of Number;', errno: 1001 });
 });

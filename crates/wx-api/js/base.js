@@ -6,7 +6,12 @@
 
   define('env', Object.freeze({ USER_DATA_PATH: 'wxfile://usr' }));
 
-  const systemInfo = () => native.systemInfo();
+  // The device profile's answer, with what the simulated phone changed since (the theme an
+  // emitted onThemeChange set).
+  const systemOverlay = {};
+  const systemInfo = () => Object.assign(native.systemInfo(), systemOverlay);
+  core.systemOverlay = systemOverlay;
+  core.systemInfo = systemInfo;
   define('getSystemInfoSync', () => systemInfo());
   define('getSystemInfo', (options) => asyncCall('getSystemInfo', options, (settle) => settle(true, okResult('getSystemInfo', systemInfo())), { promise: true }));
   define('getSystemInfoAsync', (options) => asyncCall('getSystemInfoAsync', options, (settle) => settle(true, okResult('getSystemInfoAsync', systemInfo())), { promise: true }));
@@ -18,7 +23,7 @@
   };
   define('getWindowInfo', pick(['pixelRatio', 'screenWidth', 'screenHeight', 'windowWidth', 'windowHeight', 'statusBarHeight', 'safeArea', 'screenTop']));
   define('getDeviceInfo', pick(['abi', 'benchmarkLevel', 'brand', 'model', 'system', 'platform', 'memorySize']));
-  define('getAppBaseInfo', pick(['SDKVersion', 'enableDebug', 'host', 'language', 'version', 'theme', 'fontSizeSetting']));
+  define('getAppBaseInfo', pick(['SDKVersion', 'enableDebug', 'host', 'language', 'version', 'theme', 'fontSizeSetting', 'fontSizeScaleFactor']));
 
   define('arrayBufferToBase64', (buffer) => {
     const bytes = ArrayBuffer.isView(buffer) ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) : new Uint8Array(buffer);
@@ -27,8 +32,12 @@
     for (let i = 0; i < bytes.length; i += CHUNK) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK));
     return btoa(binary);
   });
+  // Leniently, as the platform's decoder: characters outside the alphabet are skipped and a
+  // dangling last character is dropped.
   define('base64ToArrayBuffer', (base64) => {
-    const binary = atob(String(base64).replace(/[\s]/g, ''));
+    let text = core.text(base64).replace(/[^A-Za-z0-9+/]/g, '');
+    if (text.length % 4 === 1) text = text.slice(0, -1);
+    const binary = atob(text + '=='.slice(0, (4 - (text.length % 4)) % 4));
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
     return bytes.buffer;
@@ -165,5 +174,8 @@
   }
   const wxrunModule = internals.builtin('wxrun');
   Object.defineProperty(wxrunModule, 'miniprogram', { get: () => core.layerExports('miniprogram').controls, enumerable: true });
+  // The simulated device's controls (docs/device.md): scripted answers, recorded calls,
+  // events; `ui` is their older name, with what is on screen as its state.
+  Object.defineProperty(wxrunModule, 'device', { get: () => core.layerExports('simulated').controls, enumerable: true });
   Object.defineProperty(wxrunModule, 'ui', { get: () => core.layerExports('ui'), enumerable: true });
 })

@@ -13,6 +13,16 @@
     return Object.prototype.toString.call(value).slice(8, -1);
   }
 
+  // A value as text, as String() gives it; a value String() cannot convert (a symbol, or an
+  // array holding one) gives its type's name instead of throwing.
+  function text(value) {
+    try {
+      return String(value);
+    } catch (error) {
+      return Object.prototype.toString.call(value);
+    }
+  }
+
   // A String object as its text; anything else as it is. Options that must be strings take
   // String objects too, as a phone's bridge (which sends options as JSON) does.
   function unboxed(value) {
@@ -34,18 +44,24 @@
     return result;
   }
 
+  // A reason starting with ':' follows "fail" without the space (`openBluetoothAdapter:fail:not
+  // available`), as some families word their failures.
   function failResult(api, reason, errno, fields) {
     const result = Object.assign({}, fields);
-    result.errMsg = api + ':fail ' + reason;
+    const text = String(reason);
+    const joined = text.charAt(0) === ':' ? text : ' ' + text;
+    result.errMsg = api + ':fail' + joined;
     if (errnoEnabled && typeof errno === 'number') result.errno = errno;
     return result;
   }
 
   // The fail result of the catalogue entry `key` (wx-policy's catalogue.rs, where every
-  // failure text and errno is written), with its details filled in.
+  // failure text, errno and errCode is written), with its details filled in.
   function fail(api, key, ...details) {
-    const [reason, errno] = native.failure(key, details.map(String));
-    return failResult(api, reason, errno === null ? undefined : errno);
+    const [reason, errno, errCode] = native.failure(key, details.map(text));
+    const result = failResult(api, reason, errno === null ? undefined : errno);
+    if (typeof errCode === 'number') result.errCode = errCode;
+    return result;
   }
 
   // `undefined` when the value has one of the expected types, else the fail result.
@@ -249,9 +265,14 @@
     exported.set(layer, exports);
   }
 
-  // A stand-in was called: its layer loads and the real member runs.
+  // A stand-in was called: its layer loads and the real member runs. A layer that answers
+  // members generically (the simulated device) defines each one when it is first called.
   function callLazily(name, layer, self, args) {
     loadLayer(layer);
+    if (!members.has(name)) {
+      const exports = exported.get(layer);
+      if (exports && typeof exports.provide === 'function') exports.provide(name);
+    }
     const real = members.get(name);
     if (typeof real !== 'function') throw new Error('wx-api: layer ' + layer + ' did not define ' + name);
     return real.apply(self, args);
@@ -326,6 +347,7 @@
     failResult,
     fail,
     checkParam,
+    text,
     unboxed,
     invoke,
     isPromiseStyle,

@@ -2,7 +2,7 @@
 // and the saved-file APIs. Every path goes through the sandbox in Rust.
 (function (core) {
   'use strict';
-  const { native, define, later, settleNow, okResult, failResult, checkParam, asyncCall } = core;
+  const { native, define, later, settleNow, okResult, failResult, checkParam, asyncCall, text } = core;
   const fs = native.fs;
 
   class Stats {
@@ -26,7 +26,7 @@
   function byteOffset(name, value) {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > Number.MAX_SAFE_INTEGER) {
-      const error = new Error('Invalid argument, ' + name + ' ' + String(value) + ' is not a whole number of bytes from 0 to ' + Number.MAX_SAFE_INTEGER);
+      const error = new Error('Invalid argument, ' + name + ' ' + text(value) + ' is not a whole number of bytes from 0 to ' + Number.MAX_SAFE_INTEGER);
       error.errno = 1300022;
       throw error;
     }
@@ -34,11 +34,11 @@
   }
 
   function bytesOf(data, encoding) {
-    const named = encoding === undefined || encoding === null || encoding === '' ? 'utf8' : String(encoding);
+    const named = encoding === undefined || encoding === null || encoding === '' ? 'utf8' : text(encoding);
     if (typeof data === 'string') return fs.encode(data, named);
     if (data instanceof ArrayBuffer) return data;
     if (ArrayBuffer.isView(data)) return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength);
-    return fs.encode(String(data), named);
+    return fs.encode(text(data), named);
   }
 
   // Each operation: `check(options)` returns a parameter failure or undefined; `run(options)`
@@ -48,7 +48,7 @@
       params: [['filePath', ['String']]],
       run: (o) => {
         const data = fs.read(o.filePath, byteOffset('position', o.position), byteOffset('length', o.length));
-        return { data: o.encoding ? fs.decode(data, String(o.encoding)) : data };
+        return { data: o.encoding ? fs.decode(data, text(o.encoding)) : data };
       },
       sync: { args: ['filePath', 'encoding', 'position', 'length'], value: (r) => r.data },
     },
@@ -241,11 +241,17 @@
     FileSystemManager.prototype[api] = callbackForm(api);
     if (operations[api].sync) FileSystemManager.prototype[api + 'Sync'] = syncForm(api);
   }
-  // Documented methods wxrun does not implement fail loudly, as unsupported wx members do.
-  const unsupported = ['open', 'openSync', 'close', 'closeSync', 'fstat', 'fstatSync', 'ftruncate', 'ftruncateSync', 'read', 'readSync', 'write', 'writeSync', 'truncate', 'truncateSync', 'unzip', 'readCompressedFile', 'readCompressedFileSync', 'readZipEntry'];
+  // Documented methods wxrun does not implement yet (file descriptors, archives) answer as
+  // failures in the platform's forms: `fail` (or a rejected Promise) and a thrown Error for
+  // the Sync forms, whose message names the method.
+  const unsupported = ['open', 'close', 'fstat', 'ftruncate', 'read', 'write', 'truncate', 'unzip', 'readCompressedFile', 'readZipEntry'];
   for (const name of unsupported) {
-    FileSystemManager.prototype[name] = function () {
-      throw new TypeError('FileSystemManager.' + name + ' is not supported by wxrun');
+    FileSystemManager.prototype[name] = (options) => asyncCall(name, options, (settle) => settle(false, core.fail(name, 'notSupported')));
+  }
+  for (const name of ['open', 'close', 'fstat', 'ftruncate', 'read', 'write', 'truncate', 'readCompressedFile']) {
+    FileSystemManager.prototype[name + 'Sync'] = () => {
+      const result = core.fail(name + 'Sync', 'notSupported');
+      throw new Error(result.errMsg);
     };
   }
   let manager = null;

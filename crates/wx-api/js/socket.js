@@ -127,7 +127,7 @@
     if (closeCode !== 1000 && !(Number.isInteger(closeCode) && closeCode >= 3000 && closeCode <= 4999)) {
       return [false, core.fail('closeSocket', 'socketCloseCode')];
     }
-    const text = reason === undefined ? '' : String(reason);
+    const text = reason === undefined ? '' : core.text(reason);
     if (utf8Length(text) > 123) return [false, core.fail('closeSocket', 'socketCloseReason')];
     if (task.readyState === CONNECTING || task.readyState === OPEN) {
       SocketTask.setState(task, CLOSING);

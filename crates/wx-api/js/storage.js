@@ -125,7 +125,7 @@
   function batchGet(api, keyList) {
     const bad = checkParam(api, 'keyList', keyList, ['Array']);
     if (bad) return bad;
-    return okResult(api, { dataList: keyList.map((key) => (read(String(key)) || { value: '' }).value) });
+    return okResult(api, { dataList: keyList.map((key) => (read(core.text(key)) || { value: '' }).value) });
   }
 
   define('setStorage', keyed('setStorage', (opts) => setOne('setStorage', opts.key, opts.data)));

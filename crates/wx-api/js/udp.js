@@ -6,7 +6,16 @@
 
   // Looked up once: send() is on the hot path of every UDP exchange.
   const isView = ArrayBuffer.isView;
-  const isInteger = Number.isInteger;
+  // A port a datagram can carry; anything else is a parameter error reported to onError.
+  const isPort = (port) => Number.isInteger(port) && port >= 0 && port <= 65535;
+  // Number(value), or NaN for a value Number() cannot convert (a symbol) instead of throwing.
+  function numberOf(value) {
+    try {
+      return Number(value);
+    } catch (error) {
+      return NaN;
+    }
+  }
 
   function bytesOf(message, offset, length) {
     if (typeof message === 'string') return message;
@@ -70,8 +79,8 @@
     bind(port) {
       if (this.#closed) throw new Error(core.fail('bind', 'udpClosed').errMsg);
       if (this.#bound) throw new Error(core.fail('bind', 'udpAlreadyBound').errMsg);
-      const wanted = port === undefined ? 0 : Number(port);
-      if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) throw new Error(core.fail('bind', 'udpInvalidPort', port).errMsg);
+      const wanted = port === undefined ? 0 : numberOf(port);
+      if (!isPort(wanted)) throw new Error(core.fail('bind', 'udpInvalidPort', port).errMsg);
       const [boundPort, address] = native.udpBind(this.#id, this.#v6, wanted);
       this.#bound = true;
       if (core.tracing.on) this.#trace('bind ' + address + ':' + boundPort);
@@ -90,7 +99,7 @@
     send(options) {
       const o = options !== null && typeof options === 'object' ? options : {};
       if ((this.#closed || !this.#bound) && !this.#ready('send')) return;
-      if (typeof o.address !== 'string' || !isInteger(o.port)) {
+      if (typeof o.address !== 'string' || !isPort(o.port)) {
         this.#error(core.fail('send', 'udpAddressPort').errMsg);
         return;
       }
@@ -104,7 +113,9 @@
     connect(options) {
       const o = options !== null && typeof options === 'object' ? options : {};
       if (!this.#ready('connect')) return;
-      const error = native.udpConnect(this.#id, String(o.address), Number(o.port));
+      const port = numberOf(o.port);
+      if (!isPort(port)) return this.#error(core.fail('connect', 'udpConnectPort').errMsg);
+      const error = native.udpConnect(this.#id, core.text(o.address), port);
       if (error) this.#error(error);
     }
 

@@ -1,18 +1,20 @@
 //! Building `wx`: one property per member available at the run's base library, defined from
 //! Rust. Members of the base family are what core.js and base.js defined; members of a lazy
 //! family are stand-ins that load their layer on first call (the layer then puts the real
-//! members on `wx`); documented members wxrun does not implement throw a clear TypeError.
-//! Done natively because a JavaScript call and property descriptor per member made this the
-//! largest part of start-up.
+//! members on `wx`); every other documented member is a stand-in of the generic layer, which
+//! answers it from the surface table. Done natively because a JavaScript call and property
+//! descriptor per member made this the largest part of start-up.
+
+use std::collections::HashSet;
 
 use rquickjs::{
-    Ctx, Exception, Function, Object, Value,
+    Ctx, Function, Object, Value,
     function::{Rest, This},
     object::Property,
 };
 use wx_policy::{LibVersion, inventory};
 
-use crate::{IMPLEMENTED, LAZY_LAYERS};
+use crate::{BASE_MEMBERS, GENERIC_LAYER, LAZY_LAYERS};
 
 /// Where a member of `wx` comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,27 +23,29 @@ pub(crate) enum Member {
     Base,
     /// Defined by the lazy layer of this name when it loads.
     Lazy(&'static str),
-    /// Documented, but not implemented by wxrun.
-    Unsupported,
 }
 
-/// The members `wx` holds at base library `lib`, in a stable order.
+/// The members `wx` holds at base library `lib`, sorted by name.
 pub(crate) fn plan(lib: LibVersion) -> Vec<(&'static str, Member)> {
     let available =
         |name: &str| inventory::lookup(name).is_none_or(|entry| entry.available_in(lib));
     let mut plan = Vec::with_capacity(inventory::all().len() + 8);
-    for name in IMPLEMENTED.iter().copied().filter(|name| available(name)) {
-        let member = LAZY_LAYERS
-            .iter()
-            .find(|layer| layer.members.contains(&name))
-            .map_or(Member::Base, |layer| Member::Lazy(layer.name));
-        plan.push((name, member));
+    for (name, _) in BASE_MEMBERS {
+        plan.push((*name, Member::Base));
     }
-    for entry in inventory::all() {
-        if entry.available_in(lib) && !IMPLEMENTED.contains(&entry.name) {
-            plan.push((entry.name, Member::Unsupported));
+    for layer in LAZY_LAYERS {
+        for name in layer.members {
+            plan.push((*name, Member::Lazy(layer.name)));
         }
     }
+    let defined: HashSet<&str> = plan.iter().map(|(name, _)| *name).collect();
+    for entry in inventory::all() {
+        if !defined.contains(entry.name) {
+            plan.push((entry.name, Member::Lazy(GENERIC_LAYER)));
+        }
+    }
+    plan.retain(|(name, _)| available(name));
+    plan.sort_unstable_by_key(|(name, _)| *name);
     plan
 }
 
@@ -67,16 +71,6 @@ fn stand_in<'js>(
     .with_name(name)
 }
 
-fn unsupported<'js>(ctx: &Ctx<'js>, name: &'static str) -> rquickjs::Result<Function<'js>> {
-    Function::new(ctx.clone(), move |ctx: Ctx<'js>| -> rquickjs::Result<()> {
-        Err(Exception::throw_type(
-            &ctx,
-            &format!("wx.{name} is not supported by wxrun"),
-        ))
-    })?
-    .with_name(name)
-}
-
 /// Builds `wx` for `lib`, and the object of its stand-ins by name. `base(name)` gives the
 /// value of a base member as core.js defined it; `shown`, when given (`--api-coverage`), is
 /// core.js's function that wraps every member's value.
@@ -92,7 +86,6 @@ pub(crate) fn assemble<'js>(
         let value = match member {
             Member::Base => base(name)?,
             Member::Lazy(layer) => stand_in(ctx, name, layer)?.into_value(),
-            Member::Unsupported => unsupported(ctx, name)?.into_value(),
         };
         let value = match shown {
             Some(shown) => shown.call((name, value))?,
@@ -126,10 +119,55 @@ mod tests {
         let count = names.len();
         names.dedup();
         assert_eq!(names.len(), count, "a member is listed twice");
+        assert_eq!(find("createTCPSocket"), Some(Member::Lazy("tcp")));
+        let before_tcp = plan(LibVersion::new(2, 17, 9));
+        assert!(
+            !before_tcp
+                .iter()
+                .any(|(name, _)| *name == "createTCPSocket"),
+            "a 2.18.0 member at 2.17.9"
+        );
+        assert!(
+            plan(LibVersion::new(2, 18, 0)).contains(&("createTCPSocket", Member::Lazy("tcp")))
+        );
         let old = plan(LibVersion::new(1, 0, 0));
         assert!(
             !old.iter().any(|(name, _)| *name == "batchGetStorageSync"),
             "a 2.25.0 member at 1.0.0"
         );
+        assert_eq!(find("onThemeChange"), Some(Member::Lazy(GENERIC_LAYER)));
+        assert_eq!(find("getLocation"), Some(Member::Lazy("location")));
+    }
+
+    /// `if (wx.x)` and `wx.canIUse('x')` agree for every documented API at every base
+    /// library where one appears or a neighbour of it, and every documented API is on `wx` at
+    /// the newest.
+    #[test]
+    fn wx_and_can_i_use_agree_at_every_base_library() {
+        let mut versions: Vec<LibVersion> = inventory::all()
+            .iter()
+            .filter_map(|entry| entry.min_lib)
+            .flat_map(|v| [LibVersion::new(v.major, v.minor, v.patch.saturating_sub(1)), v])
+            .collect();
+        versions.push(LibVersion::new(1, 0, 0));
+        versions.push(LibVersion::NEWEST_MODELLED);
+        versions.sort_unstable();
+        versions.dedup();
+        for lib in versions {
+            let names: HashSet<&str> = plan(lib).iter().map(|(name, _)| *name).collect();
+            for entry in inventory::all() {
+                assert_eq!(
+                    names.contains(entry.name),
+                    crate::base::can_i_use(entry.name, lib),
+                    "{} at {lib}",
+                    entry.name
+                );
+            }
+        }
+        let newest: HashSet<&str> = plan(LibVersion::NEWEST_MODELLED)
+            .iter()
+            .map(|(name, _)| *name)
+            .collect();
+        assert!(inventory::all().iter().all(|entry| newest.contains(entry.name)));
     }
 }

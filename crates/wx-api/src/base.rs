@@ -64,11 +64,17 @@ pub(crate) fn can_i_use(schema: &str, lib: LibVersion) -> bool {
     match inventory::lookup(api) {
         Some(entry) => entry.available_in(lib),
         // Members the typings do not list (such as `env`) exist in every version.
-        None => crate::IMPLEMENTED.contains(&api),
+        None => crate::support(api).is_some(),
     }
 }
 
-/// The object `wx.getSystemInfoSync()` returns, from the device profile.
+/// The height of the strip an iPhone with a notch keeps for its home indicator, outside the
+/// safe area (a 390x844 iPhone reports safeArea.bottom 810).
+const HOME_INDICATOR: u32 = 34;
+
+/// The object `wx.getSystemInfoSync()` returns, from the device profile: the union of
+/// getDeviceInfo, getWindowInfo, getAppBaseInfo, getSystemSetting and getAppAuthorizeSetting
+/// (with its answers as booleans), as on a phone.
 pub(crate) fn system_info<'js>(
     ctx: &Ctx<'js>,
     policy: &RunPolicy,
@@ -88,35 +94,56 @@ pub(crate) fn system_info<'js>(
     info.set("windowWidth", device.window_width)?;
     info.set("windowHeight", device.window_height)?;
     info.set("statusBarHeight", device.status_bar_height)?;
-    info.set("screenTop", device.screen_height - device.window_height)?;
+    info.set(
+        "screenTop",
+        device.screen_height.saturating_sub(device.window_height),
+    )?;
+    // Notched iPhones (a status bar taller than the classic 20 pt) keep the home-indicator
+    // strip out of the safe area.
+    let bottom_inset = if device.platform == "ios" && device.status_bar_height > 20 {
+        HOME_INDICATOR
+    } else {
+        0
+    };
+    let bottom = device.screen_height.saturating_sub(bottom_inset);
     let safe_area = Object::new(ctx.clone())?;
     safe_area.set("left", 0)?;
     safe_area.set("right", device.screen_width)?;
     safe_area.set("top", device.status_bar_height)?;
-    safe_area.set("bottom", device.screen_height)?;
+    safe_area.set("bottom", bottom)?;
     safe_area.set("width", device.screen_width)?;
-    safe_area.set("height", device.screen_height - device.status_bar_height)?;
+    safe_area.set("height", bottom.saturating_sub(device.status_bar_height))?;
     info.set("safeArea", safe_area)?;
-    info.set("fontSizeSetting", 16)?;
-    info.set("benchmarkLevel", 1)?;
-    info.set("theme", "light")?;
+    info.set("fontSizeSetting", 17)?;
+    info.set("fontSizeScaleFactor", 1)?;
+    // Documented as Android-only; -1 is "unknown".
+    info.set("benchmarkLevel", if device.platform == "ios" { -1 } else { 1 })?;
+    info.set("theme", device.theme.as_str())?;
     info.set("enableDebug", false)?;
     info.set("deviceOrientation", "portrait")?;
     let host = Object::new(ctx.clone())?;
     host.set("env", "WeChat")?;
+    host.set("appId", "")?;
     info.set("host", host)?;
-    for flag in [
-        "wifiEnabled",
-        "locationEnabled",
-        "bluetoothEnabled",
+    // The radios: Wi-Fi and location on, Bluetooth off (docs/device.md).
+    info.set("wifiEnabled", true)?;
+    info.set("locationEnabled", true)?;
+    info.set("bluetoothEnabled", false)?;
+    for granted in [
         "albumAuthorized",
         "cameraAuthorized",
         "locationAuthorized",
         "microphoneAuthorized",
         "notificationAuthorized",
+        "notificationAlertAuthorized",
+        "notificationBadgeAuthorized",
+        "notificationSoundAuthorized",
     ] {
-        info.set(flag, true)?;
+        info.set(granted, true)?;
     }
+    info.set("bluetoothAuthorized", false)?;
+    info.set("phoneCalendarAuthorized", false)?;
+    info.set("locationReducedAccuracy", false)?;
     Ok(info)
 }
 

@@ -5,99 +5,16 @@
 
 mod assembly;
 mod base;
+mod device;
 mod fs;
 mod http;
 mod socket;
 mod storage;
+mod tcp;
 mod udp;
 mod values;
 
-/// Every `wx` member wxrun implements. `wx` is checked against this list when it is
-/// assembled, so the list (and docs/api-support.md, generated from it) cannot drift.
-pub const IMPLEMENTED: &[&str] = &[
-    "arrayBufferToBase64",
-    "base64ToArrayBuffer",
-    "batchGetStorage",
-    "batchGetStorageSync",
-    "batchSetStorage",
-    "batchSetStorageSync",
-    "canIUse",
-    "checkSession",
-    "clearStorage",
-    "clearStorageSync",
-    "closeSocket",
-    "connectSocket",
-    "createUDPSocket",
-    "downloadFile",
-    "env",
-    "getAccountInfoSync",
-    "getAppBaseInfo",
-    "getDeviceInfo",
-    "getEnterOptionsSync",
-    "getFileInfo",
-    "getFileSystemManager",
-    "getLaunchOptionsSync",
-    "getNetworkType",
-    "getSavedFileList",
-    "getStorage",
-    "getStorageInfo",
-    "getStorageInfoSync",
-    "getStorageSync",
-    "getSystemInfo",
-    "getSystemInfoAsync",
-    "getSystemInfoSync",
-    "getWindowInfo",
-    "hideLoading",
-    "hideToast",
-    "login",
-    "navigateBack",
-    "navigateTo",
-    "offAppHide",
-    "offAppShow",
-    "offError",
-    "offLocalServiceDiscoveryStop",
-    "offLocalServiceFound",
-    "offLocalServiceLost",
-    "offLocalServiceResolveFail",
-    "offNetworkStatusChange",
-    "offPageNotFound",
-    "offUnhandledRejection",
-    "onAppHide",
-    "onAppShow",
-    "onError",
-    "onLocalServiceDiscoveryStop",
-    "onLocalServiceFound",
-    "onLocalServiceLost",
-    "onLocalServiceResolveFail",
-    "onNetworkStatusChange",
-    "onPageNotFound",
-    "onSocketClose",
-    "onSocketError",
-    "onSocketMessage",
-    "onSocketOpen",
-    "onUnhandledRejection",
-    "reLaunch",
-    "redirectTo",
-    "removeSavedFile",
-    "removeStorage",
-    "removeStorageSync",
-    "request",
-    "saveFile",
-    "sendSocketMessage",
-    "setNavigationBarTitle",
-    "setStorage",
-    "setStorageSync",
-    "showActionSheet",
-    "showLoading",
-    "showModal",
-    "showToast",
-    "startLocalServiceDiscovery",
-    "startPullDownRefresh",
-    "stopLocalServiceDiscovery",
-    "stopPullDownRefresh",
-    "switchTab",
-    "uploadFile",
-];
+pub use device::{surface, surface_names};
 
 use std::sync::Arc;
 
@@ -105,10 +22,58 @@ use rquickjs::{Function, Object, Value, prelude::Func};
 use wx_bridge::{Natives, Text, declared::wx};
 use wx_host::{Host, Internals};
 use wx_net::Network;
-use wx_policy::Config;
+use wx_policy::{Config, inventory};
+
+/// How wxrun answers a `wx` member (docs/api-support.md lists each one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Support {
+    /// Does the real thing: network, files, storage, timers, computation, the mini-program's
+    /// own pages and lifecycle.
+    Real,
+    /// Answers as the simulated phone in its stated state (docs/device.md): system
+    /// information, location, the user and the scopes, the radios switched off, what is on
+    /// screen, managers whose events a phone fires without hardware.
+    Simulated,
+    /// Recorded and answered with the default of its kind from the surface table, with
+    /// nothing behind it; a script can give it any answer.
+    Recorded,
+}
+
+impl Support {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Support::Real => "real",
+            Support::Simulated => "simulated",
+            Support::Recorded => "recorded",
+        }
+    }
+}
 
 const CORE: &[u8] = wx_bytecode::layer!("core.js");
 const BASE: &[u8] = wx_bytecode::layer!("base.js");
+
+/// The members core.js and base.js define at start-up.
+const BASE_MEMBERS: &[(&str, Support)] = &[
+    ("arrayBufferToBase64", Support::Real),
+    ("base64ToArrayBuffer", Support::Real),
+    ("canIUse", Support::Real),
+    ("env", Support::Real),
+    ("getAccountInfoSync", Support::Simulated),
+    ("getAppBaseInfo", Support::Simulated),
+    ("getDeviceInfo", Support::Simulated),
+    ("getNetworkType", Support::Simulated),
+    ("getSystemInfo", Support::Simulated),
+    ("getSystemInfoAsync", Support::Simulated),
+    ("getSystemInfoSync", Support::Simulated),
+    ("getWindowInfo", Support::Simulated),
+    ("offAppHide", Support::Real),
+    ("offAppShow", Support::Real),
+    ("offNetworkStatusChange", Support::Simulated),
+    ("onAppHide", Support::Real),
+    ("onAppShow", Support::Real),
+    ("onNetworkStatusChange", Support::Simulated),
+];
+
 /// An API family whose JS layer loads on first access of one of its members.
 struct LazyLayer {
     name: &'static str,
@@ -116,13 +81,22 @@ struct LazyLayer {
     /// exports.
     parts: &'static [&'static [u8]],
     members: &'static [&'static str],
+    support: Support,
 }
 
+/// The layer that answers every documented member no other layer defines, generically from
+/// the surface table (js/device/simulated.js). It also holds what the device families share:
+/// scripted answers, recorded calls, app-level events, objects built from their interface.
+const GENERIC_LAYER: &str = "simulated";
+
+/// The families. A family that gets a real answer (or a more faithful simulation) takes its
+/// members here, and they stop being answered generically.
 const LAZY_LAYERS: &[LazyLayer] = &[
     LazyLayer {
         name: "http",
         parts: &[wx_bytecode::layer!("http.js")],
         members: &["request", "uploadFile", "downloadFile"],
+        support: Support::Real,
     },
     LazyLayer {
         name: "socket",
@@ -136,11 +110,19 @@ const LAZY_LAYERS: &[LazyLayer] = &[
             "sendSocketMessage",
             "closeSocket",
         ],
+        support: Support::Real,
     },
     LazyLayer {
         name: "udp",
         parts: &[wx_bytecode::layer!("udp.js")],
         members: &["createUDPSocket"],
+        support: Support::Real,
+    },
+    LazyLayer {
+        name: "tcp",
+        parts: &[wx_bytecode::layer!("tcp.js")],
+        members: &["createTCPSocket"],
+        support: Support::Real,
     },
     LazyLayer {
         name: "mdns",
@@ -157,6 +139,7 @@ const LAZY_LAYERS: &[LazyLayer] = &[
             "onLocalServiceDiscoveryStop",
             "offLocalServiceDiscoveryStop",
         ],
+        support: Support::Real,
     },
     LazyLayer {
         name: "storage",
@@ -177,6 +160,7 @@ const LAZY_LAYERS: &[LazyLayer] = &[
             "batchSetStorage",
             "batchSetStorageSync",
         ],
+        support: Support::Real,
     },
     LazyLayer {
         name: "ui",
@@ -191,9 +175,8 @@ const LAZY_LAYERS: &[LazyLayer] = &[
             "setNavigationBarTitle",
             "startPullDownRefresh",
             "stopPullDownRefresh",
-            "login",
-            "checkSession",
         ],
+        support: Support::Simulated,
     },
     LazyLayer {
         name: "miniprogram",
@@ -218,6 +201,7 @@ const LAZY_LAYERS: &[LazyLayer] = &[
             "getLaunchOptionsSync",
             "getEnterOptionsSync",
         ],
+        support: Support::Real,
     },
     LazyLayer {
         name: "fs",
@@ -229,8 +213,195 @@ const LAZY_LAYERS: &[LazyLayer] = &[
             "removeSavedFile",
             "getFileInfo",
         ],
+        support: Support::Real,
+    },
+    LazyLayer {
+        name: "runtime",
+        parts: &[wx_bytecode::layer!("device/runtime.js")],
+        members: &[
+            "nextTick",
+            "requestIdleCallback",
+            "cancelIdleCallback",
+            "getRandomValues",
+        ],
+        support: Support::Real,
+    },
+    LazyLayer {
+        name: "system",
+        parts: &[wx_bytecode::layer!("device/system.js")],
+        members: &[
+            "getSystemSetting",
+            "getAppAuthorizeSetting",
+            "getMenuButtonBoundingClientRect",
+            "getRendererUserAgent",
+            "getBatteryInfo",
+            "getBatteryInfoSync",
+            "getScreenBrightness",
+            "setScreenBrightness",
+            "setKeepScreenOn",
+            "vibrateShort",
+            "vibrateLong",
+            "getClipboardData",
+            "setClipboardData",
+            "scanCode",
+        ],
+        support: Support::Simulated,
+    },
+    LazyLayer {
+        name: "location",
+        parts: &[wx_bytecode::layer!("device/location.js")],
+        members: &[
+            "getLocation",
+            "getFuzzyLocation",
+            "startLocationUpdate",
+            "startLocationUpdateBackground",
+            "stopLocationUpdate",
+            "onLocationChange",
+            "offLocationChange",
+            "onLocationChangeError",
+            "offLocationChangeError",
+            "chooseLocation",
+            "choosePoi",
+            "openLocation",
+        ],
+        support: Support::Simulated,
+    },
+    LazyLayer {
+        name: "account",
+        parts: &[wx_bytecode::layer!("device/account.js")],
+        members: &[
+            "login",
+            "checkSession",
+            "getUserInfo",
+            "getUserProfile",
+            "getWeRunData",
+            "authorize",
+            "getSetting",
+            "openSetting",
+            "getPrivacySetting",
+            "requirePrivacyAuthorize",
+            "requestPayment",
+            "requestOrderPayment",
+            "requestPluginPayment",
+            "requestCommonPayment",
+            "requestVirtualPayment",
+            "requestMerchantTransfer",
+            "requestSubscribeMessage",
+        ],
+        support: Support::Simulated,
+    },
+    LazyLayer {
+        name: "radio",
+        parts: &[wx_bytecode::layer!("device/radio.js")],
+        members: &[
+            "openBluetoothAdapter",
+            "closeBluetoothAdapter",
+            "getBluetoothAdapterState",
+            "startBluetoothDevicesDiscovery",
+            "stopBluetoothDevicesDiscovery",
+            "getBluetoothDevices",
+            "getConnectedBluetoothDevices",
+            "isBluetoothDevicePaired",
+            "makeBluetoothPair",
+            "createBLEConnection",
+            "closeBLEConnection",
+            "createBLEPeripheralServer",
+            "getBLEDeviceCharacteristics",
+            "getBLEDeviceRSSI",
+            "getBLEDeviceServices",
+            "getBLEMTU",
+            "setBLEMTU",
+            "notifyBLECharacteristicValueChange",
+            "readBLECharacteristicValue",
+            "writeBLECharacteristicValue",
+            "startWifi",
+            "stopWifi",
+            "connectWifi",
+            "getConnectedWifi",
+            "getWifiList",
+            "setWifiList",
+            "getNFCAdapter",
+            "getHCEState",
+            "startHCE",
+            "stopHCE",
+            "sendHCEMessage",
+            "startBeaconDiscovery",
+            "stopBeaconDiscovery",
+            "getBeacons",
+        ],
+        support: Support::Simulated,
+    },
+    LazyLayer {
+        name: "view",
+        parts: &[wx_bytecode::layer!("device/view.js")],
+        members: &[
+            "createSelectorQuery",
+            "createIntersectionObserver",
+            "createAnimation",
+        ],
+        support: Support::Simulated,
+    },
+    LazyLayer {
+        name: "managers",
+        parts: &[wx_bytecode::layer!("device/managers.js")],
+        members: &[
+            "getUpdateManager",
+            "getLogManager",
+            "getRealtimeLogManager",
+            "getPerformance",
+        ],
+        support: Support::Simulated,
+    },
+    LazyLayer {
+        name: GENERIC_LAYER,
+        parts: &[wx_bytecode::layer!("device/simulated.js")],
+        members: &[],
+        support: Support::Recorded,
     },
 ];
+
+/// How wxrun answers `name`, or `None` when `wx` has no such member at any base library.
+pub fn support(name: &str) -> Option<Support> {
+    if let Some((_, support)) = BASE_MEMBERS.iter().find(|(known, _)| *known == name) {
+        return Some(*support);
+    }
+    if let Some(layer) = LAZY_LAYERS
+        .iter()
+        .find(|layer| layer.members.contains(&name))
+    {
+        return Some(layer.support);
+    }
+    inventory::lookup(name).map(|_| Support::Recorded)
+}
+
+/// The layer that defines `name`: `base` (core.js and base.js), a family, or the generic one.
+pub(crate) fn layer_of(name: &str) -> &'static str {
+    if BASE_MEMBERS.iter().any(|(known, _)| *known == name) {
+        return "base";
+    }
+    LAZY_LAYERS
+        .iter()
+        .find(|layer| layer.members.contains(&name))
+        .map_or(GENERIC_LAYER, |layer| layer.name)
+}
+
+/// Every member `wx` can hold (at the newest base library), by name, with how wxrun answers
+/// it: the inventory and the few members the typings do not list.
+pub fn members() -> Vec<(&'static str, Support)> {
+    let mut all: Vec<(&'static str, Support)> = inventory::all()
+        .iter()
+        .map(|entry| (entry.name, Support::Recorded))
+        .chain(BASE_MEMBERS.iter().copied())
+        .chain(LAZY_LAYERS.iter().flat_map(|layer| {
+            layer.members.iter().map(|name| (*name, layer.support))
+        }))
+        .collect();
+    // Later entries (the families) win over the generic answer.
+    all.reverse();
+    all.sort_by_key(|(name, _)| *name);
+    all.dedup_by_key(|(name, _)| *name);
+    all
+}
 
 /// Why `wx` could not be installed.
 #[derive(Debug, thiserror::Error)]
@@ -331,7 +502,7 @@ fn build_native<'js>(
     native.set(&wx::APPID, policy.appid.clone())?;
     native.set(&wx::ERRNO_ENABLED, policy.gates.errno)?;
 
-    // The catalogue's reason and errno for `key`, with its details filled in (see core.fail).
+    // The catalogue's reason, errno and errCode for `key`, with its details filled in (see core.fail).
     native.set(
         &wx::FAILURE,
         Func::from(
@@ -349,6 +520,7 @@ fn build_native<'js>(
                 let answer = rquickjs::Array::new(ctx.clone())?;
                 answer.set(0, entry.reason(&details))?;
                 answer.set(1, entry.errno)?;
+                answer.set(2, entry.err_code)?;
                 Ok(answer)
             },
         ),
@@ -364,6 +536,7 @@ fn build_native<'js>(
         Func::from(move |schema: Text| base::can_i_use(&schema, lib)),
     )?;
     native.set(&wx::NETWORK_TYPE, policy.device.network_type.clone())?;
+    device::install(&mut native, &policy)?;
     let app = network.clone();
     native.set(
         &wx::SET_FOREGROUND,
@@ -406,6 +579,7 @@ fn build_native<'js>(
     fs::install(&mut native, network.sandbox())?;
     socket::install(&mut native, network, internals.loop_handle())?;
     udp::install(&mut native, network, internals.loop_handle())?;
+    tcp::install(&mut native, network, internals.loop_handle())?;
     install_mocks(&mut native, network)?;
     install_clock(internals, network.clock())?;
 
@@ -468,6 +642,7 @@ pub fn install(host: &Host, config: Config) -> Result<(), InstallError> {
 pub fn install_with(host: &Host, config: Config, extras: Extras) -> Result<(), InstallError> {
     let policy = Arc::new(wx_policy::RunPolicy::resolve(&config));
     let network = Network::new(&config, policy, Some(extras.stand_in.clone()))?;
+    host.drop_at_end(network.sandbox().scratch_remover());
     let config = Arc::new(config);
     host.with(|ctx, internals| {
         let native = build_native(internals, &config, &network, &extras)?;
@@ -533,20 +708,41 @@ fn layer<'js>(internals: &Internals<'js>, bytecode: &[u8]) -> rquickjs::Result<F
 
 #[cfg(test)]
 mod tests {
-    use super::LAZY_LAYERS;
+    use super::*;
 
-    /// Every member a lazy layer lists is one wxrun implements (IMPLEMENTED drives the plan).
+    /// Every member a family lists is documented, or one of the few the typings leave out;
+    /// the base members are not also in a layer.
     #[test]
-    fn lazy_members_are_implemented() {
+    fn family_members_are_known() {
+        const UNLISTED: [&str; 5] = [
+            "env",
+            "saveFile",
+            "getSavedFileList",
+            "removeSavedFile",
+            "getFileInfo",
+        ];
         for layer in LAZY_LAYERS {
             for member in layer.members {
                 assert!(
-                    super::IMPLEMENTED.contains(member),
-                    "{member} of layer {} is not in IMPLEMENTED",
+                    inventory::lookup(member).is_some() || UNLISTED.contains(member),
+                    "{member} of layer {} is not documented",
+                    layer.name
+                );
+                assert!(
+                    !BASE_MEMBERS.iter().any(|(name, _)| name == member),
+                    "{member} is both a base member and in layer {}",
                     layer.name
                 );
             }
         }
+        assert_eq!(support("getLocation"), Some(Support::Simulated));
+        assert_eq!(support("request"), Some(Support::Real));
+        assert_eq!(support("onThemeChange"), Some(Support::Recorded));
+        assert_eq!(support("env"), Some(Support::Real));
+        assert_eq!(support("notAnApi"), None);
+        let all = members();
+        assert_eq!(all.len(), inventory::all().len() + UNLISTED.len());
+        assert!(all.contains(&("getLocation", Support::Simulated)));
     }
 
     /// A member listed under two layers loads whichever comes first, and that layer then

@@ -90,7 +90,7 @@ fn deliver_mdns<'js>(
 }
 
 /// A sink that posts events and keeps the run alive until `is_last` says so.
-fn keep_alive_sink<E: Send + 'static>(
+pub(crate) fn keep_alive_sink<E: Send + 'static>(
     handle: LoopHandle,
     is_last: fn(&E) -> bool,
     post: impl Fn(&LoopHandle, E) + Send + Sync + 'static,

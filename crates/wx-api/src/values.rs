@@ -7,7 +7,9 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use rquickjs::{Array, ArrayBuffer, Ctx, Function, Object, Value, function::This};
 use wx_policy::Failure;
 
-/// `String(value)`, with a lone surrogate as U+FFFD (as the platform's bridge passes text).
+/// `String(value)`, with a lone surrogate as U+FFFD (as the platform's bridge passes text); a
+/// value String() cannot convert (an array holding a symbol, an object whose toString throws)
+/// gives `Object.prototype.toString` of it instead of throwing, as core.js's `text` does.
 pub(crate) fn js_string<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> rquickjs::Result<String> {
     if let Some(number) = value.as_int() {
         return Ok(number.to_string());
@@ -17,9 +19,15 @@ pub(crate) fn js_string<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> rquickjs::Re
     } else {
         // The global String, as a script's own `String(value)` would call it: symbols get their
         // description, objects their toString.
-        ctx.globals()
-            .get::<_, Function>("String")?
-            .call::<_, Value>((value.clone(),))?
+        let string: Function = ctx.globals().get("String")?;
+        match string.call::<_, Value>((value.clone(),)) {
+            Ok(text) => text,
+            Err(rquickjs::Error::Exception) => {
+                ctx.catch();
+                return object_to_string(ctx, value);
+            }
+            Err(other) => return Err(other),
+        }
     };
     Ok(wx_bridge::text_of(ctx, &text)?.unwrap_or_default())
 }
@@ -137,7 +145,8 @@ pub(crate) fn header_object<'js>(
     Ok((header, cookies))
 }
 
-/// The fail result `{errMsg, errno}` of `api` (errno only where the base library gives one).
+/// The fail result `{errMsg, errno, errCode}` of `api`, as core.js's `fail` builds it (errno
+/// only where the base library gives one, errCode only where the catalogue has one).
 pub(crate) fn fail_result<'js>(
     ctx: &Ctx<'js>,
     api: &str,
@@ -148,6 +157,9 @@ pub(crate) fn fail_result<'js>(
     result.set("errMsg", failure.err_msg(api))?;
     if errno_enabled && let Some(errno) = failure.errno() {
         result.set("errno", errno)?;
+    }
+    if let Some(code) = failure.err_code() {
+        result.set("errCode", code)?;
     }
     Ok(result)
 }

@@ -112,6 +112,34 @@ pub mod storage {
     }
 }
 
+pub mod tcp {
+    //! The TCPSocket natives of wx-api (`native.tcp`): the creation limit, the address rules
+    //! and the connections (docs/tcp.md).
+
+    crate::natives! {
+        pub TABLE {
+            /// What the base library gives TCPSocket: [the ipv6 type (3.6.4), bindWifi (2.25.0),
+            /// onConnect's useHttpDNS and exception (3.4.0), its localInfo and remoteInfo (3.4.1)].
+            GATES: value gates: "[boolean, boolean, boolean, boolean]";
+            /// [sockets, minutes] of the creation limit, for its failure text.
+            LIMIT: value limit: "[number, number]";
+            /// Counts a new TCPSocket; false once 20 were created in the last 5 minutes.
+            CREATE: fn create() -> "boolean";
+            /// Starts connection `id` (its events reach the task handler `id`) unless the
+            /// address rules refuse it; then returns the refusal's catalogue key. `port` as the
+            /// script gave it (NaN for a non-number), `timeout` in seconds.
+            CONNECT: fn connect(id: "number", address: "string", port: "number", v6: "boolean", timeout: "number | undefined") -> "string | undefined";
+            /// Writes to connection `id` (queued while it connects); false when it is closing or
+            /// gone.
+            WRITE: fn write(id: "number", data: "string | ArrayBuffer") -> "boolean";
+            /// Closes connection `id`; its close event follows.
+            CLOSE: fn close(id: "number");
+            /// What bindWifi reports on the simulated device: [catalogue key, detail].
+            BIND_WIFI: fn bindWifi(bssid: "string | undefined") -> "[string, string]";
+        }
+    }
+}
+
 pub mod wx {
     //! The natives of the `wx` layers (wx-api/js).
 
@@ -120,8 +148,8 @@ pub mod wx {
             APPID: value appid: "string";
             /// Whether results carry `errno` (base library 2.24.0 and later).
             ERRNO_ENABLED: value errnoEnabled: "boolean";
-            /// The catalogue's [reason, errno] for `key`, with `details` filled in.
-            FAILURE: fn failure(key: "string", details: "string[]") -> "[string, number | null]";
+            /// The catalogue's [reason, errno, errCode] for `key`, with `details` filled in.
+            FAILURE: fn failure(key: "string", details: "string[]") -> "[string, number | null, number | null]";
             SYSTEM_INFO: fn systemInfo() -> "object";
             CAN_I_USE: fn canIUse(schema: "string") -> "boolean";
             NETWORK_TYPE: value networkType: "string";
@@ -138,8 +166,24 @@ pub mod wx {
             /// Whether `--trace` is on.
             TRACE: value trace: "boolean";
 
+            /// The JSON text of the surface table's entry `name` in `section` (undefined if none),
+            /// or with no name the section's names.
+            SURFACE: fn surface(section: "string", name: "string?") -> "string | string[] | undefined";
+            /// [support ('real' | 'simulated' | 'recorded'), inventory category, the layer defining
+            /// it ('base' for core.js and base.js)], or undefined for a name wx does not have.
+            API_INFO: fn apiInfo(name: "string") -> "[string, string, string] | undefined";
+            /// The run's device state: {location, user, scopes, payment, subscribe, mediaFolder,
+            /// userAgent}.
+            PROFILE: fn profile() -> "object";
+            /// The most bytes `randomValues` gives at once.
+            RANDOM_LIMIT: value randomLimit: "number";
+            /// An ArrayBuffer of `length` bytes from the operating system's CSPRNG, or undefined
+            /// when `length` is not a whole number up to randomLimit.
+            RANDOM_VALUES: fn randomValues(length: "number") -> "ArrayBuffer | undefined";
+
             FS_GROUP: group fs = super::fs::TABLE;
             STORAGE_GROUP: group storage = super::storage::TABLE;
+            TCP_GROUP: group tcp = super::tcp::TABLE;
 
             /// Checks the options of wx.request as the platform does (spec 4.2) and starts HTTP
             /// task `id` with the request they build (4.3). Returns undefined, the fail result

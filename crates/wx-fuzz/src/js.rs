@@ -18,6 +18,7 @@ const HARNESS: &str = r#"
 (function (wxrun) {
   const violations = [];
   const sockets = [];
+  let udp = null;
   const fs = wx.getFileSystemManager();
   wxrun.mock({ url: 'https://api.wxrun.test/json*', response: { body: { ok: true, text: 'caf\u00e9' } } });
   wxrun.mock({ url: 'https://api.wxrun.test/gzip', response: { headers: { 'Content-Encoding': 'gzip' }, bodyBase64: 'H4sIAAAAAAACA6tWSq/KLFCyKikqTa0FAPnq9DYNAAAA' } });
@@ -44,6 +45,13 @@ const HARNESS: &str = r#"
   }
   function target(path) {
     if (path.startsWith('fs.')) return [fs, path.slice(3)];
+    if (path.startsWith('udp.')) {
+      if (!udp) {
+        udp = wx.createUDPSocket();
+        udp.onError((r) => checkResult('UDPSocket', 'onError', r));
+      }
+      return [udp, path.slice(4)];
+    }
     return [wx, path];
   }
   // Calls `path` with `args`; a Sync form may throw its fail Error, nothing else may throw.
@@ -54,7 +62,8 @@ const HARNESS: &str = r#"
     try {
       returned = owner[name].apply(owner, args);
     } catch (error) {
-      const sync = name.endsWith('Sync');
+      // Sync forms, and UDPSocket.bind (documented to throw), throw their fail Error.
+      const sync = name.endsWith('Sync') || name === 'bind';
       const message = error && error.message;
       // A getter of the script's own that throws is the script's error, as on a phone.
       const scripts = error instanceof Error && message === 'getter';
@@ -69,6 +78,10 @@ const HARNESS: &str = r#"
   function settle() {
     for (const socket of sockets.splice(0)) {
       try { socket.close({}); } catch (error) { record('SocketTask.close threw ' + describe(error)); }
+    }
+    if (udp) {
+      try { udp.close(); } catch (error) { record('UDPSocket.close threw ' + describe(error)); }
+      udp = null;
     }
   }
   function reset() {
@@ -134,9 +147,14 @@ const APIS: &[(&str, bool, usize)] = &[
     ("fs.copyFileSync", false, 2),
     ("fs.renameSync", false, 2),
     ("fs.saveFileSync", false, 2),
+    ("udp.bind", false, 1),
+    ("udp.send", false, 1),
+    ("udp.connect", false, 1),
+    ("udp.write", false, 1),
+    ("udp.setTTL", false, 1),
 ];
 
-const KEYS: [&str; 24] = [
+const KEYS: [&str; 29] = [
     "url",
     "data",
     "header",
@@ -161,6 +179,11 @@ const KEYS: [&str; 24] = [
     "dirPath",
     "recursive",
     "tempFilePath",
+    "address",
+    "port",
+    "message",
+    "offset",
+    "setBroadcast",
 ];
 
 const STRINGS: [&str; 20] = [

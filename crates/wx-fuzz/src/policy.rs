@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use wx_policy::{
-    Access, BANNED_HOST, DomainEntry, DomainList, HostKey, Interface, Lan, LibVersion, Target,
-    UdpTarget, UrlPolicy,
+    Access, BANNED_HOST, DomainEntry, DomainList, HostKey, Interface, Lan, LibVersion, PeerAddress,
+    Target, UrlPolicy,
     config::{Overrides, load},
     illegal_host,
 };
@@ -86,12 +86,23 @@ pub fn url_policy(data: &[u8]) {
         let again = DomainEntry::parse(&entry.to_string(), interface).expect("round trip");
         assert_eq!(again, entry);
     }
-    if let Some(target) = UdpTarget::parse(&url) {
+    if let Some(target) = PeerAddress::parse(&url) {
         let port = u16::from(bytes.byte()) * 256 + u16::from(bytes.byte());
         let decision = policy.check_udp(&target, port, bytes.flag());
-        if matches!(&target, UdpTarget::Host(host) if host == BANNED_HOST) {
+        if matches!(&target, PeerAddress::Host(host) if host == BANNED_HOST) {
             assert!(decision.is_err(), "UDP to the banned host passed");
         }
+    }
+    let tcp_port = f64::from(u16::from(bytes.byte()) * 256 + u16::from(bytes.byte()));
+    if let Ok((target, port)) = policy.check_tcp(&url, tcp_port, bytes.flag()) {
+        assert!(
+            !matches!(&target, PeerAddress::Host(host) if host == BANNED_HOST),
+            "TCP to the banned host passed"
+        );
+        assert!(
+            !wx_policy::is_forbidden_tcp_port(port),
+            "TCP to port {port} passed"
+        );
     }
 }
 

@@ -177,6 +177,10 @@ pub(crate) struct HostState {
     pub(crate) watchdog: Arc<Watchdog>,
     pub(crate) handle: LoopHandle,
     receiver: RefCell<Option<mpsc::UnboundedReceiver<Macrotask>>>,
+    /// What must be dropped when the run ends even if the host is abandoned (a guard that
+    /// removes the run's scratch folder, say): the JavaScript heap's own references to such
+    /// things are never released then.
+    dropped_at_end: RefCell<Vec<Box<dyn std::any::Any>>>,
 }
 
 impl HostState {
@@ -299,6 +303,7 @@ impl Host {
             watchdog: watchdog.clone(),
             handle,
             receiver: RefCell::new(Some(receiver)),
+            dropped_at_end: RefCell::new(Vec::new()),
         });
         if let Some(limit) = options.max_memory {
             runtime.set_memory_limit(limit);
@@ -600,8 +605,15 @@ impl Host {
     /// Ends this host without freeing the JavaScript heap, for a process that exits right
     /// after: freeing every object one by one (and collecting cycles) is a tenth of start-up
     /// for an empty script, and the operating system takes the memory back at once.
+    /// What is held by [`Host::drop_at_end`] is dropped all the same.
     pub fn abandon(self) {
+        drop(self.state.dropped_at_end.take());
         std::mem::forget(self);
+    }
+
+    /// Keeps `value` until the run ends, and drops it then even when the host is abandoned.
+    pub fn drop_at_end(&self, value: impl std::any::Any) {
+        self.state.dropped_at_end.borrow_mut().push(Box::new(value));
     }
 
     /// What coverage counted (`wxrun test --coverage`), as istanbul's JSON: an object of

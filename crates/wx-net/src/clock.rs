@@ -1,4 +1,4 @@
-//! The clock wx's own deadlines are measured on: request, upload, download and socket
+//! The clock wx's own deadlines are measured on: request, upload, download, WebSocket and TCP
 //! timeouts, the grace period before background interruption, and mDNS's automatic stop.
 //!
 //! It runs on real time unless a test switches it to virtual time (Jest's fake timers, through

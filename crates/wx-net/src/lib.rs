@@ -13,6 +13,7 @@ mod network;
 pub mod pool;
 pub mod sandbox;
 pub mod socket;
+pub mod tcp;
 pub mod tls;
 pub mod transfer;
 pub mod udp;

@@ -13,7 +13,9 @@ use std::{
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use tokio::sync::mpsc;
 use wx_offline::{HttpRecord, StandIn, har::RecordedFailure};
-use wx_policy::{Config, Failure, FixedHeaders, Interface, RunPolicy, UrlPolicy, limits};
+use wx_policy::{
+    Config, CreationWindow, Failure, FixedHeaders, Interface, RunPolicy, UrlPolicy, limits,
+};
 
 use crate::{
     clock::Clock,
@@ -22,6 +24,7 @@ use crate::{
     pool::{Admission, Cancel, TaskId, TaskPool},
     sandbox::Sandbox,
     socket::{self, SocketCommand, SocketRequest, SocketSink},
+    tcp::{TcpConnect, TcpSink, TcpSocketHandle},
     tls::{Alpn, TlsSettings, TlsSetupError},
 };
 
@@ -64,8 +67,11 @@ struct Inner {
     sandbox: Arc<Sandbox>,
     max_download_bytes: u64,
     max_response_bytes: u64,
-    /// Sockets not yet closed, to interrupt when the app goes to the background.
+    /// WebSockets and TCP connections not yet closed, to interrupt when the app goes to the
+    /// background.
     sockets: Mutex<HashMap<TaskId, Arc<Cancel>>>,
+    /// TCPSockets created lately, for the limit of 20 in 5 minutes.
+    tcp_created: Mutex<CreationWindow>,
     /// Mock rules, replay and recording, when the run uses any.
     stand_in: Option<Arc<StandIn>>,
     /// What timeouts, the background grace period and mDNS's stop are measured on.
@@ -160,6 +166,10 @@ impl Network {
             max_response_bytes: policy.max_response_bytes,
             policy,
             sockets: Mutex::new(HashMap::new()),
+            tcp_created: Mutex::new(CreationWindow::new(
+                limits::TCP_SOCKETS_PER_WINDOW,
+                limits::TCP_SOCKET_WINDOW,
+            )),
             stand_in,
             clock: Clock::new(),
         };
@@ -214,6 +224,43 @@ impl Network {
             self.inner.router.clone(),
             sink,
         )
+    }
+
+    /// Counts a new TCPSocket; false when 20 were created in the last 5 minutes.
+    pub fn admit_tcp_socket(&self) -> bool {
+        lock(&self.inner.tcp_created).admit(std::time::Instant::now())
+    }
+
+    /// Opens a TCP connection already allowed by [`UrlPolicy::check_tcp`]; its events go to
+    /// `sink`, the last one `Close`. Like a WebSocket, it is closed when the app goes to the
+    /// background, and fails at once when started there or offline.
+    pub fn tcp_connect(&self, id: TaskId, request: TcpConnect, sink: TcpSink) -> TcpSocketHandle {
+        let cancel = self.new_socket_cancel(id);
+        let network = self.clone();
+        let connect_deadline = self.inner.clock.deadline(request.timeout);
+        TcpSocketHandle::connect(
+            request,
+            connect_deadline,
+            self.inner.router.clone(),
+            cancel,
+            sink,
+            move || {
+                lock(&network.inner.sockets).remove(&id);
+            },
+        )
+    }
+
+    /// The cancel of a new socket, registered for interruption; already stopped when the app
+    /// is in the background or the device offline.
+    fn new_socket_cancel(&self, id: TaskId) -> Arc<Cancel> {
+        let cancel = Arc::new(Cancel::default());
+        if !self.is_foreground() {
+            cancel.interrupt();
+        } else if !self.is_online() {
+            cancel.disconnect();
+        }
+        lock(&self.inner.sockets).insert(id, cancel.clone());
+        cancel
     }
 
     /// Starts an mDNS scan for `service_type` that stops by itself after `duration`.
@@ -372,13 +419,7 @@ impl Network {
         sink: SocketSink,
     ) -> mpsc::UnboundedSender<SocketCommand> {
         let (commands, receiver) = mpsc::unbounded_channel();
-        let cancel = Arc::new(Cancel::default());
-        if !self.is_foreground() {
-            cancel.interrupt();
-        } else if !self.is_online() {
-            cancel.disconnect();
-        }
-        lock(&self.inner.sockets).insert(id, cancel.clone());
+        let cancel = self.new_socket_cancel(id);
         let connect_deadline = self.inner.clock.deadline(request.timeout);
         let network = self.clone();
         tokio::spawn(async move {

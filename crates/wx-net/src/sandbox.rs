@@ -487,7 +487,18 @@ pub struct Sandbox {
     counter: AtomicU64,
     seed: u64,
     /// Removed when the run ends.
-    _scratch: tempfile::TempDir,
+    scratch: tempfile::TempDir,
+}
+
+/// Removes a sandbox's scratch folder when dropped ([`Sandbox::scratch_remover`]).
+#[derive(Debug)]
+pub struct ScratchRemover(PathBuf);
+
+impl Drop for ScratchRemover {
+    fn drop(&mut self) {
+        // Already gone when the sandbox was dropped first; nothing else can be done here.
+        let _ = fs::remove_dir_all(&self.0);
+    }
 }
 
 fn canonical_dir(path: &Path) -> Result<PathBuf, SandboxError> {
@@ -533,8 +544,15 @@ impl Sandbox {
             mounts: resolved_mounts,
             counter: AtomicU64::new(0),
             seed: RandomState::new().build_hasher().finish(),
-            _scratch: scratch,
+            scratch,
         })
+    }
+
+    /// A guard that removes this sandbox's scratch folder (the temp files, and `usr` and the
+    /// saved files when there is no data folder) when dropped, for a run that ends without
+    /// dropping the sandbox itself (an abandoned host).
+    pub fn scratch_remover(&self) -> ScratchRemover {
+        ScratchRemover(self.scratch.path().to_path_buf())
     }
 
     /// The host folder behind `wxfile://usr`, for `--data-dir` users and debugging.

@@ -9,7 +9,7 @@ use std::{
 };
 
 use tokio::sync::Notify;
-use wx_policy::{RunPolicy, UdpTarget};
+use wx_policy::{PeerAddress, RunPolicy};
 
 use crate::connect::Router;
 
@@ -139,7 +139,7 @@ impl UdpSocketHandle {
         data: &[u8],
         set_broadcast: bool,
     ) {
-        let Some(target) = UdpTarget::parse(address) else {
+        let Some(target) = PeerAddress::parse(address) else {
             (self.sink)(UdpEvent::Error(format!(
                 "{action}:fail invalid address {address:?}"
             )));
@@ -156,7 +156,7 @@ impl UdpSocketHandle {
             let _ = self.socket.set_broadcast(true);
         }
         match target {
-            UdpTarget::Ip(ip) => {
+            PeerAddress::Ip(ip) => {
                 let to = SocketAddr::new(ip, port);
                 match self.socket.try_send_to(data, to) {
                     Ok(_) => {}
@@ -173,7 +173,7 @@ impl UdpSocketHandle {
                     Err(error) => (self.sink)(UdpEvent::Error(format!("{action}:fail {error}"))),
                 }
             }
-            UdpTarget::Host(host) => {
+            PeerAddress::Host(host) => {
                 let (target_host, target_port) = self.router.route(&host, port);
                 let data = data.to_vec();
                 let socket = self.socket.clone();
@@ -197,7 +197,7 @@ impl UdpSocketHandle {
 
     /// Remembers where `write` sends; the address rule is checked now.
     pub fn connect(&self, address: &str, port: u16) -> Result<(), String> {
-        let target = UdpTarget::parse(address)
+        let target = PeerAddress::parse(address)
             .ok_or_else(|| format!("connect:fail invalid address {address:?}"))?;
         self.policy
             .urls

@@ -144,13 +144,12 @@ impl Redactor {
     /// A parameter's value redacted as the URL or query it holds; `None` when it holds none
     /// or nothing in it is secret.
     fn nested(&self, value: &str) -> Option<String> {
-        if !value.contains('=') {
-            return None;
-        }
         let redacted = if value.contains('?') || value.contains('#') || value.contains("://") {
             self.url(value)
-        } else {
+        } else if value.contains('=') {
             self.pairs(value)?
+        } else {
+            return None;
         };
         (redacted != value).then_some(redacted)
     }
@@ -542,6 +541,11 @@ mod tests {
                 "https://a.example.com/redirect-to?url=%2Fecho%3Fcode%3DC0DE%23access_token%3DF&x=1"
             ),
             "https://a.example.com/redirect-to?url=%2Fecho%3Fcode%3DREDACTED%23access_token%3DREDACTED&x=1"
+        );
+        // A URL with a password passed along as a parameter (seen while fuzzing).
+        assert_eq!(
+            r.url("https://a.example.com/?next=https%3A%2F%2Fuser%3Apw99%40b.example.com%2F"),
+            "https://a.example.com/?next=https%3A%2F%2Fuser%3AREDACTED%40b.example.com%2F"
         );
     }
 

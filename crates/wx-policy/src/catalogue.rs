@@ -1,11 +1,13 @@
 //! The errMsg/errno catalogue: every failure text wxrun reports after `"<api>:fail "`, with the
-//! errno phones give, each written once, by key. `{}` marks where a call's details go (a URL,
-//! a path, a count), filled in order.
+//! errno phones give (and the `errCode` of the device families that report one), each written
+//! once, by key. `{}` marks where a call's details go (a URL, a path, a count), filled in order.
+//! A text that starts with `:` follows `"<api>:fail"` without the space, as the Bluetooth
+//! family words its failures (`openBluetoothAdapter:fail:not available`).
 //!
 //! Rust reports these through [`crate::Failure`] (and wx-net's file errors, and storage's); the
 //! JavaScript layers ask by key (`core.fail(api, key, ...details)` over the `failure` native),
 //! so no text or errno is spelled anywhere else. A test of wx-api checks that every key the
-//! layers name is here.
+//! layers name is here. TCPSocket's errors also carry the `errCode` of the platform's table.
 
 /// One failure as the platform words it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,10 +16,29 @@ pub struct Entry {
     /// The reason after `"<api>:fail "`, with `{}` for each detail.
     pub text: &'static str,
     pub errno: Option<u32>,
+    /// The `errCode` field of the fail result (Bluetooth, Wi-Fi, NFC, iBeacon, ...) or of
+    /// TCPSocket's `onError` (-1 system error, -2 socket error, -3 no permission, -4 connect
+    /// failed, 1 address, 2 port, 3..6 bindWifi).
+    pub err_code: Option<i32>,
 }
 
 const fn entry(key: &'static str, text: &'static str, errno: Option<u32>) -> Entry {
-    Entry { key, text, errno }
+    Entry {
+        key,
+        text,
+        errno,
+        err_code: None,
+    }
+}
+
+/// An entry whose fail result also carries an `errCode`.
+const fn coded(key: &'static str, text: &'static str, errno: Option<u32>, err_code: i32) -> Entry {
+    Entry {
+        key,
+        text,
+        errno,
+        err_code: Some(err_code),
+    }
 }
 
 /// errno of parameter type errors.
@@ -161,6 +182,7 @@ pub const ENTRIES: &[Entry] = &[
     ),
     entry("fsInvalidArgument", "Invalid argument, {}", Some(1300022)),
     entry("fsSystem", "system error, {}", FS_SYSTEM),
+    entry("notSupported", "not supported by wxrun yet", None),
     // WebSockets.
     entry(
         "socketLimit",
@@ -184,6 +206,11 @@ pub const ENTRIES: &[Entry] = &[
     entry("udpAlreadyBound", "the socket is already bound", None),
     entry("udpInvalidPort", "invalid port {}", None),
     entry(
+        "udpConnectPort",
+        "parameter error: port should be a Number from 0 to 65535",
+        None,
+    ),
+    entry(
         "udpAddressPort",
         "parameter error: address should be a String and port a Number",
         None,
@@ -204,6 +231,71 @@ pub const ENTRIES: &[Entry] = &[
         "udpBroadcastNeedsFlag",
         "broadcast needs setBroadcast: true",
         None,
+    ),
+    // TCP sockets: texts follow UDPSocket's `<method>:fail <reason>`; an operating-system
+    // error reads `errno:<n> errmsg:<text>` with Linux numbers, as phones word it.
+    coded("tcpInvalidAddress", "invalid address {}", None, 1),
+    coded("tcpInvalidPort", "invalid port {}", None, 2),
+    coded(
+        "tcpForbiddenPort",
+        "port {} is forbidden (phones refuse ports below 1024 and a documented list)",
+        None,
+        2,
+    ),
+    coded("tcpNotAllowed", "url not in domain list ({})", None, -3),
+    coded("tcpConnectFailed", "errno:{} errmsg:{}", None, -4),
+    coded(
+        "tcpConnectTimeout",
+        "errno:110 errmsg:Connection timed out",
+        None,
+        -4,
+    ),
+    coded("tcpResolveFailed", "cannot resolve {}", None, -4),
+    coded("tcpOffline", "errno:101 errmsg:Network is unreachable", None, -4),
+    coded("tcpSocketError", "errno:{} errmsg:{}", None, -2),
+    coded(
+        "tcpNotConnected",
+        "errno:107 errmsg:Transport endpoint is not connected",
+        None,
+        -2,
+    ),
+    coded(
+        "tcpAlreadyConnected",
+        "errno:106 errmsg:Transport endpoint is already connected",
+        None,
+        -2,
+    ),
+    coded("tcpInterrupted", "interrupted", None, -1),
+    coded(
+        "tcpCreateTooMuch",
+        "create too much: at most {} TCPSockets in {} minutes",
+        None,
+        -1,
+    ),
+    coded(
+        "tcpDataType",
+        "parameter error: data should be String or ArrayBuffer",
+        None,
+        -1,
+    ),
+    coded("tcpInvalidBssid", "invalid BSSID {}", None, 3),
+    coded(
+        "tcpBindWifiSystem",
+        "system error: the device is not on the Wi-Fi network {}",
+        None,
+        4,
+    ),
+    coded(
+        "tcpBindWifiAndroidOnly",
+        "bindWifi is supported only on Android",
+        None,
+        5,
+    ),
+    coded(
+        "tcpAndroidTooOld",
+        "bindWifi needs Android 10 or newer, the device runs {}",
+        None,
+        6,
     ),
     // mDNS discovery.
     entry("mdnsInvalidParam", "invalid param", None),
@@ -243,6 +335,44 @@ pub const ENTRIES: &[Entry] = &[
     entry("webviewLimit", "webview count limit exceed", None),
     entry("firstPage", "cannot navigate back at first page.", None),
     entry("switchToNonTab", "can not switch to no-tabBar page", None),
+    // The simulated device (docs/device.md says which texts and codes are documented,
+    // observed on phones, or chosen).
+    entry("userCancel", "cancel", None),
+    entry("authDeny", "auth deny", Some(103)),
+    entry(
+        "randomValuesLength",
+        "parameter error: parameter.length should be a whole number from 0 to {};",
+        Some(ERRNO_PARAMETER),
+    ),
+    coded(
+        "subscribeNoTemplates",
+        "TmplIds can't be empty",
+        None,
+        10001,
+    ),
+    coded("bluetoothNotInit", ":not init", None, 10000),
+    coded(
+        "bluetoothNotAvailable",
+        ":not available",
+        Some(1500102),
+        10001,
+    ),
+    coded("wifiNotInit", "not init", None, 12000),
+    coded("wifiSwitchedOff", "wifi is disabled", None, 12005),
+    coded("wifiNotConnected", "no wifi is connected.", None, 12010),
+    coded(
+        "nfcUnsupported",
+        "current platform is not supported",
+        None,
+        13000,
+    ),
+    coded(
+        "beaconBluetoothUnavailable",
+        ":bluetooth service unavailable",
+        None,
+        11001,
+    ),
+    coded("beaconNotStarted", ":not startBeaconDiscovery", None, 11004),
 ];
 
 /// The entry for `key`.

@@ -109,6 +109,10 @@ impl DomainEntry {
         if host.split('.').any(str::is_empty) {
             return Err(DomainError::BadHost("it has an empty label".into()));
         }
+        // A wildcard spelled `%2A` is one too, once the host is decoded.
+        if host.contains('*') {
+            return Err(DomainError::Wildcard);
+        }
         if host == "localhost" || host.ends_with(".localhost") {
             return Err(DomainError::Localhost);
         }
@@ -274,5 +278,7 @@ mod tests {
             );
         }
         assert_eq!(parse("a.example.com.").unwrap().host(), "a.example.com");
+        // Found by fuzzing: a percent-encoded wildcard passed the wildcard check.
+        assert_eq!(parse("%2a.example.com"), Err(DomainError::Wildcard));
     }
 }

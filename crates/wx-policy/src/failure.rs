@@ -150,6 +150,14 @@ impl Failure {
         }
     }
 
+    /// The `errCode` of a TCPSocket error, where the entry has one.
+    pub fn err_code(&self) -> Option<i32> {
+        match self {
+            Failure::Other { .. } => None,
+            _ => catalogue::known(self.key().0).err_code,
+        }
+    }
+
     /// The full errMsg as reported by `api`.
     pub fn err_msg(&self, api: &str) -> String {
         format!("{api}:fail {}", self.reason())
@@ -246,6 +254,26 @@ mod tests {
     }
 
     #[test]
+    fn only_tcp_failures_carry_an_err_code() {
+        let refused = Failure::Catalogued {
+            key: "tcpConnectFailed",
+            details: vec!["111".into(), "Connection refused".into()],
+        };
+        assert_eq!(refused.err_code(), Some(-4));
+        assert_eq!(
+            refused.err_msg("connect"),
+            "connect:fail errno:111 errmsg:Connection refused"
+        );
+        assert_eq!(refused.errno(), None);
+        assert_eq!(Failure::Timeout.err_code(), None);
+        let other = Failure::Other {
+            reason: "scripted".into(),
+            errno: None,
+        };
+        assert_eq!(other.err_code(), None);
+    }
+
+    #[test]
     fn err_msg_has_exactly_one_space() {
         assert_eq!(
             Failure::InvalidUrl("ftp://x".into()).err_msg("request"),
@@ -261,5 +289,22 @@ mod tests {
             "request:fail parameter error: parameter.url should be String instead of Number;"
         );
         assert_eq!(param.errno(), Some(1001));
+    }
+
+    /// Failures whose text is not a fixed entry: the response limit names the limit, and a
+    /// script's or the system's own reason is kept with its errno.
+    #[test]
+    fn texts_with_their_own_words() {
+        let too_large = Failure::ResponseTooLarge { limit: 1024 };
+        assert_eq!(
+            too_large.err_msg("request"),
+            "request:fail response too large: more than 1024 bytes (limits.maxResponseSize)"
+        );
+        let other = Failure::Other {
+            reason: "scripted reason".into(),
+            errno: Some(42),
+        };
+        assert_eq!(other.err_msg("request"), "request:fail scripted reason");
+        assert_eq!(other.errno(), Some(42));
     }
 }

@@ -16,8 +16,10 @@ mod interface;
 pub mod inventory;
 mod lan;
 pub mod limits;
+mod peer;
 mod referer;
 mod run_policy;
+mod tcp_rules;
 mod udp_rules;
 mod url_rules;
 mod version;
@@ -29,8 +31,12 @@ pub use domain::{
 pub use failure::{ERRNO_PARAMETER, Failure};
 pub use interface::Interface;
 pub use lan::{BadCidr, Lan};
+pub use peer::PeerAddress;
 pub use referer::{BadReleaseLabel, ReleaseLabel, referer};
 pub use run_policy::{FixedHeaders, Gates, PoolRule, RunPolicy, default_user_agent};
-pub use udp_rules::{UdpDenied, UdpTarget};
+pub use tcp_rules::{
+    BindWifiRefusal, CreationWindow, TcpDenied, bind_wifi_refusal, is_forbidden_tcp_port,
+};
+pub use udp_rules::UdpDenied;
 pub use url_rules::{Access, HostKey, Target, UrlPolicy, illegal_host};
 pub use version::{BadVersion, LibVersion};

@@ -6,6 +6,8 @@ use crate::LibVersion;
 
 /// The longest a network call may take; also the cap for larger configured values.
 pub const MAX_TIMEOUT_MS: u64 = 60_000;
+/// The most bytes one `wx.getRandomValues` call gives (documented).
+pub const MAX_RANDOM_BYTES: usize = 1_048_576;
 /// Running tasks per HTTP interface before new ones queue.
 pub const DEFAULT_POOL_SIZE: usize = 10;
 /// WebSockets that may be connecting or open at once.
@@ -21,6 +23,11 @@ pub const DEFAULT_DISCOVERY_MS: u64 = 30_000;
 pub const BACKGROUND_GRACE: Duration = Duration::from_secs(5);
 /// Redirect hops followed before `ERR_TOO_MANY_REDIRECTS`.
 pub const MAX_REDIRECTS: usize = 15;
+/// TCPSockets a mini-program may create in [`TCP_SOCKET_WINDOW`].
+pub const TCP_SOCKETS_PER_WINDOW: usize = 20;
+pub const TCP_SOCKET_WINDOW: Duration = Duration::from_secs(5 * 60);
+/// `TCPSocket.connect`'s `timeout` when the script gives none (the option is in seconds).
+pub const TCP_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The timeout a call runs with, and whether it was capped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,9 +102,13 @@ mod tests {
         assert_eq!(DEFAULT_POOL_SIZE, 10);
         assert_eq!(MAX_SOCKETS, 5);
         assert_eq!(DEFAULT_MAX_DOWNLOAD_BYTES, 209_715_200, "200 MB");
+        assert_eq!(DEFAULT_MAX_RESPONSE_BYTES, 67_108_864, "64 MiB");
         assert_eq!(DEFAULT_DISCOVERY_MS, 30_000);
         assert_eq!(BACKGROUND_GRACE, Duration::from_secs(5));
         assert_eq!(MAX_REDIRECTS, 15);
+        assert_eq!(TCP_SOCKETS_PER_WINDOW, 20);
+        assert_eq!(TCP_SOCKET_WINDOW, Duration::from_secs(300));
+        assert_eq!(TCP_CONNECT_TIMEOUT, Duration::from_secs(2));
     }
 
     #[test]

@@ -141,6 +141,7 @@ mod tests {
         };
         config.network_timeout.request = Sourced::default_value(Some(2000));
         config.limits.max_upload_concurrent = Sourced::default_value(3);
+        config.limits.max_download_concurrent = Sourced::default_value(4);
         let policy = RunPolicy::resolve(&config);
         assert_eq!(
             policy.gates,
@@ -158,7 +159,11 @@ mod tests {
             policy.timeout(Interface::DownloadFile, None).duration,
             Duration::from_millis(limits::MAX_TIMEOUT_MS)
         );
-        assert_eq!(policy.pool(Interface::UploadFile).size, 3);
+        assert_eq!(
+            Interface::ALL.map(|i| policy.pool(i).size),
+            [10, 3, 4, 10, 10, 10],
+            "an HTTP interface has its own pool size; the others take request's"
+        );
         assert!(policy.pool(Interface::UploadFile).queues);
         assert_eq!(policy.socket_limit, limits::MAX_SOCKETS);
         assert!(policy.fixed_headers.user_agent.contains("MicroMessenger/"));

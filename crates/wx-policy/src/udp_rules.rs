@@ -3,35 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use crate::{
-    Interface, UrlPolicy,
-    domain::{BANNED_HOST, normalise_domain},
-};
-
-/// Where a datagram is going, as the script wrote it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum UdpTarget {
-    Ip(IpAddr),
-    /// A host name, to be resolved (or routed by `connectTo`) after the check.
-    Host(String),
-}
-
-impl UdpTarget {
-    pub fn parse(address: &str) -> Option<UdpTarget> {
-        let address = address.trim();
-        if address.is_empty() {
-            return None;
-        }
-        let bare = address.trim_start_matches('[').trim_end_matches(']');
-        if let Ok(ip) = bare.parse::<IpAddr>() {
-            return Some(UdpTarget::Ip(ip));
-        }
-        if address.contains(['/', ' ', '@', ':']) {
-            return None;
-        }
-        Some(UdpTarget::Host(normalise_domain(address)))
-    }
-}
+use crate::{Interface, PeerAddress, UrlPolicy, domain::BANNED_HOST};
 
 /// Why a datagram may not be sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,15 +32,15 @@ impl UrlPolicy {
     /// Decides whether a UDP socket may send to `target` on `port`.
     pub fn check_udp(
         &self,
-        target: &UdpTarget,
+        target: &PeerAddress,
         port: u16,
         set_broadcast: bool,
     ) -> Result<(), UdpDenied> {
         // The banned host is never reached, whatever urlCheck says.
-        if matches!(target, UdpTarget::Host(host) if host == BANNED_HOST) {
+        if matches!(target, PeerAddress::Host(host) if host == BANNED_HOST) {
             return Err(UdpDenied::NotAllowed);
         }
-        if let UdpTarget::Ip(IpAddr::V4(addr)) = target
+        if let PeerAddress::Ip(IpAddr::V4(addr)) = target
             && self.is_broadcast(*addr)
         {
             return if set_broadcast {
@@ -81,15 +53,15 @@ impl UrlPolicy {
             return Ok(());
         }
         match target {
-            UdpTarget::Ip(IpAddr::V4(addr)) => {
+            PeerAddress::Ip(IpAddr::V4(addr)) => {
                 if self.lan().is_some_and(|lan| lan.is_peer(*addr)) {
                     Ok(())
                 } else {
                     Err(UdpDenied::NotAllowed)
                 }
             }
-            UdpTarget::Ip(IpAddr::V6(_)) => Err(UdpDenied::NotAllowed),
-            UdpTarget::Host(host) => {
+            PeerAddress::Ip(IpAddr::V6(_)) => Err(UdpDenied::NotAllowed),
+            PeerAddress::Host(host) => {
                 let listed = self
                     .domains(Interface::Udp)
                     .for_host(host)
@@ -149,7 +121,7 @@ mod tests {
             (false, "other.example.com", 1, false, Ok(())),
         ];
         for (check, address, port, broadcast, expected) in rows {
-            let target = UdpTarget::parse(address).unwrap();
+            let target = PeerAddress::parse(address).unwrap();
             assert_eq!(
                 policy(*check).check_udp(&target, *port, *broadcast),
                 *expected,
@@ -161,15 +133,15 @@ mod tests {
             BroadcastNeedsFlag.reason(),
             "broadcast needs setBroadcast: true"
         );
-        assert_eq!(UdpTarget::parse(""), None);
-        assert_eq!(UdpTarget::parse("a b"), None);
+        assert_eq!(PeerAddress::parse(""), None);
+        assert_eq!(PeerAddress::parse("a b"), None);
     }
 
     #[test]
     fn the_banned_host_is_refused_even_with_url_check_off() {
         for check in [true, false] {
             for address in ["api.weixin.qq.com", "API.Weixin.QQ.com."] {
-                let target = UdpTarget::parse(address).unwrap();
+                let target = PeerAddress::parse(address).unwrap();
                 assert_eq!(
                     policy(check).check_udp(&target, 443, false),
                     Err(UdpDenied::NotAllowed),

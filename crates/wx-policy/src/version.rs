@@ -39,6 +39,14 @@ impl LibVersion {
     pub const ERRNO: LibVersion = LibVersion::new(2, 24, 0);
     /// Since this version `wx.request` accepts `redirect`.
     pub const REDIRECT_OPTION: LibVersion = LibVersion::new(3, 2, 2);
+    /// Since this version TCPSocket has `bindWifi` and its listener pair.
+    pub const TCP_BIND_WIFI: LibVersion = LibVersion::new(2, 25, 0);
+    /// Since this version `onConnect` reports `useHttpDNS` and `exception`.
+    pub const TCP_CONNECT_RESULT: LibVersion = LibVersion::new(3, 4, 0);
+    /// Since this version `onConnect` also reports `localInfo` and `remoteInfo`.
+    pub const TCP_CONNECT_INFO: LibVersion = LibVersion::new(3, 4, 1);
+    /// Since this version `wx.createTCPSocket` takes `type: 'ipv6'`.
+    pub const TCP_IPV6: LibVersion = LibVersion::new(3, 6, 4);
 }
 
 impl Default for LibVersion {

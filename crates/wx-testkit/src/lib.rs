@@ -1,6 +1,7 @@
 //! wx-testkit: real servers for wxrun's tests, on loopback with random ports. HTTPS (HTTP/1.1
 //! and HTTP/2 by ALPN) and WSS use leaf certificates from a CA generated per run; plain HTTP,
-//! WS and UDP echo listen on 127.0.0.2, a LAN peer when the device is 127.0.0.1/8. Tests reach
+//! WS, UDP echo and the TCP servers listen on 127.0.0.2, a LAN peer when the device is
+//! 127.0.0.1/8. Tests reach
 //! the TLS servers by name (`api.wxrun.test` and friends) through wxrun's `connectTo`, so the
 //! real TLS and policy path is exercised. Nothing listens beyond 127.0.0.0/8.
 
@@ -8,6 +9,7 @@ mod http;
 pub mod mdns;
 pub mod pki;
 pub mod routes;
+mod tcp;
 mod tls_faults;
 mod udp;
 mod ws;
@@ -33,6 +35,10 @@ pub const WS_HOST: &str = "ws.wxrun.test";
 /// A `udpdomain` host; port [`UDP_HOST_PORT`] is routed to the UDP echo server.
 pub const UDP_HOST: &str = "udp.wxrun.test";
 pub const UDP_HOST_PORT: u16 = 9000;
+/// A `tcpdomain` host; port [`TCP_HOST_PORT`] of it (and of [`OTHER_HOST`], which is not
+/// listed) is routed to the TCP echo server.
+pub const TCP_HOST: &str = "tcp.wxrun.test";
+pub const TCP_HOST_PORT: u16 = 9100;
 /// Hosts whose TLS is broken in one way each (all listed in requestdomain).
 pub const UNTRUSTED_HOST: &str = "untrusted.wxrun.test";
 pub const WRONG_NAME_HOST: &str = "wrongname.wxrun.test";
@@ -44,12 +50,22 @@ pub const PLAIN_HOST: &str = "plain.wxrun.test";
 pub const REFUSED_HOST: &str = "refused.wxrun.test";
 /// Ports of [`BANNED_HOST`] routed to the servers: a sentinel, so that a broken ban reaches a
 /// local server (and the call succeeds, which tests catch) instead of the real host. 443 and 80
-/// reach the HTTPS and plain HTTP servers, [`BANNED_WSS_PORT`] the WSS server and
-/// [`UDP_HOST_PORT`] the UDP echo server.
+/// reach the HTTPS and plain HTTP servers, [`BANNED_WSS_PORT`] the WSS server,
+/// [`UDP_HOST_PORT`] the UDP echo server and [`TCP_HOST_PORT`] the TCP echo server.
 pub const BANNED_WSS_PORT: u16 = 8443;
 /// The device address of the tests' LAN, and the peer the plain servers listen on.
 pub const DEVICE_LAN: &str = "127.0.0.1/8";
 pub const LAN_PEER: &str = "127.0.0.2";
+
+/// Where the TCP servers listen (all on [`LAN_PEER`]).
+#[derive(Clone, Copy, Debug)]
+pub struct TcpAddrs {
+    pub echo: SocketAddr,
+    pub greet: SocketAddr,
+    pub reset: SocketAddr,
+    pub hold: SocketAddr,
+    pub refused: SocketAddr,
+}
 
 /// The running servers. Dropping this stops them.
 pub struct TestServers {
@@ -58,6 +74,8 @@ pub struct TestServers {
     pub wss: SocketAddr,
     pub ws: SocketAddr,
     pub udp: SocketAddr,
+    /// The TCP servers: echo, greet-and-close, reset, hold (connects time out), refused.
+    pub tcp: TcpAddrs,
     /// The TLS fault servers and the refused port, by host name.
     pub faults: Vec<(&'static str, SocketAddr)>,
     ca_file: tempfile::NamedTempFile,
@@ -108,6 +126,14 @@ impl TestServers {
         let wss = tcp("127.0.0.1:0")?;
         let ws = tcp(&format!("{LAN_PEER}:0"))?;
         let udp = std::net::UdpSocket::bind((LAN_PEER, 0))?;
+        let tcp_servers = tcp::TcpServers::bind(LAN_PEER)?;
+        let tcp_addrs = TcpAddrs {
+            echo: tcp_servers.echo.local_addr()?,
+            greet: tcp_servers.greet.local_addr()?,
+            reset: tcp_servers.reset.local_addr()?,
+            hold: tcp_servers.hold.local_addr()?,
+            refused: tcp_servers.refused,
+        };
         let untrusted = tcp("127.0.0.1:0")?;
         let wrong_name = tcp("127.0.0.1:0")?;
         let expired = tcp("127.0.0.1:0")?;
@@ -145,6 +171,7 @@ impl TestServers {
             tokio::spawn(udp::run(
                 UdpSocket::from_std(udp).expect("inside the runtime"),
             ));
+            tcp_servers.serve();
             tokio::spawn(tls_faults::with_certificate(
                 listen(untrusted),
                 untrusted_tls,
@@ -167,6 +194,7 @@ impl TestServers {
             wss: wss_addr,
             ws: ws_addr,
             udp: udp_addr,
+            tcp: tcp_addrs,
             faults,
             ca_file,
             runtime: Some(runtime),
@@ -200,11 +228,18 @@ impl TestServers {
             format!("{UDP_HOST}:{UDP_HOST_PORT}"),
             Value::String(self.udp.to_string()),
         );
+        for host in [TCP_HOST, OTHER_HOST] {
+            connect_to.insert(
+                format!("{host}:{TCP_HOST_PORT}"),
+                Value::String(self.tcp.echo.to_string()),
+            );
+        }
         for (port, target) in [
             (443, https.clone()),
             (80, self.http.to_string()),
             (BANNED_WSS_PORT, wss.clone()),
             (UDP_HOST_PORT, self.udp.to_string()),
+            (TCP_HOST_PORT, self.tcp.echo.to_string()),
         ] {
             connect_to.insert(format!("{BANNED_HOST}:{port}"), Value::String(target));
         }
@@ -219,6 +254,7 @@ impl TestServers {
             "downloaddomain": [format!("https://{DOWNLOAD_HOST}")],
             "wsrequestdomain": [format!("wss://{WS_HOST}")],
             "udpdomain": [UDP_HOST],
+            "tcpdomain": [TCP_HOST],
             "lan": DEVICE_LAN,
             "connectTo": connect_to,
             "ca": [self.ca_file().to_string_lossy()],
@@ -241,6 +277,14 @@ impl TestServers {
             ("WXRUN_TESTKIT_HTTP".into(), format!("http://{}", self.http)),
             ("WXRUN_TESTKIT_WS".into(), format!("ws://{}", self.ws)),
             ("WXRUN_TESTKIT_UDP".into(), self.udp.to_string()),
+            ("WXRUN_TESTKIT_TCP".into(), self.tcp.echo.to_string()),
+            ("WXRUN_TESTKIT_TCP_GREET".into(), self.tcp.greet.to_string()),
+            ("WXRUN_TESTKIT_TCP_RESET".into(), self.tcp.reset.to_string()),
+            ("WXRUN_TESTKIT_TCP_HOLD".into(), self.tcp.hold.to_string()),
+            (
+                "WXRUN_TESTKIT_TCP_REFUSED".into(),
+                self.tcp.refused.to_string(),
+            ),
             (
                 "WXRUN_TESTKIT_HTTPS_PORT".into(),
                 self.https.port().to_string(),

@@ -1,5 +1,6 @@
 //! `--api-coverage[=FILE]`: which `wx` APIs a run called, per file, against the inventory of
-//! documented APIs and the ones wxrun implements. A table on stderr; JSON in FILE.
+//! documented APIs, with how wxrun answers each (real, simulated, recorded only). A table on
+//! stderr; JSON in FILE.
 
 use std::{
     collections::{BTreeMap, BTreeSet},
@@ -7,6 +8,7 @@ use std::{
 };
 
 use serde_json::json;
+use wx_api::Support;
 use wx_policy::inventory;
 
 use crate::setup::UsageError;
@@ -19,7 +21,7 @@ pub struct FileCoverage {
 
 /// Prints the table and, when `json_path` is given, writes the JSON report.
 pub fn report(files: &[FileCoverage], json_path: Option<&Path>) -> Result<(), UsageError> {
-    let implemented: BTreeSet<&str> = wx_api::IMPLEMENTED.iter().copied().collect();
+    let members: BTreeMap<&str, Support> = wx_api::members().into_iter().collect();
     let documented = inventory::all().len();
     let mut by_api: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for file in files {
@@ -30,25 +32,32 @@ pub fn report(files: &[FileCoverage], json_path: Option<&Path>) -> Result<(), Us
                 .push(file.file.as_str());
         }
     }
-    let touched_implemented = by_api
-        .keys()
-        .filter(|api| implemented.contains(*api))
-        .count();
-    let unsupported: Vec<&str> = by_api
+    let support_of = |api: &str| members.get(api).copied().unwrap_or(Support::Recorded);
+    let count = |support: Support| {
+        by_api
+            .keys()
+            .filter(|api| support_of(api) == support)
+            .count()
+    };
+    let recorded: Vec<&str> = by_api
         .keys()
         .copied()
-        .filter(|api| !implemented.contains(api))
+        .filter(|api| support_of(api) == Support::Recorded)
         .collect();
-    let untouched: Vec<&str> = implemented
-        .iter()
+    let untouched: Vec<&str> = members
+        .keys()
         .copied()
         .filter(|api| !by_api.contains_key(api))
         .collect();
 
     eprintln!();
     eprintln!(
-        "wx API coverage: {touched_implemented} of the {} APIs wxrun implements were called ({documented} documented in all)",
-        implemented.len()
+        "wx API coverage: {} of the {} wx APIs were called ({documented} documented): {} real, {} simulated, {} recorded only",
+        by_api.len(),
+        members.len(),
+        count(Support::Real),
+        count(Support::Simulated),
+        count(Support::Recorded),
     );
     let width = files.iter().map(|f| f.file.len()).max().unwrap_or(0);
     for file in files {
@@ -60,13 +69,12 @@ pub fn report(files: &[FileCoverage], json_path: Option<&Path>) -> Result<(), Us
         };
         eprintln!("  {:width$}  {list}", file.file);
     }
-    if !unsupported.is_empty() {
+    if !recorded.is_empty() {
         eprintln!(
-            "  called but not supported by wxrun: {}",
-            unsupported.join(", ")
+            "  answered with generic defaults (recorded only, docs/device.md): {}",
+            recorded.join(", ")
         );
     }
-    eprintln!("  not called: {}", untouched.join(", "));
 
     if let Some(path) = json_path {
         let apis: Vec<_> = by_api
@@ -74,7 +82,7 @@ pub fn report(files: &[FileCoverage], json_path: Option<&Path>) -> Result<(), Us
             .map(|(api, files)| {
                 json!({
                     "name": api,
-                    "implemented": implemented.contains(api),
+                    "support": support_of(api).as_str(),
                     "since": inventory::lookup(api)
                         .and_then(|entry| entry.min_lib)
                         .map(|version| version.to_string()),
@@ -84,8 +92,8 @@ pub fn report(files: &[FileCoverage], json_path: Option<&Path>) -> Result<(), Us
             .collect();
         let document = json!({
             "documented": documented,
-            "implemented": implemented.len(),
-            "calledImplemented": touched_implemented,
+            "members": members.len(),
+            "called": by_api.len(),
             "apis": apis,
             "notCalled": untouched,
             "files": files

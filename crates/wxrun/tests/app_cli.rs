@@ -70,7 +70,7 @@ fn the_sample_app_runs_its_lifecycle_requests_and_taps() {
             "route launch pages/index/index",
             "page pages/index/index onLoad {}",
             "ui showLoading {\"title\":\"Loading\"}",
-            "ui login",
+            "open-api login",
             "page pages/index/index onShow",
             "page pages/index/index onReady",
             "request POST https://api.wxrun.test/app/login -> 200",
@@ -119,7 +119,7 @@ fn storage_is_kept_between_runs_only_with_data_dir() {
     let logins = |run: &Run| {
         trace(run)
             .iter()
-            .filter(|l| l.starts_with("ui login"))
+            .filter(|l| l.starts_with("open-api login"))
             .count()
     };
     let first = app(&servers, &["--trace", "--data-dir", &data_dir]);
@@ -151,6 +151,88 @@ fn a_require_script_can_take_the_device_offline_before_the_app_starts() {
             "request POST https://api.wxrun.test/app/login -> fail -106:net::ERR_INTERNET_DISCONNECTED",
             "setData pages/index/index {\"loading\":false,\"error\":\"request:fail -106:net::ERR_INTERNET_DISCONNECTED\"}",
             "ui showToast {\"title\":\"Could not load\",\"icon\":\"error\"}",
+        ],
+    );
+}
+
+#[test]
+fn the_simulated_device_answers_the_app_in_its_default_state_or_as_scripted() {
+    let servers = servers();
+    let buy = [
+        "--trace",
+        "--call",
+        r#"onTapItem:{"dataset":{"id":2}}"#,
+        "--call",
+        "onBuy",
+    ];
+    // No update after launch; the user closes the payment sheet.
+    let run = app(&servers, &buy);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    in_order(
+        &trace(&run),
+        &[
+            "app onLaunch",
+            "base getUpdateManager",
+            "base UpdateManager.onCheckForUpdate [{\"hasUpdate\":false}]",
+            "ui showToast {\"title\":\"Ordered\"}",
+            "payment requestPayment {\"timeStamp\":\"1001\"",
+            "payment requestPayment -> requestPayment:fail cancel",
+            "setData pages/detail/detail {\"order.paid\":false}",
+        ],
+    );
+    assert!(
+        !trace(&run).iter().any(|line| line.contains("applyUpdate")),
+        "{}",
+        run.stderr
+    );
+
+    // A --require script: a new version is ready, and the user pays.
+    let preload = servers.dir.path().join("device.js");
+    std::fs::write(
+        &preload,
+        "const { device } = require('wxrun');\n\
+         device.respond('UpdateManager.onCheckForUpdate', { hasUpdate: true });\n\
+         device.respond('requestPayment', {});\n",
+    )
+    .unwrap();
+    let mut args = buy.to_vec();
+    let preload = preload.display().to_string();
+    args.extend(["--require", &preload]);
+    let scripted = app(&servers, &args);
+    assert_eq!(scripted.code, 0, "{}", scripted.stderr);
+    in_order(
+        &trace(&scripted),
+        &[
+            "base UpdateManager.onCheckForUpdate [{\"hasUpdate\":true}]",
+            "ui showModal {\"title\":\"Update ready\"",
+            "base UpdateManager.applyUpdate",
+            "payment requestPayment {",
+            "setData pages/detail/detail {\"order.paid\":true}",
+        ],
+    );
+
+    // The profile's user and place, on the "me" page.
+    let me = app(
+        &servers,
+        &[
+            "--trace",
+            "--page",
+            "pages/me/me",
+            "--call",
+            "onProfile",
+            "--call",
+            "onLocate",
+        ],
+    );
+    assert_eq!(me.code, 0, "{}", me.stderr);
+    in_order(
+        &trace(&me),
+        &[
+            "open-api getUserProfile {\"desc\":\"to show your name\"}",
+            "setData pages/me/me {\"nickName\":\"微信用户\"}",
+            "location getLocation {\"type\":\"gcj02\"}",
+            "open-api scope scope.userLocation granted (asked by getLocation)",
+            "setData pages/me/me {\"place\":\"23.0999,113.3245\"}",
         ],
     );
 }

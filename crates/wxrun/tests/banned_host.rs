@@ -1,6 +1,6 @@
 //! The ban on api.weixin.qq.com through the routes of the configuration and the command line:
 //! a configuration that lists the host is refused, naming the file and key, and `--connect-to`
-//! with `--no-url-check` cannot send a call there. A sentinel listener on loopback stands
+//! with `--no-url-check` cannot send a call there (HTTP, WebSocket or TCP). A sentinel listener on loopback stands
 //! where the connection would go, so a broken ban shows there and never reaches the real host.
 //! (The JS routes, with urlCheck on and off, are in js-tests/helpers/banned.js.)
 
@@ -70,11 +70,15 @@ wx.downloadFile({ url: 'https://api.weixin.qq.com/x', complete: show });
 const socket = wx.connectSocket({ url: 'wss://api.weixin.qq.com/' });
 socket.onOpen(() => socket.close({}));
 socket.onError(show);
+const tcp = wx.createTCPSocket();
+tcp.onConnect(() => tcp.close());
+tcp.onError(show);
+tcp.connect({ address: 'api.weixin.qq.com', port: 9100 });
 ",
     )
     .unwrap();
     let mut args = vec!["run".to_string(), "--no-url-check".to_string()];
-    for from in [443, 80] {
+    for from in [443, 80, 9100] {
         args.push("--connect-to".into());
         args.push(format!("{BANNED}:{from}:127.0.0.1:{port}"));
     }
@@ -92,6 +96,7 @@ socket.onError(show);
     assert_eq!(
         lines,
         [
+            r#"{"errMsg":"connect:fail url not in domain list (api.weixin.qq.com:9100)","errCode":-3}"#,
             r#"{"errMsg":"downloadFile:fail url not in domain list","errno":600002}"#,
             r#"{"errMsg":"request:fail url not in domain list","errno":600002}"#,
             r#"{"errMsg":"request:fail url not in domain list","errno":600002}"#,

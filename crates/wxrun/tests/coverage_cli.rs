@@ -10,12 +10,13 @@ fn read_json(path: &std::path::Path) -> Value {
 }
 
 #[test]
-fn run_reports_the_functions_called_including_unsupported_ones() {
+fn run_reports_the_functions_called_and_how_wxrun_answers_them() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("uses.js");
     std::fs::write(
         &script,
-        "wx.canIUse('request'); wx.canIUse('x'); typeof wx.request; try { wx.scanCode(); } catch (e) { console.log(e.message); }",
+        "wx.canIUse('request'); wx.canIUse('x'); typeof wx.request; \
+         wx.scanCode({ fail: (res) => console.log(res.errMsg) }); wx.reportAnalytics('opened', {});",
     )
     .unwrap();
     let report = dir.path().join("coverage.json");
@@ -27,33 +28,41 @@ fn run_reports_the_functions_called_including_unsupported_ones() {
         .unwrap()
         .into();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.stdout.trim(), "wx.scanCode is not supported by wxrun");
+    assert_eq!(out.stdout.trim(), "scanCode:fail cancel");
     assert!(
-        out.stderr.contains("wx API coverage: 1 of the"),
+        out.stderr.contains("wx API coverage: 3 of the")
+            && out.stderr.contains("1 real, 1 simulated, 1 recorded only"),
         "{}",
         out.stderr
     );
     assert!(
         out.stderr
-            .contains("called but not supported by wxrun: scanCode"),
+            .contains("answered with generic defaults (recorded only, docs/device.md): reportAnalytics"),
         "{}",
         out.stderr
     );
     let json = read_json(&report);
-    let names: Vec<(&str, bool)> = json["apis"]
+    let names: Vec<(&str, &str)> = json["apis"]
         .as_array()
         .unwrap()
         .iter()
         .map(|api| {
             (
                 api["name"].as_str().unwrap(),
-                api["implemented"].as_bool().unwrap(),
+                api["support"].as_str().unwrap(),
             )
         })
         .collect();
     // Reading wx.request without calling it does not count.
-    assert_eq!(names, [("canIUse", true), ("scanCode", false)]);
-    assert_eq!(json["calledImplemented"], 1);
+    assert_eq!(
+        names,
+        [
+            ("canIUse", "real"),
+            ("reportAnalytics", "recorded"),
+            ("scanCode", "simulated")
+        ]
+    );
+    assert_eq!(json["called"], 3);
     assert!(json["documented"].as_u64().unwrap() > 400);
     assert!(
         json["notCalled"]

@@ -221,3 +221,57 @@ socket.onClose(() => console.log('closed'));
     );
     assert_eq!(out.stdout, "bound true\n");
 }
+
+#[test]
+fn a_tcp_connection_keeps_the_run_alive_until_it_closes() {
+    let setup = setup();
+    let file = script(
+        setup.dir.path(),
+        "tcp.js",
+        "const socket = wx.createTCPSocket();
+socket.onConnect(() => setTimeout(() => socket.write('late'), 300));
+socket.onMessage((m) => { console.log('got', m.message.byteLength, 'bytes'); socket.close(); });
+socket.onClose(() => console.log('closed'));
+socket.connect({ address: 'tcp.wxrun.test', port: 9100 });
+",
+    );
+    let started = std::time::Instant::now();
+    let out: Run = wxrun().args(["run", &file]).output().unwrap().into();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "got 4 bytes\nclosed\n");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+
+    let forever = script(
+        setup.dir.path(),
+        "connected-forever.js",
+        "const socket = wx.createTCPSocket();
+socket.onConnect(() => console.log('connected'));
+socket.connect({ address: 'tcp.wxrun.test', port: 9100 });
+",
+    );
+    let out: Run = wxrun()
+        .args(["run", "--timeout", "2000", &forever])
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(
+        out.code, 124,
+        "an open connection holds the run: {}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "connected\n");
+
+    // A socket that was created but never connected holds nothing.
+    let idle = script(
+        setup.dir.path(),
+        "idle.js",
+        "wx.createTCPSocket().onClose(() => console.log('never'));",
+    );
+    let out: Run = wxrun()
+        .args(["run", "--timeout", "5000", &idle])
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+}

@@ -70,7 +70,7 @@ fn timers_fire_in_deadline_order_after_microtasks() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         out.stdout.trim(),
-        "sync micro promise t0 i1 i2 t10 args:xy i3 t30"
+        "sync micro promise t0 i1 t100 args:xy t200 | ticks 3"
     );
 }
 

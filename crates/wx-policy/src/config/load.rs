@@ -7,8 +7,9 @@ use serde_json::Value;
 
 use super::{
     ConfigError,
-    json::{At, kind, parse_file},
-    model::{CompileType, Config, ConnectTo, DeviceProfile, Source, Sourced, WXRUN_JSON},
+    device::read_device,
+    json::{At, parse_file},
+    model::{CompileType, Config, ConnectTo, Source, Sourced, WXRUN_JSON},
 };
 use crate::{
     DomainEntry, DomainList, Interface, Lan, LibVersion, ReleaseLabel,
@@ -516,59 +517,8 @@ fn connect_to_rule(from: &str, to: &str) -> Result<ConnectTo, BadRule> {
 }
 
 fn apply_device(config: &mut Config, file: &Path, value: &Value) -> Result<(), ConfigError> {
-    let object = At {
-        file,
-        key: "device",
-        value,
-    }
-    .object()?;
     let mut device = config.device.value.clone();
-    for (key, value) in object {
-        let full_key = format!("device.{key}");
-        let at = At {
-            file,
-            key: &full_key,
-            value,
-        };
-        let text = || at.str().map(str::to_string);
-        let size = || at.integer(1, 100_000).map(|n| n as u32);
-        match key.as_str() {
-            "brand" => device.brand = text()?,
-            "model" => device.model = text()?,
-            "system" => device.system = text()?,
-            "platform" => device.platform = text()?,
-            "version" => device.version = text()?,
-            "language" => device.language = text()?,
-            "pixelRatio" => {
-                device.pixel_ratio =
-                    value.as_f64().filter(|ratio| *ratio > 0.0).ok_or_else(|| {
-                        at.error(format!("expected a positive number, found {}", kind(value)))
-                    })?;
-            }
-            "screenWidth" => device.screen_width = size()?,
-            "screenHeight" => device.screen_height = size()?,
-            "windowWidth" => device.window_width = size()?,
-            "windowHeight" => device.window_height = size()?,
-            "statusBarHeight" => device.status_bar_height = at.integer(0, 1000)? as u32,
-            "networkType" => {
-                let network = at.str()?;
-                if !DeviceProfile::NETWORK_TYPES.contains(&network) {
-                    return Err(at.error(format!(
-                        "{network:?} is not a network type; use one of {}",
-                        DeviceProfile::NETWORK_TYPES.join(", ")
-                    )));
-                }
-                device.network_type = network.to_string();
-            }
-            _ => {
-                return Err(at.error(
-                    "unknown key; device takes brand, model, system, platform, version, language, \
-                     pixelRatio, screenWidth, screenHeight, windowWidth, windowHeight, \
-                     statusBarHeight, networkType",
-                ));
-            }
-        }
-    }
+    read_device(file, value, &mut device)?;
     config.device.set(device, Source::File(file.to_path_buf()));
     Ok(())
 }

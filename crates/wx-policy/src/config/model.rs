@@ -1,5 +1,6 @@
 use std::{fmt, path::PathBuf};
 
+use super::device::DeviceProfile;
 use crate::{
     DomainList, Interface, Lan, LibVersion, ReleaseLabel,
     limits::{
@@ -179,51 +180,6 @@ impl Limits {
             _ => self.max_request_concurrent.value,
         }
     }
-}
-
-/// The device wxrun pretends to be, for `wx.getSystemInfo*` and `wx.getNetworkType`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DeviceProfile {
-    pub brand: String,
-    pub model: String,
-    pub system: String,
-    pub platform: String,
-    /// The WeChat client version.
-    pub version: String,
-    pub language: String,
-    pub pixel_ratio: f64,
-    pub screen_width: u32,
-    pub screen_height: u32,
-    pub window_width: u32,
-    pub window_height: u32,
-    pub status_bar_height: u32,
-    pub network_type: String,
-}
-
-impl Default for DeviceProfile {
-    fn default() -> Self {
-        DeviceProfile {
-            brand: "iPhone".into(),
-            model: "iPhone 13".into(),
-            system: "iOS 16.6".into(),
-            platform: "ios".into(),
-            version: "8.0.50".into(),
-            language: "zh_CN".into(),
-            pixel_ratio: 3.0,
-            screen_width: 390,
-            screen_height: 844,
-            window_width: 390,
-            window_height: 753,
-            status_bar_height: 47,
-            network_type: "wifi".into(),
-        }
-    }
-}
-
-impl DeviceProfile {
-    /// The network types `wx.getNetworkType` can answer.
-    pub const NETWORK_TYPES: [&'static str; 7] =
-        ["wifi", "2g", "3g", "4g", "5g", "unknown", "none"];
 }
 
 /// The effective configuration of a run.
@@ -481,7 +437,7 @@ impl Config {
         push(
             "device",
             format!(
-                "{} {} ({}, {}), {}x{} @{}x, WeChat {}, network {}",
+                "{} {} ({}, {}), {}x{} @{}x, WeChat {}, network {}, {} theme, at {},{}, payments {}",
                 device.brand,
                 device.model,
                 device.system,
@@ -490,7 +446,11 @@ impl Config {
                 device.screen_height,
                 device.pixel_ratio,
                 device.version,
-                device.network_type
+                device.network_type,
+                device.theme.as_str(),
+                device.location.latitude,
+                device.location.longitude,
+                device.payment.as_str()
             ),
             &self.device.source,
         );

@@ -1,6 +1,7 @@
 use std::fs;
 
 use super::*;
+use crate::config::{DeviceProfile, Location, PaymentAnswer, SubscribeAnswer, Theme};
 
 struct Project {
     dir: tempfile::TempDir,
@@ -289,6 +290,7 @@ fn every_device_and_limits_key_is_read() {
         window_height: 840,
         status_bar_height: 30,
         network_type: "5g".into(),
+        ..DeviceProfile::default()
     };
     assert_eq!(config.device.value, expected);
     let limits = &config.limits;
@@ -307,6 +309,116 @@ fn every_device_and_limits_key_is_read() {
         project.error(r#"{"device": {"pixelRatio": 0}}"#).key,
         "device.pixelRatio"
     );
+}
+
+#[test]
+fn the_simulated_device_state_is_read_and_checked() {
+    let project = Project::new();
+    project.file("photos/a.jpg", "not really a jpeg");
+    project.file(
+        "wxrun.json",
+        r#"{
+            "device": {"theme": "dark", "payment": "success", "subscribe": "reject",
+                "location": {"latitude": 31.2304, "longitude": 121.4737, "altitude": 12.5},
+                "user": {"nickName": "Ada", "avatarUrl": "https://example.com/a.png", "gender": 2,
+                    "country": "China", "province": "Shanghai", "city": "Shanghai", "language": "zh_CN"},
+                "scopes": {"scope.userLocation": false, "scope.camera": true},
+                "mediaFolder": "photos"}
+        }"#,
+    );
+    let device = project.load().unwrap().device.value;
+    assert_eq!(device.theme, Theme::Dark);
+    assert_eq!(device.payment, PaymentAnswer::Success);
+    assert_eq!(device.subscribe, SubscribeAnswer::Reject);
+    assert_eq!(
+        device.location,
+        Location {
+            latitude: 31.2304,
+            longitude: 121.4737,
+            altitude: 12.5
+        }
+    );
+    assert_eq!(device.user.nick_name, "Ada");
+    assert_eq!(device.user.gender, 2);
+    assert_eq!(device.user.city, "Shanghai");
+    assert_eq!(device.scopes.get("scope.userLocation"), Some(&false));
+    assert_eq!(device.scopes.get("scope.camera"), Some(&true));
+    assert!(device.media_folder.unwrap().join("a.jpg").is_file());
+
+    // Each bad value names its key and says what to write instead.
+    let cases = [
+        (
+            r#"{"device": {"theme": "sepia"}}"#,
+            "device.theme",
+            "use one of light, dark",
+        ),
+        (
+            r#"{"device": {"payment": "maybe"}}"#,
+            "device.payment",
+            "use one of cancel, success",
+        ),
+        (
+            r#"{"device": {"subscribe": "yes"}}"#,
+            "device.subscribe",
+            "accept, reject, ban, filter",
+        ),
+        (
+            r#"{"device": {"location": {"latitude": 91}}}"#,
+            "device.location.latitude",
+            "from -90 to 90",
+        ),
+        (
+            r#"{"device": {"location": {"longitude": "east"}}}"#,
+            "device.location.longitude",
+            "found a string",
+        ),
+        (
+            r#"{"device": {"location": {"lat": 1}}}"#,
+            "device.location.lat",
+            "takes latitude, longitude",
+        ),
+        (
+            r#"{"device": {"location": [1, 2]}}"#,
+            "device.location",
+            "expected an object",
+        ),
+        (
+            r#"{"device": {"user": {"gender": 3}}}"#,
+            "device.user.gender",
+            "from 0 to 2",
+        ),
+        (
+            r#"{"device": {"user": {"name": "x"}}}"#,
+            "device.user.name",
+            "takes nickName",
+        ),
+        (
+            r#"{"device": {"scopes": {"userLocation": false}}}"#,
+            "device.scopes.userLocation",
+            "did you mean \"scope.userLocation\"",
+        ),
+        (
+            r#"{"device": {"scopes": {"scope.camera": "no"}}}"#,
+            "device.scopes.scope.camera",
+            "true or false",
+        ),
+        (
+            r#"{"device": {"mediaFolder": "missing"}}"#,
+            "device.mediaFolder",
+            "is not a folder",
+        ),
+        (
+            r#"{"device": {"colour": "red"}}"#,
+            "device.colour",
+            "mediaFolder",
+        ),
+    ];
+    for (text, key, fix) in cases {
+        let err = project.error(text);
+        assert_eq!(err.key, key, "{text}");
+        assert!(err.message.contains(fix), "{text}: {}", err.message);
+        assert!(err.file.is_some(), "{text}");
+    }
 }
 
 #[test]
@@ -571,4 +683,156 @@ fn connect_to_never_routes_to_the_banned_host() {
     let error = flag.expect_err("the flag is refused too");
     assert_eq!(error.key, "--connect-to");
     assert!(error.message.contains("api.weixin.qq.com"), "{error}");
+}
+
+#[test]
+fn appid_and_user_agent_hold_only_what_a_header_carries() {
+    let project = Project::new();
+    for appid in ["wx 1", "wx/1", "", "wx\u{e9}"] {
+        let config = serde_json::json!({ "appid": appid }).to_string();
+        assert_eq!(project.error(&config).key, "appid", "{appid:?}");
+    }
+    project.file("project.config.json", r#"{"appid": "a?b"}"#);
+    assert_eq!(project.load().unwrap_err().key, "appid");
+    fs::remove_file(project.path("project.config.json")).unwrap();
+    assert_eq!(project.error(r#"{"userAgent": "x\ny"}"#).key, "userAgent");
+    project.file(
+        "wxrun.json",
+        r#"{"appid": "wx0123456789abcdef", "userAgent": "Mozilla/5.0 (iPhone)\tMicroMessenger"}"#,
+    );
+    let config = project.load().unwrap();
+    assert_eq!(config.appid.value, "wx0123456789abcdef");
+    assert_eq!(
+        config.user_agent.value.as_deref(),
+        Some("Mozilla/5.0 (iPhone)\tMicroMessenger")
+    );
+    for (overrides, flag) in [
+        (
+            Overrides {
+                appid: Some("a b".into()),
+                ..Overrides::default()
+            },
+            "--appid",
+        ),
+        (
+            Overrides {
+                user_agent: Some("a\u{7}".into()),
+                ..Overrides::default()
+            },
+            "--user-agent",
+        ),
+    ] {
+        assert_eq!(load(project.dir.path(), &overrides).unwrap_err().key, flag);
+    }
+}
+
+#[test]
+fn a_ca_file_that_is_no_readable_file_says_what_it_is() {
+    let project = Project::new();
+    std::fs::create_dir(project.path("certs")).unwrap();
+    for (ca, says) in [
+        ("missing.pem", "does not exist"),
+        ("certs", "is a folder, not a file"),
+        ("/dev/null", "is not a regular file"),
+        // A path through a file: neither missing nor a folder, so the system's reason is given.
+        ("wxrun.json/ca.pem", "cannot be read: Not a directory"),
+    ] {
+        let err = project.error(&serde_json::json!({ "ca": ca }).to_string());
+        assert!(err.message.contains(says), "{ca}: {err}");
+        let flag = Overrides {
+            ca_files: vec![project.path(ca)],
+            ..Overrides::default()
+        };
+        project.file("wxrun.json", "{}");
+        let err = load(project.dir.path(), &flag).unwrap_err();
+        assert!(err.message.contains(says), "--ca-file {ca}: {err}");
+    }
+}
+
+#[test]
+fn without_miniprogram_root_the_nearest_folder_with_app_json_is_the_mini_program() {
+    let project = Project::new();
+    project
+        .file("project.config.json", "{}")
+        .file("shop/app.json", r#"{"networkTimeout": {"request": 1234}}"#)
+        .file("shop/pages/index/index.js", "")
+        .file("game/game.json", "{}")
+        .file("game/main.js", "");
+    let config = load(&project.path("shop/pages/index"), &Overrides::default()).unwrap();
+    assert_eq!(config.miniprogram_root, Some(project.path("shop")));
+    assert_eq!(config.network_timeout.request.value, Some(1234));
+    let config = load(&project.path("game"), &Overrides::default()).unwrap();
+    assert_eq!(config.miniprogram_root, Some(project.path("game")));
+}
+
+#[test]
+fn compile_type_names() {
+    let project = Project::new();
+    for (name, kind) in CompileType::NAMES {
+        project.file(
+            "project.config.json",
+            &format!(r#"{{"compileType": "{name}"}}"#),
+        );
+        assert_eq!(project.load().unwrap().compile_type.value, kind);
+        assert_eq!(kind.name(), name);
+    }
+    project.file("project.config.json", r#"{"compileType": "widget"}"#);
+    assert_eq!(project.load().unwrap_err().key, "compileType");
+}
+
+#[test]
+fn app_json_module_settings() {
+    let project = Project::new();
+    project.file("project.config.json", "{}").file(
+        "app.json",
+        r#"{"useExtendedLib": {"weui": true, "kbone": false},
+            "resolveAlias": {"@/*": "/*", "~utils": "utils/index"}}"#,
+    );
+    let config = project.load().unwrap();
+    assert_eq!(config.extended_libs, ["weui"]);
+    assert_eq!(
+        config
+            .resolve_alias
+            .iter()
+            .map(|a| a.value.clone())
+            .collect::<Vec<_>>(),
+        [
+            ("@/*".to_string(), "/*".to_string()),
+            ("~utils".to_string(), "utils/index".to_string())
+        ]
+    );
+    for (alias, key) in [
+        (r#"{"": "x"}"#, "resolveAlias."),
+        (r#"{"@": ""}"#, "resolveAlias.@"),
+        (r#"{"@/*": "src"}"#, "resolveAlias.@/*"),
+        (r#"{"@": "src/*"}"#, "resolveAlias.@"),
+        (r#"{"./x": "y"}"#, "resolveAlias../x"),
+        (r#"{"../x": "y"}"#, "resolveAlias.../x"),
+    ] {
+        project.file("app.json", &format!(r#"{{"resolveAlias": {alias}}}"#));
+        assert_eq!(project.load().unwrap_err().key, key, "{alias}");
+    }
+}
+
+#[test]
+fn redact_names_and_the_response_limit() {
+    let project = Project::new();
+    project.file(
+        "wxrun.json",
+        r#"{"redact": ["member_id", " X-Shop-Token "], "limits": {"maxResponseSize": 4096}}"#,
+    );
+    let config = project.load().unwrap();
+    assert_eq!(
+        config
+            .redact
+            .iter()
+            .map(|r| r.value.as_str())
+            .collect::<Vec<_>>(),
+        ["member_id", "X-Shop-Token"]
+    );
+    assert_eq!(config.limits.max_response_size.value, 4096);
+    for name in ["", "a b", "a=b", " "] {
+        let text = serde_json::json!({ "redact": [name] }).to_string();
+        assert_eq!(project.error(&text).key, "redact[0]", "{name:?}");
+    }
 }
