@@ -84,7 +84,9 @@ type Bench = fn(&Env) -> Result<Outcome>;
 const BENCHMARKS: &[(&str, Bench)] = &[
     ("startup", startup::run),
     ("project", |env| project::run(env).map(Outcome::text)),
-    ("test-runner", |env| test_runner::run(env).map(Outcome::text)),
+    ("test-runner", |env| {
+        test_runner::run(env).map(Outcome::text)
+    }),
     ("coverage", |env| coverage::run(env).map(Outcome::text)),
     ("request", request::run),
     ("transfer", transfer::run),

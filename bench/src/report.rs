@@ -4,6 +4,8 @@ use std::{fs, path::Path, process::Command, time::Duration};
 
 use anyhow::{Context, Result};
 
+use crate::Goal;
+
 /// The median of `samples`.
 pub fn median(samples: &mut [Duration]) -> Duration {
     samples.sort();
@@ -68,14 +70,6 @@ pub fn load() -> String {
     }
 }
 
-/// The 1-minute load average.
-pub fn load_now() -> f64 {
-    fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|text| text.split_whitespace().next()?.parse().ok())
-        .unwrap_or(f64::NAN)
-}
-
 /// Replaces the section `name` of the performance page (between its markers), or appends it.
 pub fn update(page: &Path, name: &str, section: &str) -> Result<()> {
     let start = format!("<!-- bench:{name} -->");
@@ -87,4 +81,65 @@ pub fn update(page: &Path, name: &str, section: &str) -> Result<()> {
         _ => format!("{}\n{block}\n", text.trim_end()),
     };
     fs::write(page, updated).with_context(|| format!("writing {}", page.display()))
+}
+
+/// The cells of a markdown table row (`| a | b |` gives `a`, `b`), `None` for other lines.
+fn cells(line: &str) -> Option<Vec<String>> {
+    let inner = line.trim().strip_prefix('|')?.strip_suffix('|')?;
+    Some(
+        inner
+            .split('|')
+            .map(|cell| cell.trim().to_string())
+            .collect(),
+    )
+}
+
+/// The goals section: every goal of issue 16's table beside the figure measured for it. The
+/// rows of the goals measured now replace those with the same measure; the rows of benchmarks
+/// not run this time stay as the page had them, so that `bench/run NAME` refreshes only its own.
+pub fn goals_table(page: &Path, goals: Vec<Goal>) -> Result<String> {
+    let header = "| measure | figure | goal | met | load (1, 5, 15 min) |";
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let text = fs::read_to_string(page).unwrap_or_default();
+    if let (Some(a), Some(b)) = (
+        text.find("<!-- bench:goals -->"),
+        text.find("<!-- /bench:goals -->"),
+    ) && b > a
+    {
+        for line in text[a..b].lines() {
+            if let Some(row) = cells(line).filter(|row| row.len() == 5)
+                && row[0] != "measure"
+                && !row[0].starts_with("---")
+            {
+                rows.push(row);
+            }
+        }
+    }
+    for goal in goals {
+        let row = vec![
+            goal.measure.to_string(),
+            goal.figure,
+            goal.goal.to_string(),
+            match goal.met {
+                Some(true) => "met".to_string(),
+                Some(false) => "**not met**".to_string(),
+                None => "no target".to_string(),
+            },
+            goal.load,
+        ];
+        match rows.iter_mut().find(|known| known[0] == row[0]) {
+            Some(known) => *known = row,
+            None => rows.push(row),
+        }
+    }
+    let mut table = format!(
+        "## Goals (issue 16) and what was measured\n\n\
+         Each row is rewritten by the benchmark that measures it (`bench/run NAME`); the load \
+         average says how busy the shared machine was when the figure was taken.\n\n\
+         {header}\n|---|---|---|---|---|\n"
+    );
+    for row in rows {
+        table.push_str(&format!("| {} |\n", row.join(" | ")));
+    }
+    Ok(table)
 }

@@ -113,7 +113,10 @@ pub fn run(env: &Env) -> Result<Outcome> {
     let (small, server) = match &nginx {
         Some(nginx) => (
             format!("http://{}/small.json", nginx.addr),
-            format!("nginx {} (one process, keep-alive, sendfile)", Nginx::version()),
+            format!(
+                "nginx {} (one process, keep-alive, sendfile)",
+                Nginx::version()
+            ),
         ),
         None => (
             format!("http://{}/json/3", servers.http),
@@ -148,7 +151,9 @@ pub fn run(env: &Env) -> Result<Outcome> {
     let faster_node = rate(node_http).max(rate(fetch));
     let wrk_rate = (!wrk_rates.is_empty()).then(|| most(&wrk_rates));
     let wrk_row = match wrk_rate {
-        Some(wrk_rate) => format!("| wrk -t1 -c10 (no parsing, no JavaScript) | {WRK_SECONDS} s run | {wrk_rate:.0} |\n"),
+        Some(wrk_rate) => format!(
+            "| wrk -t1 -c10 (no parsing, no JavaScript) | {WRK_SECONDS} s run | {wrk_rate:.0} |\n"
+        ),
         None => "| wrk | not installed (bench/run installs it with apt-get) | |\n".to_string(),
     };
 

@@ -115,7 +115,11 @@ impl Nginx {
             .arg("-v")
             .output()
             .ok()
-            .map(|o| String::from_utf8_lossy(&o.stderr).trim().replace("nginx version: ", ""))
+            .map(|o| {
+                String::from_utf8_lossy(&o.stderr)
+                    .trim()
+                    .replace("nginx version: ", "")
+            })
             .unwrap_or_default()
     }
 }

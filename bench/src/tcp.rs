@@ -8,9 +8,9 @@ use anyhow::{Result, ensure};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::{
-    Env,
+    Env, Goal, Outcome,
     child::{self, reported_ms},
-    report::machine,
+    report::{self, machine},
 };
 
 const SIZE: usize = 512;
@@ -46,18 +46,10 @@ fn rust_client(echo: SocketAddr, in_flight: usize, total: usize) -> Result<f64> 
     })
 }
 
-/// The load average over the last minute, so a reader can tell a busy machine's figures.
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|text| text.split_whitespace().next().map(str::to_string))
-        .unwrap_or_else(|| "unknown".into())
-}
-
-pub fn run(env: &Env) -> Result<String> {
+pub fn run(env: &Env) -> Result<Outcome> {
     let servers = wx_testkit::TestServers::start()?;
     let echo = servers.tcp.echo;
-    let load_before = load();
+    let load_before = report::load();
     let mut rows = Vec::new();
     let mut ratios = Vec::new();
     for (in_flight, total) in SHAPES {
@@ -84,7 +76,12 @@ pub fn run(env: &Env) -> Result<String> {
         let best = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
         let rate = |ms: f64| total as f64 / (ms / 1000.0);
         let (ours, theirs, ceiling) = (best(&ours), best(&theirs), best(&ceiling));
-        ratios.push((in_flight, rate(ours) / rate(theirs)));
+        ratios.push((
+            in_flight,
+            rate(ours) / rate(theirs),
+            rate(ours),
+            rate(theirs),
+        ));
         for (client, ms) in [
             ("wxrun `TCPSocket`", ours),
             ("Node.js 20 `net`", theirs),
@@ -96,11 +93,26 @@ pub fn run(env: &Env) -> Result<String> {
             ));
         }
     }
+    let load_after = report::load();
+    let goals = ratios
+        .iter()
+        .map(|&(in_flight, ratio, ours, theirs)| Goal {
+            measure: if in_flight == 1 {
+                "TCP echo round trips, 512 B, 1 in flight: against Node `net`"
+            } else {
+                "TCP echo round trips, 512 B, 16 in flight: against Node `net`"
+            },
+            figure: format!("{ours:.0} rt/s; Node {theirs:.0}: **{ratio:.2}x**"),
+            goal: "(reported, no target)",
+            met: None,
+            load: load_after.clone(),
+        })
+        .collect();
     let ratios: Vec<String> = ratios
         .iter()
-        .map(|(in_flight, ratio)| format!("**{ratio:.2}x** with {in_flight} in flight"))
+        .map(|(in_flight, ratio, _, _)| format!("**{ratio:.2}x** with {in_flight} in flight"))
         .collect();
-    Ok(format!(
+    let text = format!(
         "## TCP: echo round trips of 512 bytes\n\n\
          One local echo server (wx-testkit, TCP on 127.0.0.2 through the LAN rule), one \
          connection per client, Nagle off everywhere; best of {ROUNDS} rounds, alternating, \
@@ -109,9 +121,10 @@ pub fn run(env: &Env) -> Result<String> {
          | client | in flight | round trips | time | round trips/s |\n|---|---|---|---|---|\n\
          {}\n\n\
          wxrun: {} Node's rate (target: at least 1x).\n\n{}",
-        load(),
+        load_after,
         rows.join("\n"),
         ratios.join(", "),
         machine(&env.node, &env.wxrun),
-    ))
+    );
+    Ok(Outcome { text, goals })
 }
