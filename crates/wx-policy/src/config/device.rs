@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::{
     ConfigError,
-    json::{At, kind},
+    json::{At, Key, Keys, kind},
 };
 
 /// The device wxrun pretends to be.
@@ -95,10 +95,6 @@ impl DeviceProfile {
         "scope.invoice",
         "scope.invoiceTitle",
     ];
-
-    const KEYS: &'static str = "brand, model, system, platform, version, language, pixelRatio, \
-         screenWidth, screenHeight, windowWidth, windowHeight, statusBarHeight, networkType, \
-         theme, location, user, scopes, payment, subscribe, mediaFolder";
 }
 
 /// The system's colour scheme.
@@ -338,33 +334,131 @@ pub(crate) fn read_device(
         key: "device",
         value,
     };
-    for (full_key, key, value) in members(top)? {
-        let at = At {
-            file,
-            key: &full_key,
-            value,
-        };
-        let text = || at.str().map(str::to_string);
-        let size = || at.integer(1, 100_000).map(|n| n as u32);
-        match key.as_str() {
-            "brand" => device.brand = text()?,
-            "model" => device.model = text()?,
-            "system" => device.system = text()?,
-            "platform" => device.platform = text()?,
-            "version" => device.version = text()?,
-            "language" => device.language = text()?,
-            "pixelRatio" => {
+    DEVICE_KEYS.read_object(device, top)
+}
+
+fn text(at: At<'_>) -> Result<String, ConfigError> {
+    at.str().map(str::to_string)
+}
+
+/// A size in points.
+fn size(at: At<'_>) -> Result<u32, ConfigError> {
+    at.integer(1, 100_000).map(|n| n as u32)
+}
+
+/// The keys of `device`, each with how it is read.
+pub(crate) const DEVICE_KEYS: Keys<DeviceProfile> = Keys {
+    owner: "device",
+    keys: &[
+        Key {
+            name: "brand",
+            note: "",
+            read: |device, at| {
+                device.brand = text(at)?;
+                Ok(())
+            },
+        },
+        Key {
+            name: "model",
+            note: "",
+            read: |device, at| {
+                device.model = text(at)?;
+                Ok(())
+            },
+        },
+        Key {
+            name: "system",
+            note: "",
+            read: |device, at| {
+                device.system = text(at)?;
+                Ok(())
+            },
+        },
+        Key {
+            name: "platform",
+            note: "",
+            read: |device, at| {
+                device.platform = text(at)?;
+                Ok(())
+            },
+        },
+        Key {
+            name: "version",
+            note: "",
+            read: |device, at| {
+                device.version = text(at)?;
+                Ok(())
+            },
+        },
+        Key {
+            name: "language",
+            note: "",
+            read: |device, at| {
+                device.language = text(at)?;
+                Ok(())
+            },
+        },
+        Key {
+            name: "pixelRatio",
+            note: "",
+            read: |device, at| {
                 device.pixel_ratio =
-                    value.as_f64().filter(|ratio| *ratio > 0.0).ok_or_else(|| {
-                        at.error(format!("expected a positive number, found {}", kind(value)))
-                    })?;
-            }
-            "screenWidth" => device.screen_width = size()?,
-            "screenHeight" => device.screen_height = size()?,
-            "windowWidth" => device.window_width = size()?,
-            "windowHeight" => device.window_height = size()?,
-            "statusBarHeight" => device.status_bar_height = at.integer(0, 1000)? as u32,
-            "networkType" => {
+                    at.value
+                        .as_f64()
+                        .filter(|ratio| *ratio > 0.0)
+                        .ok_or_else(|| {
+                            at.error(format!(
+                                "expected a positive number, found {}",
+                                kind(at.value)
+                            ))
+                        })?;
+                Ok(())
+            },
+        },
+        Key {
+            name: "screenWidth",
+            note: "",
+            read: |device, at| {
+                device.screen_width = size(at)?;
+                Ok(())
+            },
+        },
+        Key {
+            name: "screenHeight",
+            note: "",
+            read: |device, at| {
+                device.screen_height = size(at)?;
+                Ok(())
+            },
+        },
+        Key {
+            name: "windowWidth",
+            note: "",
+            read: |device, at| {
+                device.window_width = size(at)?;
+                Ok(())
+            },
+        },
+        Key {
+            name: "windowHeight",
+            note: "",
+            read: |device, at| {
+                device.window_height = size(at)?;
+                Ok(())
+            },
+        },
+        Key {
+            name: "statusBarHeight",
+            note: "",
+            read: |device, at| {
+                device.status_bar_height = at.integer(0, 1000)? as u32;
+                Ok(())
+            },
+        },
+        Key {
+            name: "networkType",
+            note: "",
+            read: |device, at| {
                 let network = at.str()?;
                 if !DeviceProfile::NETWORK_TYPES.contains(&network) {
                     return Err(at.error(format!(
@@ -373,23 +467,57 @@ pub(crate) fn read_device(
                     )));
                 }
                 device.network_type = network.to_string();
-            }
-            "theme" => device.theme = one_of(at, &[Theme::Light, Theme::Dark], Theme::as_str)?,
-            "location" => read_location(at, &mut device.location)?,
-            "user" => read_user(at, &mut device.user)?,
-            "scopes" => read_scopes(at, &mut device.scopes)?,
-            "payment" => {
+                Ok(())
+            },
+        },
+        Key {
+            name: "theme",
+            note: "",
+            read: |device, at| {
+                device.theme = one_of(at, &[Theme::Light, Theme::Dark], Theme::as_str)?;
+                Ok(())
+            },
+        },
+        Key {
+            name: "location",
+            note: "",
+            read: |device, at| read_location(at, &mut device.location),
+        },
+        Key {
+            name: "user",
+            note: "",
+            read: |device, at| read_user(at, &mut device.user),
+        },
+        Key {
+            name: "scopes",
+            note: "",
+            read: |device, at| read_scopes(at, &mut device.scopes),
+        },
+        Key {
+            name: "payment",
+            note: "",
+            read: |device, at| {
                 device.payment = one_of(
                     at,
                     &[PaymentAnswer::Cancel, PaymentAnswer::Success],
                     PaymentAnswer::as_str,
                 )?;
-            }
-            "subscribe" => {
+                Ok(())
+            },
+        },
+        Key {
+            name: "subscribe",
+            note: "",
+            read: |device, at| {
                 device.subscribe = one_of(at, &SubscribeAnswer::ALL, SubscribeAnswer::as_str)?;
-            }
-            "mediaFolder" => {
-                let dir = file.parent().unwrap_or(Path::new(".")).join(at.str()?);
+                Ok(())
+            },
+        },
+        Key {
+            name: "mediaFolder",
+            note: "",
+            read: |device, at| {
+                let dir = at.file.parent().unwrap_or(Path::new(".")).join(at.str()?);
                 if !dir.is_dir() {
                     return Err(at.error(format!(
                         "{} is not a folder (relative paths start at this file's folder)",
@@ -397,11 +525,8 @@ pub(crate) fn read_device(
                     )));
                 }
                 device.media_folder = Some(std::fs::canonicalize(&dir).unwrap_or(dir));
-            }
-            _ => {
-                return Err(at.error(format!("unknown key; device takes {}", DeviceProfile::KEYS)));
-            }
-        }
-    }
-    Ok(())
-}
+                Ok(())
+            },
+        },
+    ],
+};

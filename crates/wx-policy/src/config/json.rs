@@ -106,3 +106,83 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<Value, ConfigError> 
         )
     })
 }
+
+/// How one key of a configuration object is read into `T`.
+pub(crate) type Reader<T> = fn(&mut T, At<'_>) -> Result<(), ConfigError>;
+
+/// One key an object of a configuration file takes.
+pub(crate) struct Key<T: 'static> {
+    pub name: &'static str,
+    /// Shown after the name where the keys are listed, such as a unit (` (bytes)`).
+    pub note: &'static str,
+    pub read: Reader<T>,
+}
+
+/// The keys an object of a configuration file takes, each with how its value is read: the one
+/// place those keys are defined. Reading dispatches through it, and an unknown key's error
+/// lists it, so a key cannot be read without being listed (or listed without being read).
+pub(crate) struct Keys<T: 'static> {
+    /// Where the keys sit, for the error: `wxrun.json`, `limits`, `device`.
+    pub owner: &'static str,
+    pub keys: &'static [Key<T>],
+}
+
+impl<T> Keys<T> {
+    pub fn find(&self, name: &str) -> Option<&'static Key<T>> {
+        self.keys.iter().find(|key| key.name == name)
+    }
+
+    /// The names, in the table's order.
+    #[cfg(test)]
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.keys.iter().map(|key| key.name)
+    }
+
+    /// Reads every member of `at` (an object) into `target`, refusing an unknown key.
+    pub fn read_object(&self, target: &mut T, at: At<'_>) -> Result<(), ConfigError> {
+        for (key, value) in at.object()? {
+            let full_key = if at.key.is_empty() {
+                key.clone()
+            } else {
+                format!("{}.{key}", at.key)
+            };
+            let member = At {
+                file: at.file,
+                key: &full_key,
+                value,
+            };
+            match self.find(key) {
+                Some(known) => (known.read)(target, member)?,
+                None => return Err(self.unknown(member, key, &[])),
+            }
+        }
+        Ok(())
+    }
+
+    /// The error of an unknown `key` at `at`: the keys taken (these, then `more`), and the one
+    /// it differs from only in letter case, if any. Names starting with `$` (JSON Schema's
+    /// `$schema`) are taken but not listed.
+    pub fn unknown(&self, at: At<'_>, key: &str, more: &[&'static str]) -> ConfigError {
+        let listed: Vec<(&str, &str)> = self
+            .keys
+            .iter()
+            .map(|known| (known.name, known.note))
+            .chain(more.iter().map(|name| (*name, "")))
+            .collect();
+        let suggestion = listed
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(key))
+            .map(|(name, _)| format!(" (did you mean `{name}`?)"))
+            .unwrap_or_default();
+        let names: Vec<String> = listed
+            .iter()
+            .filter(|(name, _)| !name.starts_with('$'))
+            .map(|(name, note)| format!("{name}{note}"))
+            .collect();
+        at.error(format!(
+            "unknown key{suggestion}; {} takes {}",
+            self.owner,
+            names.join(", ")
+        ))
+    }
+}

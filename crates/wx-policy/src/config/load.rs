@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::{
     ConfigError,
     device::read_device,
-    json::{At, parse_file},
-    model::{CompileType, Config, ConnectTo, Source, Sourced, WXRUN_JSON},
+    json::{At, Key, Keys, parse_file},
+    model::{CompileType, Config, ConnectTo, Limits, Source, Sourced, WXRUN_JSON},
 };
 use crate::{
     DomainEntry, DomainList, Interface, Lan, LibVersion, ReleaseLabel,
@@ -408,32 +408,6 @@ fn apply_resolve_alias(config: &mut Config, file: &Path, value: &Value) -> Resul
     Ok(())
 }
 
-const WXRUN_KEYS: &[&str] = &[
-    "$schema",
-    "appid",
-    "libVersion",
-    "urlCheck",
-    "strict",
-    "requestdomain",
-    "wsrequestdomain",
-    "uploaddomain",
-    "downloaddomain",
-    "udpdomain",
-    "tcpdomain",
-    "lan",
-    "connectTo",
-    "ca",
-    "version",
-    "userAgent",
-    "networkTimeout",
-    "limits",
-    "device",
-    "mount",
-    "mock",
-    "offline",
-    "redact",
-];
-
 fn domain_list(at: At<'_>, interface: Interface) -> Result<DomainList, ConfigError> {
     let items = at.strings()?;
     if items.len() > MAX_DOMAINS_PER_INTERFACE {
@@ -523,49 +497,332 @@ fn apply_device(config: &mut Config, file: &Path, value: &Value) -> Result<(), C
     Ok(())
 }
 
-fn apply_limits(config: &mut Config, file: &Path, value: &Value) -> Result<(), ConfigError> {
-    let object = At {
-        file,
-        key: "limits",
-        value,
-    }
-    .object()?;
-    let source = || Source::File(file.to_path_buf());
-    for (key, value) in object {
-        let full_key = format!("limits.{key}");
-        let at = At {
-            file,
-            key: &full_key,
-            value,
-        };
-        let limits = &mut config.limits;
-        match key.as_str() {
-            "maxRequestConcurrent" => limits
-                .max_request_concurrent
-                .set(at.integer(1, 1000)? as usize, source()),
-            "maxUploadConcurrent" => limits
-                .max_upload_concurrent
-                .set(at.integer(1, 1000)? as usize, source()),
-            "maxDownloadConcurrent" => limits
-                .max_download_concurrent
-                .set(at.integer(1, 1000)? as usize, source()),
-            "maxDownloadFileSize" => limits
-                .max_download_file_size
-                .set(at.integer(1, u64::MAX)?, source()),
-            "maxResponseSize" => limits
-                .max_response_size
-                .set(at.integer(1, u64::MAX)?, source()),
-            "localServiceDiscoveryTimeout" => limits
-                .local_service_discovery_timeout
-                .set(at.integer(1, 3_600_000)?, source()),
-            _ => {
-                return Err(at.error(
-                    "unknown key; limits takes maxRequestConcurrent, maxUploadConcurrent, \
-                     maxDownloadConcurrent, maxDownloadFileSize (bytes), \
-                     maxResponseSize (bytes), localServiceDiscoveryTimeout (ms)",
-                ));
-            }
+/// The keys of `limits`, each with its range.
+const LIMITS: Keys<Limits> = Keys {
+    owner: "limits",
+    keys: &[
+        Key {
+            name: "maxRequestConcurrent",
+            note: "",
+            read: |limits, at| {
+                let size = at.integer(1, 1000)? as usize;
+                limits.max_request_concurrent.set(size, from(at));
+                Ok(())
+            },
+        },
+        Key {
+            name: "maxUploadConcurrent",
+            note: "",
+            read: |limits, at| {
+                let size = at.integer(1, 1000)? as usize;
+                limits.max_upload_concurrent.set(size, from(at));
+                Ok(())
+            },
+        },
+        Key {
+            name: "maxDownloadConcurrent",
+            note: "",
+            read: |limits, at| {
+                let size = at.integer(1, 1000)? as usize;
+                limits.max_download_concurrent.set(size, from(at));
+                Ok(())
+            },
+        },
+        Key {
+            name: "maxDownloadFileSize",
+            note: " (bytes)",
+            read: |limits, at| {
+                let bytes = at.integer(1, u64::MAX)?;
+                limits.max_download_file_size.set(bytes, from(at));
+                Ok(())
+            },
+        },
+        Key {
+            name: "maxResponseSize",
+            note: " (bytes)",
+            read: |limits, at| {
+                let bytes = at.integer(1, u64::MAX)?;
+                limits.max_response_size.set(bytes, from(at));
+                Ok(())
+            },
+        },
+        Key {
+            name: "localServiceDiscoveryTimeout",
+            note: " (ms)",
+            read: |limits, at| {
+                let ms = at.integer(1, 3_600_000)?;
+                limits.local_service_discovery_timeout.set(ms, from(at));
+                Ok(())
+            },
+        },
+    ],
+};
+
+/// The source of a value read at `at`: its file.
+fn from(at: At<'_>) -> Source {
+    Source::File(at.file.to_path_buf())
+}
+
+/// The folder relative paths of `at`'s file start at.
+fn base_of<'a>(at: At<'a>) -> &'a Path {
+    at.file.parent().unwrap_or(Path::new("."))
+}
+
+/// The keys of wxrun.json, but the domain lists (whose keys are each interface's
+/// [`Interface::domain_key`]), each with how it is read.
+const WXRUN_JSON_KEYS: Keys<Config> = Keys {
+    owner: "wxrun.json",
+    keys: &[
+        Key {
+            name: "$schema",
+            note: "",
+            read: |_, _| Ok(()),
+        },
+        Key {
+            name: "appid",
+            note: "",
+            read: |config, at| {
+                let appid = at.str()?;
+                check_appid(appid).map_err(|err| at.error(err))?;
+                config.appid.set(appid.to_string(), from(at));
+                Ok(())
+            },
+        },
+        Key {
+            name: "libVersion",
+            note: "",
+            read: |config, at| {
+                let version = parse_lib_version(at.str()?).map_err(|err| at.error(err))?;
+                config.lib_version.set(version, from(at));
+                Ok(())
+            },
+        },
+        Key {
+            name: "urlCheck",
+            note: "",
+            read: |config, at| {
+                config.url_check.set(at.bool()?, from(at));
+                Ok(())
+            },
+        },
+        Key {
+            name: "strict",
+            note: "",
+            read: |config, at| {
+                config.strict.set(at.bool()?, from(at));
+                Ok(())
+            },
+        },
+        Key {
+            name: "lan",
+            note: "",
+            read: |config, at| {
+                let lan: Lan = at
+                    .str()?
+                    .parse()
+                    .map_err(|err: crate::lan::BadCidr| at.error(err.to_string()))?;
+                config.lan.set(Some(lan), from(at));
+                Ok(())
+            },
+        },
+        Key {
+            name: "connectTo",
+            note: "",
+            read: read_connect_to,
+        },
+        Key {
+            name: "ca",
+            note: "",
+            read: read_ca,
+        },
+        Key {
+            name: "version",
+            note: "",
+            read: |config, at| {
+                let label: ReleaseLabel = at
+                    .str()?
+                    .parse()
+                    .map_err(|err: crate::referer::BadReleaseLabel| at.error(err.to_string()))?;
+                config.release.set(label, from(at));
+                Ok(())
+            },
+        },
+        Key {
+            name: "userAgent",
+            note: "",
+            read: |config, at| {
+                let agent = at.str()?;
+                check_user_agent(agent).map_err(|err| at.error(err))?;
+                config.user_agent.set(Some(agent.to_string()), from(at));
+                Ok(())
+            },
+        },
+        Key {
+            name: "networkTimeout",
+            note: "",
+            read: |config, at| apply_network_timeout(config, at.file, at.value),
+        },
+        Key {
+            name: "limits",
+            note: "",
+            read: |config, at| LIMITS.read_object(&mut config.limits, at),
+        },
+        Key {
+            name: "device",
+            note: "",
+            read: |config, at| apply_device(config, at.file, at.value),
+        },
+        Key {
+            name: "mount",
+            note: "",
+            read: read_mounts,
+        },
+        Key {
+            name: "mock",
+            note: "",
+            read: read_mocks,
+        },
+        Key {
+            name: "offline",
+            note: "",
+            read: |config, at| {
+                config.offline.set(at.bool()?, from(at));
+                Ok(())
+            },
+        },
+        Key {
+            name: "redact",
+            note: "",
+            read: read_redact,
+        },
+    ],
+};
+
+/// The interface whose domain list `key` names (`requestdomain`, ...).
+fn domain_interface(key: &str) -> Option<Interface> {
+    Interface::ALL.into_iter().find(|i| i.domain_key() == key)
+}
+
+/// Every key wxrun.json takes: the table's, then the domain lists'.
+#[cfg(test)]
+pub(crate) fn wxrun_json_keys() -> Vec<&'static str> {
+    WXRUN_JSON_KEYS
+        .names()
+        .chain(Interface::ALL.into_iter().map(Interface::domain_key))
+        .collect()
+}
+
+fn read_mocks(config: &mut Config, at: At<'_>) -> Result<(), ConfigError> {
+    for (key, name) in at.strings()? {
+        let path = base_of(at).join(name);
+        if !path.is_file() {
+            return Err(ConfigError::in_file(
+                at.file,
+                key,
+                format!(
+                    "{} is not a file (a mock rules file; relative paths start at this file's folder)",
+                    path.display()
+                ),
+            ));
         }
+        config.mocks.push(Sourced {
+            value: path,
+            source: from(at),
+        });
+    }
+    Ok(())
+}
+
+fn read_redact(config: &mut Config, at: At<'_>) -> Result<(), ConfigError> {
+    for (key, name) in at.strings()? {
+        let name = name.trim();
+        if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == '=') {
+            return Err(ConfigError::in_file(
+                at.file,
+                key,
+                format!(
+                    "{name:?} is not a name; give the parameter, field or header names to redact, such as \"member_id\""
+                ),
+            ));
+        }
+        config.redact.push(Sourced {
+            value: name.to_string(),
+            source: from(at),
+        });
+    }
+    Ok(())
+}
+
+fn read_connect_to(config: &mut Config, at: At<'_>) -> Result<(), ConfigError> {
+    for (from_key, to) in at.object()? {
+        let rule_key = format!("connectTo.{from_key}");
+        let to = At {
+            file: at.file,
+            key: &rule_key,
+            value: to,
+        }
+        .str()?;
+        let rule = connect_to_rule(from_key, to)
+            .map_err(|err| ConfigError::in_file(at.file, rule_key.clone(), err.message()))?;
+        config.connect_to.push(Sourced {
+            value: rule,
+            source: from(at),
+        });
+    }
+    Ok(())
+}
+
+fn read_ca(config: &mut Config, at: At<'_>) -> Result<(), ConfigError> {
+    for (item_key, path) in at.strings()? {
+        let resolved = base_of(at).join(path);
+        if let Some(problem) = not_a_file(&resolved) {
+            return Err(ConfigError::in_file(
+                at.file,
+                item_key,
+                format!(
+                    "{problem}; give a PEM file of CA certificates (relative paths start at this file's folder)"
+                ),
+            ));
+        }
+        config.ca_files.push(Sourced {
+            value: resolved,
+            source: from(at),
+        });
+    }
+    Ok(())
+}
+
+fn read_mounts(config: &mut Config, at: At<'_>) -> Result<(), ConfigError> {
+    for (name, dir) in at.object()? {
+        let mount_key = format!("mount.{name}");
+        let dir = At {
+            file: at.file,
+            key: &mount_key,
+            value: dir,
+        }
+        .str()?;
+        if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
+            return Err(ConfigError::in_file(
+                at.file,
+                mount_key,
+                format!("{name:?} is not a folder name; the mount appears as wxfile://usr/<name>"),
+            ));
+        }
+        let resolved = base_of(at).join(dir);
+        if !resolved.is_dir() {
+            return Err(ConfigError::in_file(
+                at.file,
+                mount_key,
+                format!(
+                    "{} is not a folder (relative paths start at this file's folder)",
+                    resolved.display()
+                ),
+            ));
+        }
+        config.mounts.push(Sourced {
+            value: (name.clone(), resolved),
+            source: from(at),
+        });
     }
     Ok(())
 }
@@ -577,173 +834,19 @@ fn apply_wxrun_json(config: &mut Config, file: &Path, json: &Value) -> Result<()
         value: json,
     }
     .object()?;
-    let source = || Source::File(file.to_path_buf());
-    let base = file.parent().unwrap_or(Path::new("."));
     for (key, value) in root {
         let at = At { file, key, value };
-        match key.as_str() {
-            "$schema" => {}
-            "appid" => {
-                let appid = at.str()?;
-                check_appid(appid).map_err(|err| at.error(err))?;
-                config.appid.set(appid.to_string(), source());
-            }
-            "libVersion" => {
-                let version = parse_lib_version(at.str()?).map_err(|err| at.error(err))?;
-                config.lib_version.set(version, source());
-            }
-            "urlCheck" => config.url_check.set(at.bool()?, source()),
-            "strict" => config.strict.set(at.bool()?, source()),
-            "offline" => config.offline.set(at.bool()?, source()),
-            "mock" => {
-                for (key, name) in at.strings()? {
-                    let path = base.join(name);
-                    if !path.is_file() {
-                        return Err(ConfigError::in_file(
-                            file,
-                            key,
-                            format!(
-                                "{} is not a file (a mock rules file; relative paths start at this file's folder)",
-                                path.display()
-                            ),
-                        ));
-                    }
-                    config.mocks.push(Sourced {
-                        value: path,
-                        source: source(),
-                    });
-                }
-            }
-            "redact" => {
-                for (key, name) in at.strings()? {
-                    let name = name.trim();
-                    if name.is_empty() || name.contains(|c: char| c.is_whitespace() || c == '=') {
-                        return Err(ConfigError::in_file(
-                            file,
-                            key,
-                            format!(
-                                "{name:?} is not a name; give the parameter, field or header names to redact, such as \"member_id\""
-                            ),
-                        ));
-                    }
-                    config.redact.push(Sourced {
-                        value: name.to_string(),
-                        source: source(),
-                    });
-                }
-            }
-            "lan" => {
-                let lan: Lan = at
-                    .str()?
-                    .parse()
-                    .map_err(|err: crate::lan::BadCidr| at.error(err.to_string()))?;
-                config.lan.set(Some(lan), source());
-            }
-            "connectTo" => {
-                for (from, to) in at.object()? {
-                    let rule_key = format!("connectTo.{from}");
-                    let to = At {
-                        file,
-                        key: &rule_key,
-                        value: to,
-                    }
-                    .str()?;
-                    let rule = connect_to_rule(from, to).map_err(|err| {
-                        ConfigError::in_file(file, rule_key.clone(), err.message())
-                    })?;
-                    config.connect_to.push(Sourced {
-                        value: rule,
-                        source: source(),
-                    });
-                }
-            }
-            "ca" => {
-                for (item_key, path) in at.strings()? {
-                    let resolved = base.join(path);
-                    if let Some(problem) = not_a_file(&resolved) {
-                        return Err(ConfigError::in_file(
-                            file,
-                            item_key,
-                            format!(
-                                "{problem}; give a PEM file of CA certificates (relative paths start at this file's folder)"
-                            ),
-                        ));
-                    }
-                    config.ca_files.push(Sourced {
-                        value: resolved,
-                        source: source(),
-                    });
-                }
-            }
-            "version" => {
-                let label: ReleaseLabel = at
-                    .str()?
-                    .parse()
-                    .map_err(|err: crate::referer::BadReleaseLabel| at.error(err.to_string()))?;
-                config.release.set(label, source());
-            }
-            "userAgent" => {
-                let agent = at.str()?;
-                check_user_agent(agent).map_err(|err| at.error(err))?;
-                config.user_agent.set(Some(agent.to_string()), source());
-            }
-            "networkTimeout" => apply_network_timeout(config, file, value)?,
-            "limits" => apply_limits(config, file, value)?,
-            "device" => apply_device(config, file, value)?,
-            "mount" => {
-                for (name, dir) in at.object()? {
-                    let mount_key = format!("mount.{name}");
-                    let dir = At {
-                        file,
-                        key: &mount_key,
-                        value: dir,
-                    }
-                    .str()?;
-                    if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".."
-                    {
-                        return Err(ConfigError::in_file(
-                            file,
-                            mount_key,
-                            format!(
-                                "{name:?} is not a folder name; the mount appears as wxfile://usr/<name>"
-                            ),
-                        ));
-                    }
-                    let resolved = base.join(dir);
-                    if !resolved.is_dir() {
-                        return Err(ConfigError::in_file(
-                            file,
-                            mount_key,
-                            format!(
-                                "{} is not a folder (relative paths start at this file's folder)",
-                                resolved.display()
-                            ),
-                        ));
-                    }
-                    config.mounts.push(Sourced {
-                        value: (name.clone(), resolved),
-                        source: source(),
-                    });
-                }
-            }
-            domain_key => {
-                let Some(interface) = Interface::ALL
-                    .into_iter()
-                    .find(|i| i.domain_key() == domain_key)
-                else {
-                    let suggestion = WXRUN_KEYS
-                        .iter()
-                        .find(|known| known.eq_ignore_ascii_case(domain_key))
-                        .map(|known| format!(" (did you mean `{known}`?)"))
-                        .unwrap_or_default();
-                    return Err(at.error(format!(
-                        "unknown key{suggestion}; wxrun.json takes {}",
-                        WXRUN_KEYS[1..].join(", ")
-                    )));
-                };
-                let list = domain_list(at, interface)?;
-                config.domains[interface as usize].set(list, source());
-            }
+        if let Some(known) = WXRUN_JSON_KEYS.find(key) {
+            (known.read)(config, at)?;
+        } else if let Some(interface) = domain_interface(key) {
+            let list = domain_list(at, interface)?;
+            config.domains[interface as usize].set(list, from(at));
+        } else {
+            let domains: Vec<&'static str> = Interface::ALL
+                .into_iter()
+                .map(Interface::domain_key)
+                .collect();
+            return Err(WXRUN_JSON_KEYS.unknown(at, key, &domains));
         }
     }
     Ok(())

@@ -836,3 +836,99 @@ fn redact_names_and_the_response_limit() {
         assert_eq!(project.error(&text).key, "redact[0]", "{name:?}");
     }
 }
+
+/// The backticked names in the first column of the table that follows `heading` in
+/// docs/configuration.md (up to the next heading).
+fn documented_keys(heading: &str) -> Vec<String> {
+    let page = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md"),
+    )
+    .unwrap();
+    let section = page.split_once(heading).unwrap().1;
+    let section = section.split("\n#").next().unwrap();
+    let mut keys = Vec::new();
+    for line in section.lines() {
+        let Some(first) = line
+            .strip_prefix('|')
+            .and_then(|rest| rest.split('|').next())
+        else {
+            continue;
+        };
+        keys.extend(first.split('`').skip(1).step_by(2).map(str::to_string));
+    }
+    keys
+}
+
+#[test]
+fn every_wxrun_json_key_is_documented_read_and_suggested() {
+    let known = wxrun_json_keys();
+    let mut documented = documented_keys("## wxrun.json");
+    documented.push("$schema".into());
+    documented.sort();
+    let mut listed: Vec<String> = known.iter().map(|key| key.to_string()).collect();
+    listed.sort();
+    assert_eq!(
+        listed, documented,
+        "the keys wxrun.json takes and those docs/configuration.md's table names"
+    );
+    let project = Project::new();
+    for key in known.iter().filter(|key| !key.starts_with('$')) {
+        // Whatever the value, a known key is never an unknown one.
+        let json = format!(r#"{{"{key}": null}}"#);
+        project.file("wxrun.json", &json);
+        if let Err(error) = project.load() {
+            assert!(
+                !error.to_string().contains("unknown key"),
+                "{json}: {error}"
+            );
+        }
+        // Spelt in another letter case, it is refused with the right spelling suggested,
+        // and the list of keys names every key.
+        let json = format!(r#"{{"{}": null}}"#, key.to_uppercase());
+        let error = project.error(&json).to_string();
+        assert!(error.contains(&format!("did you mean `{key}`")), "{error}");
+        for other in known.iter().filter(|key| !key.starts_with('$')) {
+            assert!(error.contains(other), "{other} missing from: {error}");
+        }
+    }
+}
+
+#[test]
+fn every_device_and_limits_key_is_documented_and_listed() {
+    let mut documented = documented_keys("### `device`");
+    documented.sort();
+    let mut read: Vec<String> = crate::config::device::DEVICE_KEYS
+        .names()
+        .map(str::to_string)
+        .collect();
+    read.sort();
+    assert_eq!(
+        read, documented,
+        "device's keys and docs/configuration.md's table"
+    );
+    let project = Project::new();
+    let error = project
+        .error(r#"{"device": {"colour": "red"}}"#)
+        .to_string();
+    for key in &read {
+        assert!(error.contains(key.as_str()), "{key} missing from: {error}");
+    }
+    let error = project
+        .error(r#"{"limits": {"maxrequestconcurrent": 2}}"#)
+        .to_string();
+    assert!(
+        error.contains("did you mean `maxRequestConcurrent`"),
+        "{error}"
+    );
+    let page = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md"),
+    )
+    .unwrap();
+    for key in LIMITS.names() {
+        assert!(error.contains(key), "{key} missing from: {error}");
+        assert!(
+            page.contains(&format!("`{key}`")),
+            "limits.{key} is not documented"
+        );
+    }
+}
