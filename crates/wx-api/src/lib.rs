@@ -392,9 +392,11 @@ pub fn members() -> Vec<(&'static str, Support)> {
         .iter()
         .map(|entry| (entry.name, Support::Recorded))
         .chain(BASE_MEMBERS.iter().copied())
-        .chain(LAZY_LAYERS.iter().flat_map(|layer| {
-            layer.members.iter().map(|name| (*name, layer.support))
-        }))
+        .chain(
+            LAZY_LAYERS
+                .iter()
+                .flat_map(|layer| layer.members.iter().map(|name| (*name, layer.support))),
+        )
         .collect();
     // Later entries (the families) win over the generic answer.
     all.reverse();

@@ -12,9 +12,7 @@ use wx_bridge::{Data, Natives, Text, declared::wx};
 use wx_host::{Internals, LoopHandle};
 use wx_net::{
     Network,
-    socket::{
-        HandshakeTimings, SocketCommand, SocketEvent, SocketRequest, SocketSink, WsMessage,
-    },
+    socket::{HandshakeTimings, SocketCommand, SocketEvent, SocketRequest, SocketSink, WsMessage},
 };
 use wx_policy::Interface;
 

@@ -251,7 +251,12 @@ pub const ENTRIES: &[Entry] = &[
         -4,
     ),
     coded("tcpResolveFailed", "cannot resolve {}", None, -4),
-    coded("tcpOffline", "errno:101 errmsg:Network is unreachable", None, -4),
+    coded(
+        "tcpOffline",
+        "errno:101 errmsg:Network is unreachable",
+        None,
+        -4,
+    ),
     coded("tcpSocketError", "errno:{} errmsg:{}", None, -2),
     coded(
         "tcpNotConnected",

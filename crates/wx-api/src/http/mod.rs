@@ -126,7 +126,9 @@ fn request_data<'js>(
             Ok(rquickjs::String::from_str(ctx.clone(), &text)?.into_value())
         }
         ResponseBody::Bytes(bytes) => Ok(ArrayBuffer::new(ctx.clone(), bytes)?.into_value()),
-        ResponseBody::File(path) => Ok(rquickjs::String::from_str(ctx.clone(), &path)?.into_value()),
+        ResponseBody::File(path) => {
+            Ok(rquickjs::String::from_str(ctx.clone(), &path)?.into_value())
+        }
     }
 }
 

@@ -210,7 +210,11 @@ fn form_encode<'js>(ctx: &Ctx<'js>, data: &Object<'js>) -> rquickjs::Result<Stri
     let mut pairs = Vec::new();
     for key in keys(ctx, data)? {
         let value: Value = data.get(key.as_str())?;
-        pairs.push(format!("{}={}", encode_component(&key), component(ctx, &value)?));
+        pairs.push(format!(
+            "{}={}",
+            encode_component(&key),
+            component(ctx, &value)?
+        ));
     }
     Ok(pairs.join("&"))
 }
@@ -221,11 +225,12 @@ fn form_encode<'js>(ctx: &Ctx<'js>, data: &Object<'js>) -> rquickjs::Result<Stri
 fn merge_query<'js>(ctx: &Ctx<'js>, url: &str, data: &Object<'js>) -> rquickjs::Result<String> {
     let (base, query) = url.split_once('?').unwrap_or((url, ""));
     let mut pairs: Vec<(String, Option<String>)> = Vec::new();
-    let mut put = |key: String, value: Option<String>| {
-        match pairs.iter_mut().find(|(known, _)| *known == key) {
-            Some((_, slot)) => *slot = value,
-            None => pairs.push((key, value)),
-        }
+    let mut put = |key: String, value: Option<String>| match pairs
+        .iter_mut()
+        .find(|(known, _)| *known == key)
+    {
+        Some((_, slot)) => *slot = value,
+        None => pairs.push((key, value)),
     };
     if !query.is_empty() {
         for part in query.split('&') {
@@ -257,7 +262,10 @@ fn merge_query<'js>(ctx: &Ctx<'js>, url: &str, data: &Object<'js>) -> rquickjs::
 }
 
 /// `JSON.stringify(value)`, or `Err(())` when it throws (a cycle, a BigInt).
-fn stringify<'js>(ctx: &Ctx<'js>, value: &Value<'js>) -> rquickjs::Result<Result<Option<String>, ()>> {
+fn stringify<'js>(
+    ctx: &Ctx<'js>,
+    value: &Value<'js>,
+) -> rquickjs::Result<Result<Option<String>, ()>> {
     match ctx.json_stringify(value.clone()) {
         Ok(None) => Ok(Ok(None)),
         Ok(Some(json)) => Ok(Ok(wx_bridge::text_of(ctx, &json.into_value())?)),
@@ -354,7 +362,9 @@ pub(crate) fn read_request<'js>(
             } else {
                 match json {
                     Some(json) => json.map(String::into_bytes),
-                    None => stringify(ctx, &data)?.unwrap_or(None).map(String::into_bytes),
+                    None => stringify(ctx, &data)?
+                        .unwrap_or(None)
+                        .map(String::into_bytes),
                 }
             };
             if let Some(built) = built {
