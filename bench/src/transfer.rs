@@ -102,7 +102,7 @@ pub fn run(env: &Env) -> Result<Outcome> {
             let form = format!("file=@{}", source.display());
             let answer = curl(&["-F", &form, &upload_url])?;
             ensure!(
-                answer.stdout.contains(&format!("\"size\":")),
+                answer.stdout.contains("\"size\":"),
                 "curl's upload got {:?}",
                 answer.stdout
             );
