@@ -119,7 +119,12 @@ pub fn run(env: &Env) -> Result<Outcome> {
             ),
         ),
         None => (
-            format!("http://{}/json/3", servers.http),
+            {
+                eprintln!(
+                    "SKIP nginx: not installed; the request benchmark uses wx-testkit's server"
+                );
+                format!("http://{}/json/3", servers.http)
+            },
             "wxrun's test server (wx-testkit; nginx was not installed)".to_string(),
         ),
     };

@@ -11,7 +11,6 @@ use crate::{
     Env, Goal, Outcome,
     child::{self, Finished, available},
     report::{load, machine},
-    request::wxrun,
     servers::{TransferServer, scratch_dir},
 };
 
@@ -41,12 +40,18 @@ fn checked_wxrun(
     tmp: &Path,
     data: Option<&Path>,
 ) -> Result<Finished> {
-    let mut command = wxrun(env, script, args);
-    // Temp files (the download's destination) go where curl writes, not to a disk /tmp.
-    command.env("TMPDIR", tmp);
+    let mut command = Command::new(&env.wxrun);
+    command.args(["run", "--lan", "127.0.0.1/8"]);
+    // Phones cap a download at 200 MB; the benchmark raises the cap past 1 GiB.
+    command.arg("--config").arg(tmp.join("wxrun.json"));
     if let Some(data) = data {
         command.arg("--data-dir").arg(data);
     }
+    command
+        .arg(env.root.join("bench/js").join(script))
+        .args(args);
+    // Temp files (the download's destination) go where curl writes, not to a disk /tmp.
+    command.env("TMPDIR", tmp);
     let finished = child::run(command)?;
     child::reported_ms(&finished.stdout)?;
     Ok(finished)
@@ -60,11 +65,18 @@ fn curl(args: &[&str]) -> Result<Finished> {
 
 pub fn run(env: &Env) -> Result<Outcome> {
     let has_curl = available("curl", "--version");
+    if !has_curl {
+        eprintln!("SKIP curl: not installed; the transfer benchmark measures wxrun alone");
+    }
     let server = TransferServer::start()?;
     let dir = scratch_dir().join(format!("wx-bench-transfer-{}", std::process::id()));
     let usr = dir.join("data/usr");
     std::fs::create_dir_all(&usr)?;
     // The upload's source: a sparse file reads as zeros without taking memory or disk.
+    std::fs::write(
+        dir.join("wxrun.json"),
+        format!(r#"{{"limits": {{"maxDownloadFileSize": {}}}}}"#, 2 * SIZE),
+    )?;
     let source = usr.join("upload.bin");
     std::fs::File::create(&source)?.set_len(SIZE)?;
     let download_url = format!("http://{}/zeros/{SIZE}", server.addr);
