@@ -96,6 +96,10 @@ const BENCHMARKS: &[(&str, Bench)] = &[
 ];
 
 fn main() -> Result<()> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if args.first().is_some_and(|first| first == child::MEASURE) {
+        child::measure(&args[1..]);
+    }
     let env = Env::discover()?;
     let wanted: Vec<String> = std::env::args().skip(1).collect();
     let page = env.root.join("docs/performance.md");

@@ -5,6 +5,7 @@
 //! JSON: time and peak memory.
 
 use std::{
+    ffi::OsStr,
     process::Command,
     sync::{
         Arc,
@@ -32,10 +33,13 @@ const LARGE: usize = 64 * 1024 * 1024;
 /// How long wrk runs.
 const WRK_SECONDS: u32 = 5;
 
-pub fn wxrun(env: &Env, script: &str, args: &[String]) -> Command {
+/// `wxrun run` of a benchmark script; `flags` go before the script (after it, they would be
+/// the script's arguments).
+pub fn wxrun(env: &Env, flags: &[&OsStr], script: &str, args: &[String]) -> Command {
     let mut command = Command::new(&env.wxrun);
     command
         .args(["run", "--lan", "127.0.0.1/8"])
+        .args(flags)
         .arg(env.root.join("bench/js").join(script))
         .args(args);
     command
@@ -135,7 +139,7 @@ pub fn run(env: &Env) -> Result<Outcome> {
     let mut cpu_per_request = Vec::new();
     let has_wrk = available("wrk", "-v") || Command::new("wrk").output().is_ok();
     for _ in 0..ROUNDS {
-        let mine = child::run(wxrun(env, "requests.js", &args))?;
+        let mine = child::run(wxrun(env, &[], "requests.js", &args))?;
         ours.push(reported_ms(&mine.stdout)?);
         cpu_per_request.push(mine.cpu.as_secs_f64() * 1e6 / TOTAL as f64);
         node_http.push(reported_ms(
@@ -162,6 +166,12 @@ pub fn run(env: &Env) -> Result<Outcome> {
         None => "| wrk | not installed (bench/run installs it with apt-get) | |\n".to_string(),
     };
 
+    // A response is capped at 64 MiB (limits.maxResponseSize); the JSON one is a little more.
+    let large_config = root.join("wxrun.json");
+    std::fs::write(
+        &large_config,
+        format!(r#"{{"limits": {{"maxResponseSize": {}}}}}"#, 2 * LARGE),
+    )?;
     let mut large_rows = String::new();
     for (kind, path) in [
         ("arraybuffer", format!("/bytes/{LARGE}")),
@@ -169,7 +179,8 @@ pub fn run(env: &Env) -> Result<Outcome> {
     ] {
         let url = format!("http://{}{path}", servers.http);
         let args = vec![url, kind.to_string()];
-        let mine = child::run(wxrun(env, "large.js", &args))?;
+        let flags = [OsStr::new("--config"), large_config.as_os_str()];
+        let mine = child::run(wxrun(env, &flags, "large.js", &args))?;
         let other = child::run(node(env, "large.mjs", &args))?;
         large_rows.push_str(&format!(
             "| 64 MiB as {kind} | {:.0} ms | {} MiB | {:.0} ms | {} MiB |\n",
