@@ -27,7 +27,8 @@ fn table(out: &mut String, name: &str, section: &serde_json::Value) {
     names.sort();
     writeln!(out, "static {name}: &[(&str, &str)] = &[").expect("writing to a String");
     for key in names {
-        writeln!(out, "    ({key:?}, {:?}),", object[key].to_string()).expect("writing to a String");
+        writeln!(out, "    ({key:?}, {:?}),", object[key].to_string())
+            .expect("writing to a String");
     }
     out.push_str("];\n");
 }

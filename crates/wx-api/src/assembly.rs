@@ -147,7 +147,12 @@ mod tests {
         let mut versions: Vec<LibVersion> = inventory::all()
             .iter()
             .filter_map(|entry| entry.min_lib)
-            .flat_map(|v| [LibVersion::new(v.major, v.minor, v.patch.saturating_sub(1)), v])
+            .flat_map(|v| {
+                [
+                    LibVersion::new(v.major, v.minor, v.patch.saturating_sub(1)),
+                    v,
+                ]
+            })
             .collect();
         versions.push(LibVersion::new(1, 0, 0));
         versions.push(LibVersion::NEWEST_MODELLED);
@@ -168,6 +173,10 @@ mod tests {
             .iter()
             .map(|(name, _)| *name)
             .collect();
-        assert!(inventory::all().iter().all(|entry| newest.contains(entry.name)));
+        assert!(
+            inventory::all()
+                .iter()
+                .all(|entry| newest.contains(entry.name))
+        );
     }
 }

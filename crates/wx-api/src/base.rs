@@ -117,7 +117,10 @@ pub(crate) fn system_info<'js>(
     info.set("fontSizeSetting", 17)?;
     info.set("fontSizeScaleFactor", 1)?;
     // Documented as Android-only; -1 is "unknown".
-    info.set("benchmarkLevel", if device.platform == "ios" { -1 } else { 1 })?;
+    info.set(
+        "benchmarkLevel",
+        if device.platform == "ios" { -1 } else { 1 },
+    )?;
     info.set("theme", device.theme.as_str())?;
     info.set("enableDebug", false)?;
     info.set("deviceOrientation", "portrait")?;

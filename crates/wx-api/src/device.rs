@@ -160,7 +160,10 @@ mod tests {
             for (at, _) in text.match_indices("\"$interface\":\"") {
                 let rest = &text[at + "\"$interface\":\"".len()..];
                 let named = &rest[..rest.find('"').unwrap()];
-                assert!(surface("interface", named).is_some(), "{name} names {named}");
+                assert!(
+                    surface("interface", named).is_some(),
+                    "{name} names {named}"
+                );
             }
             let entry: serde_json::Value = serde_json::from_str(text).unwrap();
             for (method, description) in entry["methods"].as_object().unwrap() {

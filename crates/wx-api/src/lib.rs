@@ -8,6 +8,7 @@ mod base;
 mod device;
 mod fs;
 mod http;
+mod media;
 mod socket;
 mod storage;
 mod tcp;
@@ -266,6 +267,21 @@ const LAZY_LAYERS: &[LazyLayer] = &[
         support: Support::Simulated,
     },
     LazyLayer {
+        name: "media",
+        parts: &[wx_bytecode::layer!("device/media.js")],
+        members: &[
+            "chooseImage",
+            "chooseMedia",
+            "chooseVideo",
+            "chooseMessageFile",
+            "getImageInfo",
+            "compressImage",
+            "saveImageToPhotosAlbum",
+            "saveVideoToPhotosAlbum",
+        ],
+        support: Support::Simulated,
+    },
+    LazyLayer {
         name: "account",
         parts: &[wx_bytecode::layer!("device/account.js")],
         members: &[
@@ -391,9 +407,11 @@ pub fn members() -> Vec<(&'static str, Support)> {
         .iter()
         .map(|entry| (entry.name, Support::Recorded))
         .chain(BASE_MEMBERS.iter().copied())
-        .chain(LAZY_LAYERS.iter().flat_map(|layer| {
-            layer.members.iter().map(|name| (*name, layer.support))
-        }))
+        .chain(
+            LAZY_LAYERS
+                .iter()
+                .flat_map(|layer| layer.members.iter().map(|name| (*name, layer.support))),
+        )
         .collect();
     // Later entries (the families) win over the generic answer.
     all.reverse();
@@ -576,6 +594,11 @@ fn build_native<'js>(
     )?;
     http::install(&mut native, network, internals.loop_handle())?;
     fs::install(&mut native, network.sandbox())?;
+    media::install(
+        &mut native,
+        network.sandbox(),
+        policy.device.media_folder.clone(),
+    )?;
     socket::install(&mut native, network, internals.loop_handle())?;
     udp::install(&mut native, network, internals.loop_handle())?;
     tcp::install(&mut native, network, internals.loop_handle())?;

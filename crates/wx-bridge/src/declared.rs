@@ -137,6 +137,25 @@ pub mod tcp {
     }
 }
 
+pub mod media {
+    //! The simulated album's natives of wx-api (`native.media`, docs/device.md): picks copied
+    //! into the sandbox's temp files, and what an image file says of itself.
+
+    crate::natives! {
+        pub TABLE {
+            /// Copies up to `count` files of `kind` ('image', 'video' or 'file') from the
+            /// profile's mediaFolder (or the built-in photo) into temp files: [[wxfile path,
+            /// size, original name]...]; empty when the album has none.
+            PICK: fn pick(kind: "string", count: "number") -> "Array<[string, number, string]>";
+            /// [width, height, type] of an image file, or undefined when it is no image; throws
+            /// a file error (message and errno) when the file cannot be read.
+            IMAGE_INFO: fn imageInfo(path: "string") -> "[number, number, string] | undefined";
+            /// A new temp file holding a copy of `path`; throws a file error as imageInfo does.
+            COPY_TO_TEMP: fn copyToTemp(path: "string") -> "string";
+        }
+    }
+}
+
 pub mod wx {
     //! The natives of the `wx` layers (wx-api/js).
 
@@ -181,6 +200,7 @@ pub mod wx {
             FS_GROUP: group fs = super::fs::TABLE;
             STORAGE_GROUP: group storage = super::storage::TABLE;
             TCP_GROUP: group tcp = super::tcp::TABLE;
+            MEDIA_GROUP: group media = super::media::TABLE;
 
             /// Whether `redirect` of wx.request is honoured (base library 2.10.0).
             REDIRECT_OPTION: value redirectOption: "boolean";

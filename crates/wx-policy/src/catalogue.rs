@@ -251,7 +251,12 @@ pub const ENTRIES: &[Entry] = &[
         -4,
     ),
     coded("tcpResolveFailed", "cannot resolve {}", None, -4),
-    coded("tcpOffline", "errno:101 errmsg:Network is unreachable", None, -4),
+    coded(
+        "tcpOffline",
+        "errno:101 errmsg:Network is unreachable",
+        None,
+        -4,
+    ),
     coded("tcpSocketError", "errno:{} errmsg:{}", None, -2),
     coded(
         "tcpNotConnected",
@@ -338,6 +343,8 @@ pub const ENTRIES: &[Entry] = &[
     // The simulated device (docs/device.md says which texts and codes are documented,
     // observed on phones, or chosen).
     entry("userCancel", "cancel", None),
+    // A file getImageInfo cannot read as an image (wording chosen: docs/device.md).
+    entry("imageUnreadable", "invalid image", None),
     entry("authDeny", "auth deny", Some(103)),
     entry(
         "randomValuesLength",

@@ -36,8 +36,9 @@ fn run_reports_the_functions_called_and_how_wxrun_answers_them() {
         out.stderr
     );
     assert!(
-        out.stderr
-            .contains("answered with generic defaults (recorded only, docs/device.md): reportAnalytics"),
+        out.stderr.contains(
+            "answered with generic defaults (recorded only, docs/device.md): reportAnalytics"
+        ),
         "{}",
         out.stderr
     );
