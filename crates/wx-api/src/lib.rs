@@ -13,6 +13,7 @@ mod socket;
 mod storage;
 mod tcp;
 mod udp;
+mod worker;
 
 pub use device::{surface, surface_names};
 
@@ -265,6 +266,12 @@ const LAZY_LAYERS: &[LazyLayer] = &[
             "openLocation",
         ],
         support: Support::Simulated,
+    },
+    LazyLayer {
+        name: "worker",
+        parts: &[wx_bytecode::layer!("worker.js")],
+        members: &["createWorker"],
+        support: Support::Real,
     },
     LazyLayer {
         name: "media",
@@ -594,6 +601,7 @@ fn build_native<'js>(
     )?;
     http::install(&mut native, network, internals.loop_handle())?;
     fs::install(&mut native, network.sandbox())?;
+    worker::install(&mut native, internals)?;
     media::install(
         &mut native,
         network.sandbox(),

@@ -156,6 +156,36 @@ pub mod media {
     }
 }
 
+pub mod worker {
+    //! The main thread's natives of `wx.createWorker` (`native.worker`, wx-api/src/worker.rs).
+
+    crate::natives! {
+        pub TABLE {
+            /// Starts worker `id` on `scriptPath` (relative to the mini-program root); its
+            /// events reach the task handler `id`. Undefined, or [catalogue key, details...]
+            /// when it cannot start.
+            CREATE: fn create(id: "number", scriptPath: "string") -> "string[] | undefined";
+            /// Sends a message (JSON text) to worker `id`.
+            POST: fn post(id: "number", json: "string");
+            /// Stops worker `id` at once.
+            TERMINATE: fn terminate(id: "number");
+        }
+    }
+}
+
+pub mod worker_global {
+    //! The natives of a worker thread's global `worker` (wx-api/js/worker/global.js).
+
+    crate::natives! {
+        pub TABLE {
+            /// Sends a message (JSON text) to the main thread.
+            POST: fn post(json: "string");
+            /// Tells the main thread the system killed this worker, and ends it.
+            KILLED: fn killed();
+        }
+    }
+}
+
 pub mod wx {
     //! The natives of the `wx` layers (wx-api/js).
 
@@ -201,6 +231,7 @@ pub mod wx {
             STORAGE_GROUP: group storage = super::storage::TABLE;
             TCP_GROUP: group tcp = super::tcp::TABLE;
             MEDIA_GROUP: group media = super::media::TABLE;
+            WORKER_GROUP: group worker = super::worker::TABLE;
 
             /// Whether `redirect` of wx.request is honoured (base library 2.10.0).
             REDIRECT_OPTION: value redirectOption: "boolean";

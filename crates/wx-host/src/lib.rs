@@ -20,7 +20,7 @@ mod watchdog;
 
 pub use event_loop::{KeepAlive, LoopHandle, Macrotask};
 pub use host::{
-    Ending, Host, HostError, HostOptions, Internals, Redaction, RunOutcome, eval_layer,
+    Ending, Host, HostError, HostOptions, Internals, Redaction, RunOutcome, Stopper, eval_layer,
 };
 pub use modules::{ModuleNotFound, ModuleOptions, ResolutionStep, Resolved, resolve};
 pub use sources::{CacheDir, CompileChoices, InstrumentFilter, in_package};

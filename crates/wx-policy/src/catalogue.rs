@@ -343,6 +343,24 @@ pub const ENTRIES: &[Entry] = &[
     // The simulated device (docs/device.md says which texts and codes are documented,
     // observed on phones, or chosen).
     entry("userCancel", "cancel", None),
+    // wx.createWorker (reported as errors, the call itself returns a Worker).
+    entry("workerNotFound", "worker script not found: {}", None),
+    entry(
+        "workerOutsideFolder",
+        "{} is not inside the workers folder \"{}\" that app.json names",
+        None,
+    ),
+    entry(
+        "workerLimit",
+        "only one Worker at a time: call terminate() on the last one first",
+        None,
+    ),
+    entry("workerNotStarted", "the worker could not start: {}", None),
+    entry(
+        "workerUncaught",
+        "the worker ended with an uncaught exception (printed above)",
+        None,
+    ),
     // A file getImageInfo cannot read as an image (wording chosen: docs/device.md).
     entry("imageUnreadable", "invalid image", None),
     entry("authDeny", "auth deny", Some(103)),
