@@ -274,6 +274,12 @@ const LAZY_LAYERS: &[LazyLayer] = &[
         support: Support::Real,
     },
     LazyLayer {
+        name: "audio",
+        parts: &[wx_bytecode::layer!("device/audio.js")],
+        members: &["createInnerAudioContext", "getBackgroundAudioManager"],
+        support: Support::Simulated,
+    },
+    LazyLayer {
         name: "media",
         parts: &[wx_bytecode::layer!("device/media.js")],
         members: &[
@@ -606,6 +612,7 @@ fn build_native<'js>(
         &mut native,
         network.sandbox(),
         policy.device.media_folder.clone(),
+        config.miniprogram_root.clone(),
     )?;
     socket::install(&mut native, network, internals.loop_handle())?;
     udp::install(&mut native, network, internals.loop_handle())?;

@@ -152,6 +152,9 @@ pub mod media {
             IMAGE_INFO: fn imageInfo(path: "string") -> "[number, number, string] | undefined";
             /// A new temp file holding a copy of `path`; throws a file error as imageInfo does.
             COPY_TO_TEMP: fn copyToTemp(path: "string") -> "string";
+            /// How long the audio file at `path` plays, in seconds (WAV, MP3, MP4/M4A), or
+            /// undefined for another format; throws a file error as imageInfo does.
+            AUDIO_LENGTH: fn audioLength(path: "string") -> "number | undefined";
         }
     }
 }

@@ -343,6 +343,10 @@ pub const ENTRIES: &[Entry] = &[
     // The simulated device (docs/device.md says which texts and codes are documented,
     // observed on phones, or chosen).
     entry("userCancel", "cancel", None),
+    // Audio contexts' onError (documented codes: 10002 network, 10003 file, 10004 format).
+    coded("audioNetwork", "{}", None, 10002),
+    coded("audioFile", "{}", None, 10003),
+    coded("audioFormat", "unsupported audio format: {}", None, 10004),
     // wx.createWorker (reported as errors, the call itself returns a Worker).
     entry("workerNotFound", "worker script not found: {}", None),
     entry(

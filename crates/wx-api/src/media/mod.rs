@@ -1,7 +1,9 @@
 //! The simulated user's album and files: what `chooseImage`, `chooseMedia`, `chooseVideo` and
 //! `chooseMessageFile` pick (the files of the profile's `mediaFolder`, or the built-in photo),
 //! copied into `wxfile://tmp_…` as a phone copies a pick, and what an image file says of itself
-//! (`getImageInfo`, `compressImage`).
+//! (`getImageInfo`, `compressImage`) and how long an audio file plays (the audio contexts).
+
+mod audio_length;
 
 use std::{
     fs,
@@ -16,7 +18,7 @@ use wx_net::sandbox::{FsError, Sandbox, extension_of};
 use crate::fs::throw;
 
 /// The photo the album holds when the profile names no `mediaFolder`: a 4×3 PNG.
-const BUILT_IN_PHOTO: &[u8] = include_bytes!("../data/album.png");
+const BUILT_IN_PHOTO: &[u8] = include_bytes!("../../data/album.png");
 const BUILT_IN_PHOTO_NAME: &str = "wxrun-album.png";
 
 /// What a chooser picks from.
@@ -118,14 +120,46 @@ fn pick(
     Ok(picked)
 }
 
-/// [width, height, type] of the image at `path` (a `wxfile://` path), or `None` when it is no
-/// image wxrun can read.
-fn image_info(
-    sandbox: &Sandbox,
-    path: &str,
-) -> Result<Option<(usize, usize, &'static str)>, FsError> {
-    let resolved = sandbox.resolve(path)?;
-    let bytes = fs::read(&resolved.host).map_err(|e| FsError::from_io(&e, path))?;
+/// Where media files are read from: `wxfile://` paths in the sandbox, other paths in the
+/// code package (the mini-program folder, `/` being its root), as `src` options name them.
+struct Files {
+    sandbox: Arc<Sandbox>,
+    package: Option<PathBuf>,
+}
+
+impl Files {
+    fn read(&self, path: &str) -> Result<Vec<u8>, FsError> {
+        let host = if path.starts_with(wx_net::sandbox::SCHEME) {
+            self.sandbox.resolve(path)?.host
+        } else {
+            self.package_file(path)?
+        };
+        fs::read(&host).map_err(|e| FsError::from_io(&e, path))
+    }
+
+    /// A file of the code package; nothing outside the package folder is reachable.
+    fn package_file(&self, path: &str) -> Result<PathBuf, FsError> {
+        let not_found = || FsError::from_io(&std::io::ErrorKind::NotFound.into(), path);
+        let package = match &self.package {
+            Some(folder) => folder.clone(),
+            None => std::env::current_dir().map_err(|_| not_found())?,
+        };
+        let package = package.canonicalize().map_err(|_| not_found())?;
+        let file = package
+            .join(path.trim_start_matches('/'))
+            .canonicalize()
+            .map_err(|_| not_found())?;
+        if file.starts_with(&package) && file.is_file() {
+            Ok(file)
+        } else {
+            Err(not_found())
+        }
+    }
+}
+
+/// [width, height, type] of the image at `path`, or `None` when it is no image wxrun can read.
+fn image_info(files: &Files, path: &str) -> Result<Option<(usize, usize, &'static str)>, FsError> {
+    let bytes = files.read(path)?;
     let kind = match imagesize::image_type(&bytes) {
         Ok(imagesize::ImageType::Png) => "png",
         Ok(imagesize::ImageType::Jpeg) => "jpeg",
@@ -144,8 +178,13 @@ pub(crate) fn install<'js>(
     native: &mut Natives<'js>,
     sandbox: &Arc<Sandbox>,
     media_folder: Option<PathBuf>,
+    package: Option<PathBuf>,
 ) -> rquickjs::Result<()> {
     let mut natives = native.group(&wx::MEDIA_GROUP)?;
+    let files = Arc::new(Files {
+        sandbox: sandbox.clone(),
+        package,
+    });
     let s = sandbox.clone();
     natives.set(
         &media::PICK,
@@ -171,13 +210,13 @@ pub(crate) fn install<'js>(
             },
         ),
     )?;
-    let s = sandbox.clone();
+    let f = files.clone();
     natives.set(
         &media::IMAGE_INFO,
         Func::from(
             move |ctx: Ctx<'js>, path: Text| -> rquickjs::Result<Option<Array<'js>>> {
                 let Some((width, height, kind)) =
-                    image_info(&s, &path).map_err(|e| throw(&ctx, e, "open"))?
+                    image_info(&f, &path).map_err(|e| throw(&ctx, e, "open"))?
                 else {
                     return Ok(None);
                 };
@@ -190,17 +229,27 @@ pub(crate) fn install<'js>(
         ),
     )?;
     let s = sandbox.clone();
+    let f = files.clone();
     natives.set(
         &media::COPY_TO_TEMP,
         Func::from(
             move |ctx: Ctx<'js>, path: Text| -> rquickjs::Result<String> {
                 let copied = (|| {
-                    let resolved = s.resolve(&path)?;
+                    let bytes = f.read(&path)?;
                     let (temp_path, host) = s.new_temp(extension_of(&path).as_deref());
-                    fs::copy(&resolved.host, &host).map_err(|e| FsError::from_io(&e, &path))?;
+                    fs::write(&host, bytes).map_err(|e| FsError::from_io(&e, &path))?;
                     Ok::<_, FsError>(temp_path)
                 })();
                 copied.map_err(|e| throw(&ctx, e, "open"))
+            },
+        ),
+    )?;
+    natives.set(
+        &media::AUDIO_LENGTH,
+        Func::from(
+            move |ctx: Ctx<'js>, path: Text| -> rquickjs::Result<Option<f64>> {
+                let bytes = files.read(&path).map_err(|e| throw(&ctx, e, "open"))?;
+                Ok(audio_length::seconds(&bytes))
             },
         ),
     )?;
@@ -249,10 +298,39 @@ mod tests {
         let photo = pick(&sandbox, None, Kind::Image, 9).unwrap();
         assert_eq!(photo.len(), 1);
         assert_eq!(photo[0].size, BUILT_IN_PHOTO.len() as u64);
+        let files = Files {
+            sandbox: Arc::new(sandbox),
+            package: None,
+        };
         assert_eq!(
-            image_info(&sandbox, &photo[0].temp_path).unwrap(),
+            image_info(&files, &photo[0].temp_path).unwrap(),
             Some((4, 3, "png"))
         );
-        assert!(pick(&sandbox, None, Kind::Video, 9).unwrap().is_empty());
+        assert!(
+            pick(&files.sandbox, None, Kind::Video, 9)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn package_files_stay_inside_the_package() {
+        let package = tempfile::tempdir().unwrap();
+        fs::create_dir(package.path().join("img")).unwrap();
+        fs::write(package.path().join("img/a.png"), BUILT_IN_PHOTO).unwrap();
+        let files = Files {
+            sandbox: Arc::new(Sandbox::new(None, &[]).unwrap()),
+            package: Some(package.path().to_path_buf()),
+        };
+        assert_eq!(
+            image_info(&files, "/img/a.png").unwrap(),
+            Some((4, 3, "png"))
+        );
+        assert_eq!(
+            image_info(&files, "img/a.png").unwrap(),
+            Some((4, 3, "png"))
+        );
+        assert!(files.read("../../etc/passwd").is_err());
+        assert!(files.read("/img").is_err());
     }
 }
