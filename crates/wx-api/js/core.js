@@ -338,6 +338,9 @@
     sizeOf,
     hint,
     tracing,
+    // The mini-program this run launched (`root`: its folder), once launched: package files
+    // (media, worker scripts) are found there.
+    app: {},
     brief,
     layerExports,
     internals,

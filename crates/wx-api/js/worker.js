@@ -82,6 +82,7 @@
 
     terminate() {
       if (!this.#alive) return;
+      if (core.tracing.on) core.trace('worker', 'Worker.terminate');
       workers.terminate(this.#id);
       this.#end();
     }
@@ -102,7 +103,8 @@
       refuse('workerLimit', [], site);
       return new Worker(id, false);
     }
-    const refused = workers.create(id, core.text(scriptPath));
+    if (core.tracing.on) core.trace('worker', 'createWorker ' + core.text(scriptPath));
+    const refused = workers.create(id, core.text(scriptPath), core.app.root);
     if (refused) {
       refuse(refused[0], refused.slice(1), site);
       return new Worker(id, false);

@@ -243,34 +243,35 @@ pub(crate) fn install<'js>(
     let created = links.clone();
     natives.set(
         &worker::CREATE,
-        Func::from(move |id: f64, script_path: Text| -> Option<Vec<String>> {
-            let root = options
-                .modules
-                .root
-                .clone()
-                .or_else(|| std::env::current_dir().ok())
-                .unwrap_or_default();
-            let script = match locate(&root, &script_path) {
-                Ok(script) => script,
-                Err((key, details)) => {
-                    return Some(std::iter::once(key.to_string()).chain(details).collect());
+        Func::from(
+            move |id: f64, script_path: Text, root: Option<Text>| -> Option<Vec<String>> {
+                let root = root
+                    .map(|root| PathBuf::from(root.to_string()))
+                    .or_else(|| options.modules.root.clone())
+                    .or_else(|| std::env::current_dir().ok())
+                    .unwrap_or_default();
+                let script = match locate(&root, &script_path) {
+                    Ok(script) => script,
+                    Err((key, details)) => {
+                        return Some(std::iter::once(key.to_string()).chain(details).collect());
+                    }
+                };
+                let link = Arc::new(Link::default());
+                created
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(id as u64, link.clone());
+                let (options, main) = (options.clone(), main.clone());
+                let loading = main.keep_alive();
+                let spawned = std::thread::Builder::new()
+                    .name("wxrun-worker".into())
+                    .spawn(move || run_worker(id, script, options, link, main, loading));
+                match spawned {
+                    Ok(_) => None,
+                    Err(err) => Some(vec!["workerNotStarted".into(), err.to_string()]),
                 }
-            };
-            let link = Arc::new(Link::default());
-            created
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(id as u64, link.clone());
-            let (options, main) = (options.clone(), main.clone());
-            let loading = main.keep_alive();
-            let spawned = std::thread::Builder::new()
-                .name("wxrun-worker".into())
-                .spawn(move || run_worker(id, script, options, link, main, loading));
-            match spawned {
-                Ok(_) => None,
-                Err(err) => Some(vec!["workerNotStarted".into(), err.to_string()]),
-            }
-        }),
+            },
+        ),
     )?;
     let posted = links.clone();
     let main = internals.loop_handle();

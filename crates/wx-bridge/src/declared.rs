@@ -147,14 +147,16 @@ pub mod media {
             /// profile's mediaFolder (or the built-in photo) into temp files: [[wxfile path,
             /// size, original name]...]; empty when the album has none.
             PICK: fn pick(kind: "string", count: "number") -> "Array<[string, number, string]>";
+            /// Paths without wxfile:// are files of the code package: the folder `root` (the
+            /// launched mini-program's) or else the run's mini-program folder.
             /// [width, height, type] of an image file, or undefined when it is no image; throws
             /// a file error (message and errno) when the file cannot be read.
-            IMAGE_INFO: fn imageInfo(path: "string") -> "[number, number, string] | undefined";
+            IMAGE_INFO: fn imageInfo(path: "string", root: "string?") -> "[number, number, string] | undefined";
             /// A new temp file holding a copy of `path`; throws a file error as imageInfo does.
-            COPY_TO_TEMP: fn copyToTemp(path: "string") -> "string";
+            COPY_TO_TEMP: fn copyToTemp(path: "string", root: "string?") -> "string";
             /// How long the audio file at `path` plays, in seconds (WAV, MP3, MP4/M4A), or
             /// undefined for another format; throws a file error as imageInfo does.
-            AUDIO_LENGTH: fn audioLength(path: "string") -> "number | undefined";
+            AUDIO_LENGTH: fn audioLength(path: "string", root: "string?") -> "number | undefined";
         }
     }
 }
@@ -164,10 +166,11 @@ pub mod worker {
 
     crate::natives! {
         pub TABLE {
-            /// Starts worker `id` on `scriptPath` (relative to the mini-program root); its
+            /// Starts worker `id` on `scriptPath` (relative to `root`, the launched mini-program's
+            /// folder, or else the run's); its
             /// events reach the task handler `id`. Undefined, or [catalogue key, details...]
             /// when it cannot start.
-            CREATE: fn create(id: "number", scriptPath: "string") -> "string[] | undefined";
+            CREATE: fn create(id: "number", scriptPath: "string", root: "string?") -> "string[] | undefined";
             /// Sends a message (JSON text) to worker `id`.
             POST: fn post(id: "number", json: "string");
             /// Stops worker `id` at once.

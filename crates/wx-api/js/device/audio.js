@@ -15,7 +15,7 @@
   function measure(src) {
     const local = (path) => {
       try {
-        const seconds = native.media.audioLength(path);
+        const seconds = native.media.audioLength(path, core.app.root);
         if (seconds === undefined) return { failure: core.fail('', 'audioFormat', src) };
         return { seconds };
       } catch (error) {

@@ -54,7 +54,7 @@
       if (picked.length === 0) return core.fail('chooseMedia', 'userCancel');
       const tempFiles = picked.map((file) => {
         const fileType = kindOf(file[2]);
-        const info = fileType === 'image' ? native.media.imageInfo(file[0]) : undefined;
+        const info = fileType === 'image' ? native.media.imageInfo(file[0], undefined) : undefined;
         return {
           tempFilePath: file[0],
           size: file[1],
@@ -92,7 +92,7 @@
   function localImageInfo(api, src) {
     let info;
     try {
-      info = native.media.imageInfo(src);
+      info = native.media.imageInfo(src, core.app.root);
     } catch (error) {
       return failed(api, error);
     }
@@ -123,7 +123,7 @@
   define('compressImage', (options) => sim.respondAsync('compressImage', options, {
     byDefault: (opts) => {
       try {
-        return { tempFilePath: native.media.copyToTemp(opts.src) };
+        return { tempFilePath: native.media.copyToTemp(opts.src, core.app.root) };
       } catch (error) {
         return failed('compressImage', error);
       }

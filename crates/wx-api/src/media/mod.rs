@@ -128,20 +128,21 @@ struct Files {
 }
 
 impl Files {
-    fn read(&self, path: &str) -> Result<Vec<u8>, FsError> {
+    /// The file at `path`; `root` (the launched mini-program's folder) overrides the package.
+    fn read(&self, path: &str, root: Option<&str>) -> Result<Vec<u8>, FsError> {
         let host = if path.starts_with(wx_net::sandbox::SCHEME) {
             self.sandbox.resolve(path)?.host
         } else {
-            self.package_file(path)?
+            self.package_file(path, root.map(Path::new))?
         };
         fs::read(&host).map_err(|e| FsError::from_io(&e, path))
     }
 
     /// A file of the code package; nothing outside the package folder is reachable.
-    fn package_file(&self, path: &str) -> Result<PathBuf, FsError> {
+    fn package_file(&self, path: &str, root: Option<&Path>) -> Result<PathBuf, FsError> {
         let not_found = || FsError::from_io(&std::io::ErrorKind::NotFound.into(), path);
-        let package = match &self.package {
-            Some(folder) => folder.clone(),
+        let package = match root.or(self.package.as_deref()) {
+            Some(folder) => folder.to_path_buf(),
             None => std::env::current_dir().map_err(|_| not_found())?,
         };
         let package = package.canonicalize().map_err(|_| not_found())?;
@@ -158,8 +159,12 @@ impl Files {
 }
 
 /// [width, height, type] of the image at `path`, or `None` when it is no image wxrun can read.
-fn image_info(files: &Files, path: &str) -> Result<Option<(usize, usize, &'static str)>, FsError> {
-    let bytes = files.read(path)?;
+fn image_info(
+    files: &Files,
+    path: &str,
+    root: Option<&str>,
+) -> Result<Option<(usize, usize, &'static str)>, FsError> {
+    let bytes = files.read(path, root)?;
     let kind = match imagesize::image_type(&bytes) {
         Ok(imagesize::ImageType::Png) => "png",
         Ok(imagesize::ImageType::Jpeg) => "jpeg",
@@ -214,9 +219,12 @@ pub(crate) fn install<'js>(
     natives.set(
         &media::IMAGE_INFO,
         Func::from(
-            move |ctx: Ctx<'js>, path: Text| -> rquickjs::Result<Option<Array<'js>>> {
+            move |ctx: Ctx<'js>,
+                  path: Text,
+                  root: Option<Text>|
+                  -> rquickjs::Result<Option<Array<'js>>> {
                 let Some((width, height, kind)) =
-                    image_info(&f, &path).map_err(|e| throw(&ctx, e, "open"))?
+                    image_info(&f, &path, root.as_deref()).map_err(|e| throw(&ctx, e, "open"))?
                 else {
                     return Ok(None);
                 };
@@ -233,9 +241,9 @@ pub(crate) fn install<'js>(
     natives.set(
         &media::COPY_TO_TEMP,
         Func::from(
-            move |ctx: Ctx<'js>, path: Text| -> rquickjs::Result<String> {
+            move |ctx: Ctx<'js>, path: Text, root: Option<Text>| -> rquickjs::Result<String> {
                 let copied = (|| {
-                    let bytes = f.read(&path)?;
+                    let bytes = f.read(&path, root.as_deref())?;
                     let (temp_path, host) = s.new_temp(extension_of(&path).as_deref());
                     fs::write(&host, bytes).map_err(|e| FsError::from_io(&e, &path))?;
                     Ok::<_, FsError>(temp_path)
@@ -247,8 +255,10 @@ pub(crate) fn install<'js>(
     natives.set(
         &media::AUDIO_LENGTH,
         Func::from(
-            move |ctx: Ctx<'js>, path: Text| -> rquickjs::Result<Option<f64>> {
-                let bytes = files.read(&path).map_err(|e| throw(&ctx, e, "open"))?;
+            move |ctx: Ctx<'js>, path: Text, root: Option<Text>| -> rquickjs::Result<Option<f64>> {
+                let bytes = files
+                    .read(&path, root.as_deref())
+                    .map_err(|e| throw(&ctx, e, "open"))?;
                 Ok(audio_length::seconds(&bytes))
             },
         ),
@@ -303,7 +313,7 @@ mod tests {
             package: None,
         };
         assert_eq!(
-            image_info(&files, &photo[0].temp_path).unwrap(),
+            image_info(&files, &photo[0].temp_path, None).unwrap(),
             Some((4, 3, "png"))
         );
         assert!(
