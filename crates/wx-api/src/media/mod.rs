@@ -332,15 +332,13 @@ mod tests {
             sandbox: Arc::new(Sandbox::new(None, &[]).unwrap()),
             package: Some(package.path().to_path_buf()),
         };
-        assert_eq!(
-            image_info(&files, "/img/a.png").unwrap(),
-            Some((4, 3, "png"))
-        );
-        assert_eq!(
-            image_info(&files, "img/a.png").unwrap(),
-            Some((4, 3, "png"))
-        );
-        assert!(files.read("../../etc/passwd").is_err());
-        assert!(files.read("/img").is_err());
+        let size = |path| image_info(&files, path, None).unwrap();
+        assert_eq!(size("/img/a.png"), Some((4, 3, "png")));
+        assert_eq!(size("img/a.png"), Some((4, 3, "png")));
+        assert!(files.read("../../etc/passwd", None).is_err());
+        assert!(files.read("/img", None).is_err());
+        // A launched mini-program's folder replaces the run's.
+        let elsewhere = tempfile::tempdir().unwrap();
+        assert!(files.read("/img/a.png", elsewhere.path().to_str()).is_err());
     }
 }
