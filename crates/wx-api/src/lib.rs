@@ -276,7 +276,11 @@ const LAZY_LAYERS: &[LazyLayer] = &[
     LazyLayer {
         name: "audio",
         parts: &[wx_bytecode::layer!("device/audio.js")],
-        members: &["createInnerAudioContext", "getBackgroundAudioManager"],
+        members: &[
+            "createInnerAudioContext",
+            "getBackgroundAudioManager",
+            "getRecorderManager",
+        ],
         support: Support::Simulated,
     },
     LazyLayer {

@@ -156,6 +156,9 @@ pub mod media {
             COPY_TO_TEMP: fn copyToTemp(path: "string", root: "string?") -> "string";
             /// How long the audio file at `path` plays, in seconds (WAV, MP3, MP4/M4A), or
             /// undefined for another format; throws a file error as imageInfo does.
+            /// A recording: a new temp file with extension `extension` holding `millis` of silence
+            /// (16-bit PCM WAV); [its path, its size].
+            RECORD_SILENCE: fn recordSilence(millis: "number", sampleRate: "number", channels: "number", extension: "string") -> "[string, string]";
             AUDIO_LENGTH: fn audioLength(path: "string", root: "string?") -> "number | undefined";
         }
     }

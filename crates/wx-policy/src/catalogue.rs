@@ -347,6 +347,8 @@ pub const ENTRIES: &[Entry] = &[
     coded("audioNetwork", "{}", None, 10002),
     coded("audioFile", "{}", None, 10003),
     coded("audioFormat", "unsupported audio format: {}", None, 10004),
+    // RecorderManager.start while recording (wording chosen).
+    entry("recorderBusy", "the recorder is already recording", None),
     // wx.createWorker (reported as errors, the call itself returns a Worker).
     entry("workerNotFound", "worker script not found: {}", None),
     entry(

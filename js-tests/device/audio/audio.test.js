@@ -96,3 +96,45 @@ test('the background audio manager plays as soon as src is set', async () => {
   manager.src = HERE + 'beep.wav';
   expect(await seen).toEqual(['Canplay', 'Play', 'TimeUpdate', 'Ended']);
 });
+
+test('the recorder records silence into a real file of the recorded length', async () => {
+  jest.useFakeTimers();
+  const recorder = wx.getRecorderManager();
+  const started = new Promise((resolve) => recorder.onStart(resolve));
+  const stopped = new Promise((resolve) => recorder.onStop(resolve));
+  recorder.start({ format: 'wav', sampleRate: 8000, numberOfChannels: 1 });
+  await started;
+  jest.advanceTimersByTime(1000);
+  recorder.pause();
+  jest.advanceTimersByTime(5000);
+  recorder.resume();
+  jest.advanceTimersByTime(500);
+  recorder.stop();
+  const { tempFilePath, duration, fileSize } = await stopped;
+  expect(duration).toBe(1500);
+  expect(tempFilePath).toMatch(/^wxfile:\/\/tmp_\w+\.wav$/);
+  expect(fileSize).toBe(44 + 8000 * 2 * 1.5);
+  expect(wx.getFileSystemManager().statSync(tempFilePath).size).toBe(fileSize);
+  // It plays for as long as it was recorded.
+  jest.useRealTimers();
+  const audio = wx.createInnerAudioContext();
+  const ready = new Promise((resolve) => audio.onCanplay(resolve));
+  audio.src = tempFilePath;
+  await ready;
+  expect(audio.duration).toBe(1.5);
+});
+
+test('the recording stops by itself at its duration, and a second start is an error', async () => {
+  jest.useFakeTimers();
+  const recorder = wx.getRecorderManager();
+  const errors = [];
+  recorder.onError((error) => errors.push(error.errMsg));
+  const stopped = new Promise((resolve) => recorder.onStop(resolve));
+  recorder.start({ duration: 2000 });
+  recorder.start({});
+  jest.advanceTimersByTime(2500);
+  const { duration, tempFilePath } = await stopped;
+  expect(duration).toBe(2000);
+  expect(tempFilePath).toMatch(/\.aac$/);
+  expect(errors).toEqual(['operateRecorder:fail the recorder is already recording']);
+});

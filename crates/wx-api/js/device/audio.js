@@ -2,7 +2,8 @@
 // files by their length, read from the file (WAV, MP3, AAC, M4A; a network src is downloaded
 // first under downloadFile's rules, a path without wxfile:// is a file of the code package).
 // Nothing is heard: playback is a clock that moves currentTime in steps of 250 ms on the run's
-// timers (Jest's fake timers move it too), firing the events a phone fires in its order.
+// timers (Jest's fake timers move it too), firing the events a phone fires in its order. The
+// recorder records silence into real files.
 (function (core) {
   'use strict';
   const { define, native } = core;
@@ -163,6 +164,64 @@
     const context = sim.instance('InnerAudioContext', { owner: 'createInnerAudioContext' });
     Object.assign(context, makePlayer(context, 'InnerAudioContext', { autoplayOnSrc: false }));
     return context;
+  });
+
+  // The recorder: the microphone hears silence. start() asks for scope.record, onStart fires,
+  // and stop() (or the `duration` limit: 60 s by default, at most 10 minutes, documented) writes
+  // a temp file of that much silence (16-bit PCM WAV whatever `format` asks; the extension is
+  // the format's) and fires onStop with its path, length and size.
+  const MAX_RECORDING_MS = 600000;
+  let recorder = null;
+  define('getRecorderManager', () => {
+    sim.record('getRecorderManager', [], undefined);
+    if (recorder) return recorder;
+    const manager = sim.instance('RecorderManager', { owner: 'getRecorderManager' });
+    const fire = (event, payload) => sim.fire(manager, event, payload || {});
+    let session = null;
+    const elapsed = () => session.recorded + (session.since === null ? 0 : Date.now() - session.since);
+    function finish() {
+      const { options } = session;
+      clearTimeout(session.limit);
+      const millis = Math.min(elapsed(), options.duration);
+      session = null;
+      const extension = ['mp3', 'wav', 'pcm'].includes(String(options.format).toLowerCase()) ? String(options.format).toLowerCase() : 'aac';
+      const [tempFilePath, size] = native.media.recordSilence(millis, Number(options.sampleRate) || 8000, Number(options.numberOfChannels) || 2, extension);
+      fire('onStop', { tempFilePath, duration: millis, fileSize: Number(size) });
+    }
+    Object.assign(manager, {
+      start(option) {
+        sim.record('RecorderManager.start', [option], option);
+        if (session) return fire('onError', { errMsg: core.fail('operateRecorder', 'recorderBusy').errMsg });
+        const denied = sim.askScope('operateRecorder', 'scope.record');
+        if (denied) return fire('onError', { errMsg: denied.errMsg });
+        const options = Object.assign({ duration: 60000, format: 'aac' }, option);
+        options.duration = Math.min(Number(options.duration) > 0 ? Number(options.duration) : 60000, MAX_RECORDING_MS);
+        session = { options, recorded: 0, since: Date.now(), limit: null };
+        session.limit = setTimeout(() => session && finish(), options.duration);
+        fire('onStart');
+      },
+      pause() {
+        sim.record('RecorderManager.pause', [], undefined);
+        if (!session || session.since === null) return;
+        session.recorded = elapsed();
+        session.since = null;
+        clearTimeout(session.limit);
+        fire('onPause');
+      },
+      resume() {
+        sim.record('RecorderManager.resume', [], undefined);
+        if (!session || session.since !== null) return;
+        session.since = Date.now();
+        session.limit = setTimeout(() => session && finish(), session.options.duration - session.recorded);
+        fire('onResume');
+      },
+      stop() {
+        sim.record('RecorderManager.stop', [], undefined);
+        if (session) finish();
+      },
+    });
+    recorder = manager;
+    return manager;
   });
 
   // One manager per run, playing as soon as src is set (documented).

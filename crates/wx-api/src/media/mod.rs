@@ -263,7 +263,53 @@ pub(crate) fn install<'js>(
             },
         ),
     )?;
+    let s = sandbox.clone();
+    natives.set(
+        &media::RECORD_SILENCE,
+        Func::from(
+            move |ctx: Ctx<'js>,
+                  millis: f64,
+                  sample_rate: f64,
+                  channels: f64,
+                  extension: Text|
+                  -> rquickjs::Result<Vec<String>> {
+                let rate = if sample_rate >= 8000.0 && sample_rate <= 48000.0 {
+                    sample_rate as u32
+                } else {
+                    8000
+                };
+                let channels = if channels == 1.0 { 1 } else { 2 };
+                let bytes = silence(millis.max(0.0) as u64, rate, channels);
+                let (temp_path, host) = s.new_temp(Some(&extension));
+                fs::write(&host, &bytes)
+                    .map_err(|e| throw(&ctx, FsError::from_io(&e, &temp_path), "open"))?;
+                Ok(vec![temp_path, bytes.len().to_string()])
+            },
+        ),
+    )?;
     native.set(&wx::MEDIA_GROUP, natives.finish()?)
+}
+
+/// A WAV file of `millis` of silence: 16-bit PCM at `sample_rate` with `channels`.
+fn silence(millis: u64, sample_rate: u32, channels: u16) -> Vec<u8> {
+    let block = u32::from(channels) * 2;
+    let frames = u64::from(sample_rate) * millis / 1000;
+    let data_len = u32::try_from(frames * u64::from(block)).unwrap_or(u32::MAX - 64);
+    let mut out = Vec::with_capacity(44 + data_len as usize);
+    out.extend(b"RIFF");
+    out.extend((36 + data_len).to_le_bytes());
+    out.extend(b"WAVEfmt ");
+    out.extend(16u32.to_le_bytes());
+    out.extend(1u16.to_le_bytes());
+    out.extend(channels.to_le_bytes());
+    out.extend(sample_rate.to_le_bytes());
+    out.extend((sample_rate * block).to_le_bytes());
+    out.extend((block as u16).to_le_bytes());
+    out.extend(16u16.to_le_bytes());
+    out.extend(b"data");
+    out.extend(data_len.to_le_bytes());
+    out.resize(44 + data_len as usize, 0);
+    out
 }
 
 #[cfg(test)]
@@ -321,6 +367,13 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_recording_is_silence_of_its_length() {
+        let wav = silence(1500, 8000, 1);
+        assert_eq!(wav.len(), 44 + 8000 * 2 * 3 / 2);
+        assert_eq!(audio_length::seconds(&wav), Some(1.5));
     }
 
     #[test]
