@@ -317,3 +317,14 @@ test('with no mediaFolder the album holds one built-in photo, which uploads; the
   expect(JSON.parse(uploaded.data).parts[0]).toMatchObject({ size: 99, sha256: '07f0af7f290bdd598e058bc7b6b76a35368ca0df6f0fa8d0a9ec22e6a3cf1985' });
   await expect(wx.chooseVideo({})).rejects.toEqual({ errMsg: 'chooseVideo:fail cancel' });
 });
+
+test('a map shows the phone\'s place at scale 16; the camera takes the album\'s photo', async () => {
+  const map = wx.createMapContext('map');
+  const here = await wx.getLocation({ type: 'gcj02' });
+  const center = await new Promise((resolve) => map.getCenterLocation({ success: resolve }));
+  expect([center.latitude, center.longitude]).toEqual([here.latitude, here.longitude]);
+  expect((await new Promise((resolve) => map.getScale({ success: resolve }))).scale).toBe(16);
+  const photo = await new Promise((resolve) => wx.createCameraContext().takePhoto({ success: resolve }));
+  expect(photo.tempImagePath).toMatch(/^wxfile:\/\/tmp_\w+\.png$/);
+  expect((await wx.getImageInfo({ src: photo.tempImagePath })).width).toBe(4);
+});

@@ -130,6 +130,20 @@
     },
   }));
 
+  // The camera takes the album's first photo, as a new temp file.
+  define('createCameraContext', () => {
+    sim.record('createCameraContext', [], undefined);
+    return sim.instance('CameraContext', {
+      owner: 'createCameraContext',
+      defaults: {
+        takePhoto: () => {
+          const picked = pick('CameraContext.takePhoto', 'image', 1, 1);
+          return isPick(picked) ? { tempImagePath: picked[0][0], metadata: {} } : picked;
+        },
+      },
+    });
+  });
+
   // Saving into the album asks for scope.writePhotosAlbum; the album is not changed.
   for (const api of ['saveImageToPhotosAlbum', 'saveVideoToPhotosAlbum']) {
     define(api, (options) => sim.respondAsync(api, options, { byDefault: () => sim.askScope(api, 'scope.writePhotosAlbum') || {} }));
