@@ -45,9 +45,11 @@
       });
     }
 
+    // Ends this side: the worker is stopped (if it still runs) and forgotten.
     #end() {
       if (!this.#alive) return;
       this.#alive = false;
+      workers.terminate(this.#id);
       forgetTask(this.#id);
       if (current === this) current = null;
     }
@@ -83,7 +85,6 @@
     terminate() {
       if (!this.#alive) return;
       if (core.tracing.on) core.trace('worker', 'Worker.terminate');
-      workers.terminate(this.#id);
       this.#end();
     }
 
