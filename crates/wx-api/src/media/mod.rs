@@ -273,7 +273,7 @@ pub(crate) fn install<'js>(
                   channels: f64,
                   extension: Text|
                   -> rquickjs::Result<Vec<String>> {
-                let rate = if sample_rate >= 8000.0 && sample_rate <= 48000.0 {
+                let rate = if (8000.0..=48000.0).contains(&sample_rate) {
                     sample_rate as u32
                 } else {
                     8000
