@@ -14,7 +14,7 @@ use rquickjs::{
 };
 use wx_policy::{LibVersion, inventory};
 
-use crate::{BASE_MEMBERS, GENERIC_LAYER, LAZY_LAYERS};
+use crate::{BASE_MEMBERS, GENERIC_LAYER, LAZY_LAYERS, OBJECT_MEMBERS};
 
 /// Where a member of `wx` comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,18 +71,27 @@ fn stand_in<'js>(
     .with_name(name)
 }
 
-/// Builds `wx` for `lib`, and the object of its stand-ins by name. `base(name)` gives the
-/// value of a base member as core.js defined it; `shown`, when given (`--api-coverage`), is
-/// core.js's function that wraps every member's value.
+/// Builds `wx` for `lib`, the object of its stand-ins by name, and the `[member, layer]` pairs
+/// of the lazy members that are objects, which core.js makes accessors that load their layer
+/// when first read. `base(name)` gives the value of a base member as core.js defined it;
+/// `shown`, when given (`--api-coverage`), is core.js's function that wraps every member's
+/// value.
 pub(crate) fn assemble<'js>(
     ctx: &Ctx<'js>,
     lib: LibVersion,
     base: impl Fn(&str) -> rquickjs::Result<Value<'js>>,
     shown: Option<&Function<'js>>,
-) -> rquickjs::Result<(Object<'js>, Object<'js>)> {
+) -> rquickjs::Result<(Object<'js>, Object<'js>, Vec<Vec<&'static str>>)> {
     let wx = Object::new(ctx.clone())?;
     let stand_ins = Object::new(ctx.clone())?;
+    let mut objects = Vec::new();
     for (name, member) in plan(lib) {
+        if let Member::Lazy(layer) = member
+            && OBJECT_MEMBERS.contains(&name)
+        {
+            objects.push(vec![name, layer]);
+            continue;
+        }
         let value = match member {
             Member::Base => base(name)?,
             Member::Lazy(layer) => stand_in(ctx, name, layer)?.into_value(),
@@ -99,7 +108,7 @@ pub(crate) fn assemble<'js>(
             Property::from(value).writable().configurable().enumerable(),
         )?;
     }
-    Ok((wx, stand_ins))
+    Ok((wx, stand_ins, objects))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 mod assembly;
 mod base;
+mod cloud;
 mod device;
 mod fs;
 mod http;
@@ -387,12 +388,22 @@ const LAZY_LAYERS: &[LazyLayer] = &[
         support: Support::Simulated,
     },
     LazyLayer {
+        name: "cloud",
+        parts: &[wx_bytecode::layer!("cloud.js")],
+        members: &["cloud"],
+        support: Support::Simulated,
+    },
+    LazyLayer {
         name: GENERIC_LAYER,
         parts: &[wx_bytecode::layer!("device/simulated.js")],
         members: &[],
         support: Support::Recorded,
     },
 ];
+
+/// The lazy members that are objects rather than functions (`wx.cloud`): `wx` holds an
+/// accessor that loads the member's layer when it is first read.
+const OBJECT_MEMBERS: &[&str] = &["cloud"];
 
 /// How wxrun answers `name`, or `None` when `wx` has no such member at any base library.
 pub fn support(name: &str) -> Option<Support> {
@@ -623,6 +634,12 @@ fn build_native<'js>(
     socket::install(&mut native, network, internals.loop_handle())?;
     udp::install(&mut native, network, internals.loop_handle())?;
     tcp::install(&mut native, network, internals.loop_handle())?;
+    cloud::install(
+        &mut native,
+        network.sandbox(),
+        network.stand_in().cloned(),
+        config.data_dir.value.is_some(),
+    )?;
     install_mocks(&mut native, network)?;
     install_clock(internals, network.clock())?;
 
@@ -694,14 +711,14 @@ pub fn install_with(host: &Host, config: Config, extras: Extras) -> Result<(), I
         let members: Object = core.get("members")?;
         let map_get: Function = members.get("get")?;
         let shown: Function = core.get("shown")?;
-        let (wx, stand_ins) = assembly::assemble(
+        let (wx, stand_ins, objects) = assembly::assemble(
             ctx,
             network.run_policy().lib,
             |name| map_get.call((rquickjs::function::This(members.clone()), name)),
             extras.coverage.is_some().then_some(&shown),
         )?;
         core.get::<_, Function>("adopt")?
-            .call::<_, Value>((wx, stand_ins))?;
+            .call::<_, Value>((wx, stand_ins, objects))?;
         Ok(())
     })
     .ok_or(InstallError::Layer)
@@ -757,8 +774,9 @@ mod tests {
     /// the base members are not also in a layer.
     #[test]
     fn family_members_are_known() {
-        const UNLISTED: [&str; 5] = [
+        const UNLISTED: [&str; 6] = [
             "env",
+            "cloud",
             "saveFile",
             "getSavedFileList",
             "removeSavedFile",

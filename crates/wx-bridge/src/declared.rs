@@ -195,6 +195,34 @@ pub mod worker_global {
     }
 }
 
+pub mod cloud {
+    //! The natives of `wx.cloud` (`native.cloud`): mock rules for cloud functions, the cloud
+    //! file store in the sandbox, and the database file under the data folder (docs/device.md).
+
+    crate::natives! {
+        pub TABLE {
+            /// The first mock rule answering cloud function `name` with `data` (JSON text):
+            /// ["result", JSON text of the result, delay in ms] or ["fail", reason, delay].
+            CALL_RULE: fn callRule(name: "string", data: "string") -> "[string, string, number] | undefined";
+            /// Copies the sandbox file `filePath` to `cloudPath` of `env`'s store; returns the
+            /// catalogue key of a refused `cloudPath`. A file it cannot read throws its failure.
+            UPLOAD: fn upload(env: "string", cloudPath: "string", filePath: "string") -> "string | undefined";
+            /// Copies `cloudPath` of `env`'s store to a new temp file; its path, or undefined
+            /// when there is no such file.
+            DOWNLOAD: fn download(env: "string", cloudPath: "string") -> "string | undefined";
+            EXISTS: fn exists(env: "string", cloudPath: "string") -> "boolean";
+            /// Removes `cloudPath` of `env`'s store; whether it was there.
+            REMOVE: fn remove(env: "string", cloudPath: "string") -> "boolean";
+            /// The JSON text of `env`'s database file (`--data-dir`), or undefined when there is
+            /// none; throws an Error naming the file when it cannot be read or is not a store.
+            LOAD_DATABASE: fn loadDatabase(env: "string") -> "string | undefined";
+            /// Replaces `env`'s database file with `text` (only with `--data-dir`); throws an
+            /// Error naming the file when it cannot be written.
+            SAVE_DATABASE: fn saveDatabase(env: "string", text: "string");
+        }
+    }
+}
+
 pub mod wx {
     //! The natives of the `wx` layers (wx-api/js).
 
@@ -241,6 +269,7 @@ pub mod wx {
             TCP_GROUP: group tcp = super::tcp::TABLE;
             MEDIA_GROUP: group media = super::media::TABLE;
             WORKER_GROUP: group worker = super::worker::TABLE;
+            CLOUD_GROUP: group cloud = super::cloud::TABLE;
 
             /// Whether `redirect` of wx.request is honoured (base library 2.10.0).
             REDIRECT_OPTION: value redirectOption: "boolean";

@@ -404,6 +404,50 @@ pub const ENTRIES: &[Entry] = &[
         11001,
     ),
     coded("beaconNotStarted", ":not startBeaconDiscovery", None, 11004),
+    // wx.cloud (docs/device.md, "wx.cloud", says which are observed and which chosen).
+    coded(
+        "cloudNotInitialized",
+        "Error: errMsg: Cloud API isn't enabled, please call wx.cloud.init first",
+        None,
+        -1,
+    ),
+    coded(
+        "cloudFunctionNotFound",
+        "Error: errCode: -501000  | errMsg: FunctionName parameter could not be found.",
+        None,
+        -501000,
+    ),
+    coded(
+        "cloudFileNotFound",
+        "Error: errCode: -503003  | errMsg: STORAGE_FILE_NONEXIST",
+        None,
+        -503003,
+    ),
+    // The errMsg of one missing file in getTempFileURL's and deleteFile's `fileList`.
+    coded("cloudFileItemMissing", "STORAGE_FILE_NONEXIST", None, -503003),
+    entry(
+        "cloudPathInvalid",
+        "parameter error: cloudPath {} should be a path such as \"images/a.png\", without \"..\";",
+        Some(ERRNO_PARAMETER),
+    ),
+    coded(
+        "documentNotFound",
+        "cannot find document with _id {}, please make sure that the document exists and you have the corresponding Read permission",
+        None,
+        -1,
+    ),
+    coded(
+        "documentDuplicateId",
+        "Error: errCode: -502001  | errMsg: [FailedOperation] duplicate key: a document with _id {} exists",
+        None,
+        -502001,
+    ),
+    coded(
+        "databaseInvalidOperator",
+        "Error: errCode: -502002  | errMsg: {}",
+        None,
+        -502002,
+    ),
 ];
 
 /// The entry for `key`.
