@@ -158,7 +158,11 @@ pub(crate) fn install<'js>(
     group.set(
         &cloud::UPLOAD,
         Func::from(
-            move |ctx: Ctx<'js>, env: Text, cloud_path: Text, file_path: Text| -> rquickjs::Result<Option<&'static str>> {
+            move |ctx: Ctx<'js>,
+                  env: Text,
+                  cloud_path: Text,
+                  file_path: Text|
+                  -> rquickjs::Result<Option<&'static str>> {
                 let Some(target) = st.file(&env, &cloud_path) else {
                     return Ok(Some("cloudPathInvalid"));
                 };
@@ -198,7 +202,8 @@ pub(crate) fn install<'js>(
     group.set(
         &cloud::EXISTS,
         Func::from(move |env: Text, cloud_path: Text| {
-            st.file(&env, &cloud_path).is_some_and(|path| path.is_file())
+            st.file(&env, &cloud_path)
+                .is_some_and(|path| path.is_file())
         }),
     )?;
 

@@ -424,7 +424,12 @@ pub const ENTRIES: &[Entry] = &[
         -503003,
     ),
     // The errMsg of one missing file in getTempFileURL's and deleteFile's `fileList`.
-    coded("cloudFileItemMissing", "STORAGE_FILE_NONEXIST", None, -503003),
+    coded(
+        "cloudFileItemMissing",
+        "STORAGE_FILE_NONEXIST",
+        None,
+        -503003,
+    ),
     entry(
         "cloudPathInvalid",
         "parameter error: cloudPath {} should be a path such as \"images/a.png\", without \"..\";",

@@ -52,8 +52,7 @@ fn the_database_and_files_persist_with_a_data_dir() {
     let second = run_in(dir.path(), &["run", &read, "--data-dir", data_arg]);
     assert_eq!(second.code, 0, "{}\n{}", second.stdout, second.stderr);
     assert_eq!(
-        second.stdout,
-        "count 2\nread 1 first 2 true\nfile kept bytes\n",
+        second.stdout, "count 2\nread 1 first 2 true\nfile kept bytes\n",
         "{}",
         second.stderr
     );
@@ -71,15 +70,20 @@ fn a_damaged_database_file_is_named() {
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     std::fs::write(&file, "{\"notes\": [").unwrap();
     let read = script(dir.path(), "read.js", READ);
-    let run = run_in(dir.path(), &["run", &read, "--data-dir", data.to_str().unwrap()]);
+    let run = run_in(
+        dir.path(),
+        &["run", &read, "--data-dir", data.to_str().unwrap()],
+    );
     assert_ne!(run.code, 0, "{}", run.stdout);
     assert!(
-        run.stderr.contains("cloud/keep-env/database.json: the cloud database file is not valid JSON"),
+        run.stderr
+            .contains("cloud/keep-env/database.json: the cloud database file is not valid JSON"),
         "{}",
         run.stderr
     );
     assert!(
-        run.stderr.contains("remove it to start with an empty database"),
+        run.stderr
+            .contains("remove it to start with an empty database"),
         "{}",
         run.stderr
     );
