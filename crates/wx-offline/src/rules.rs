@@ -306,22 +306,12 @@ fn parse_cloud_rule(object: &Map<String, Value>, at: &At<'_>) -> Result<Rule, Ru
     let data = object.get("data").cloned();
     let answer = match (object.get("response"), object.get("fail")) {
         (Some(response), None) => {
-            const RESPONSE_KEYS: &[&str] = &["result", "delay"];
-            let Some(response) = response.as_object() else {
-                return Err(at.error(
-                    "response",
-                    "must be an object such as {\"result\": {\"openid\": \"o-1\"}}",
-                ));
-            };
-            if let Some(unknown) = response
-                .keys()
-                .find(|key| !RESPONSE_KEYS.contains(&key.as_str()))
-            {
-                return Err(at.error(
-                    &format!("response.{unknown}"),
-                    "unknown key; a cloud function's response takes result and delay",
-                ));
-            }
+            let response = response_object(
+                response,
+                &["result", "delay"],
+                "{\"result\": {\"openid\": \"o-1\"}}",
+                at,
+            )?;
             RuleAnswer::CloudResult {
                 result: response.get("result").cloned().unwrap_or(Value::Null),
                 delay: delay_of(response, "response", at)?,
@@ -394,6 +384,25 @@ fn delay_of(object: &Map<String, Value>, key: &str, at: &At<'_>) -> Result<Durat
     }
 }
 
+/// A rule's `response` as an object whose keys are all `allowed`, or the error naming the key.
+fn response_object<'v>(
+    value: &'v Value,
+    allowed: &[&str],
+    example: &str,
+    at: &At<'_>,
+) -> Result<&'v Map<String, Value>, RuleError> {
+    let Some(object) = value.as_object() else {
+        return Err(at.error("response", format!("must be an object such as {example}")));
+    };
+    if let Some(unknown) = object.keys().find(|key| !allowed.contains(&key.as_str())) {
+        return Err(at.error(
+            &format!("response.{unknown}"),
+            format!("unknown key; a response takes {}", allowed.join(", ")),
+        ));
+    }
+    Ok(object)
+}
+
 fn parse_response(value: &Value, base: &Path, at: &At<'_>) -> Result<CannedResponse, RuleError> {
     const RESPONSE_KEYS: &[&str] = &[
         "status",
@@ -403,21 +412,7 @@ fn parse_response(value: &Value, base: &Path, at: &At<'_>) -> Result<CannedRespo
         "bodyBase64",
         "delay",
     ];
-    let Some(object) = value.as_object() else {
-        return Err(at.error(
-            "response",
-            "must be an object such as {\"status\": 200, \"body\": {}}",
-        ));
-    };
-    if let Some(unknown) = object
-        .keys()
-        .find(|key| !RESPONSE_KEYS.contains(&key.as_str()))
-    {
-        return Err(at.error(
-            &format!("response.{unknown}"),
-            format!("unknown key; a response takes {}", RESPONSE_KEYS.join(", ")),
-        ));
-    }
+    let object = response_object(value, RESPONSE_KEYS, "{\"status\": 200, \"body\": {}}", at)?;
     let status = match object.get("status") {
         None => 200,
         Some(value) => value
