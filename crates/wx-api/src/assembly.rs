@@ -27,8 +27,7 @@ pub(crate) enum Member {
 
 /// The members `wx` holds at base library `lib`, sorted by name.
 pub(crate) fn plan(lib: LibVersion) -> Vec<(&'static str, Member)> {
-    let available =
-        |name: &str| inventory::lookup(name).is_none_or(|entry| entry.available_in(lib));
+    let available = |name: &str| crate::available(name, lib);
     let mut plan = Vec::with_capacity(inventory::all().len() + 8);
     for (name, _) in BASE_MEMBERS {
         plan.push((*name, Member::Base));
@@ -146,6 +145,15 @@ mod tests {
         );
         assert_eq!(find("onThemeChange"), Some(Member::Lazy(GENERIC_LAYER)));
         assert_eq!(find("getLocation"), Some(Member::Lazy("location")));
+        // wx.cloud, which the inventory does not list, came with base library 2.2.3.
+        assert_eq!(find("cloud"), Some(Member::Lazy("cloud")));
+        assert!(
+            !plan(LibVersion::new(2, 2, 2))
+                .iter()
+                .any(|(name, _)| *name == "cloud")
+        );
+        assert!(crate::base::can_i_use("cloud", LibVersion::new(2, 2, 3)));
+        assert!(!crate::base::can_i_use("cloud", LibVersion::new(2, 2, 2)));
     }
 
     /// `if (wx.x)` and `wx.canIUse('x')` agree for every documented API at every base

@@ -24,7 +24,7 @@ use rquickjs::{Function, Object, Value, prelude::Func};
 use wx_bridge::{Natives, Text, declared::wx};
 use wx_host::{Host, Internals};
 use wx_net::Network;
-use wx_policy::{Config, inventory};
+use wx_policy::{Config, LibVersion, inventory};
 
 /// How wxrun answers a `wx` member (docs/api-support.md lists each one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -404,6 +404,24 @@ const LAZY_LAYERS: &[LazyLayer] = &[
 /// The lazy members that are objects rather than functions (`wx.cloud`): `wx` holds an
 /// accessor that loads the member's layer when it is first read.
 const OBJECT_MEMBERS: &[&str] = &["cloud"];
+
+/// The base library that brought a member the inventory does not list, when not the first:
+/// the cloud SDK came with 2.2.3 (documented).
+const UNLISTED_SINCE: &[(&str, LibVersion)] = &[("cloud", LibVersion::new(2, 2, 3))];
+
+/// Whether `wx` holds `name` at base library `lib` (`if (wx.x)` and `wx.canIUse('x')`).
+pub(crate) fn available(name: &str, lib: LibVersion) -> bool {
+    match inventory::lookup(name) {
+        Some(entry) => entry.available_in(lib),
+        None => {
+            support(name).is_some()
+                && UNLISTED_SINCE
+                    .iter()
+                    .find(|(known, _)| *known == name)
+                    .is_none_or(|(_, since)| lib >= *since)
+        }
+    }
+}
 
 /// How wxrun answers `name`, or `None` when `wx` has no such member at any base library.
 pub fn support(name: &str) -> Option<Support> {
