@@ -115,7 +115,19 @@ describe('update, set, remove, count', () => {
     });
     await expect(todos.add({ data: { _id: 'fixed-id' } })).rejects.toMatchObject({ errCode: -502001 });
     await expect(todos.add({})).rejects.toEqual({ errMsg: 'collection.add:fail parameter error: parameter.data should be Object instead of Undefined;', errno: 1001 });
-    await expect(todos.where({ n: new (Object.getPrototypeOf(_.gt(1)).constructor)('near', 1) }).get()).rejects.toMatchObject({ errCode: -502002 });
+    await expect(todos.where({ at: _.geoNear({ maxDistance: 10 }) }).get()).rejects.toMatchObject({ errCode: -502002 });
+    await expect(todos.doc('fixed-id').update({ data: { flags: _.bit({ and: 1 }) } })).rejects.toMatchObject({ errCode: -502002 });
+  });
+
+  test('the less common commands: min, max, rename, unshift, pullAll, mod, elemMatch', async () => {
+    const { _id } = await todos.add({ data: { low: 5, high: 5, old: 'x', list: [2, 3, 2], items: [{ k: 1, v: 'a' }, { k: 2, v: 'b' }] } });
+    await todos.doc(_id).update({ data: { low: _.min(3), high: _.max(4), old: _.rename('renamed'), list: _.unshift([1]) } });
+    const { data } = await todos.doc(_id).get();
+    expect([data.low, data.high, data.renamed, 'old' in data, data.list]).toEqual([3, 5, 'x', false, [1, 2, 3, 2]]);
+    await todos.doc(_id).update({ data: { list: _.pullAll([2]) } });
+    expect((await todos.doc(_id).get()).data.list).toEqual([1, 3]);
+    expect((await todos.where({ low: _.mod([2, 1]), items: _.elemMatch({ k: 2, v: 'b' }) }).count()).total).toBe(1);
+    expect((await todos.where({ items: _.elemMatch({ k: 2, v: 'a' }) }).count()).total).toBe(0);
   });
 
   test('documents handed out are copies', async () => {

@@ -315,6 +315,10 @@
           return (actual !== undefined) === Boolean(operand);
         case 'size':
           return Array.isArray(actual) && actual.length === operand;
+        case 'mod':
+          return typeof actual === 'number' && Array.isArray(operand) && actual % operand[0] === operand[1];
+        case 'elemMatch':
+          return Array.isArray(actual) && actual.some((item) => (isDocumentObject(operand) ? isDocumentObject(item) && matches(item, operand) : fieldMatches(item, operand)));
         case 'all':
           return Array.isArray(actual) && operand.every((value) => actual.some((item) => sameValue(item, value)));
         case 'and':
@@ -395,6 +399,28 @@
           break;
         case 'mul':
           holder[last] = (typeof holder[last] === 'number' ? holder[last] : 0) * operand;
+          break;
+        case 'min':
+        case 'max': {
+          const o = holder[last] === undefined ? undefined : order(operand, holder[last]);
+          if (holder[last] === undefined || (value.operator === 'min' ? o < 0 : o > 0)) holder[last] = stored(operand, now);
+          break;
+        }
+        case 'rename':
+          if (holder && last in holder) {
+            const moved = holder[last];
+            delete holder[last];
+            const [target, name] = pathParent(doc, String(operand), true);
+            target[name] = moved;
+          }
+          break;
+        case 'unshift': {
+          const each = Array.isArray(operand) ? operand : [operand];
+          holder[last] = each.map((item) => stored(item, now)).concat(Array.isArray(holder[last]) ? holder[last] : []);
+          break;
+        }
+        case 'pullAll':
+          if (Array.isArray(holder[last])) holder[last] = holder[last].filter((item) => !operand.some((gone) => sameValue(item, gone)));
           break;
         case 'push': {
           const each = isDocumentObject(operand) && Array.isArray(operand.each) ? operand.each : Array.isArray(operand) ? operand : [operand];
@@ -692,7 +718,7 @@
     }
   }
 
-  const command = Object.freeze({
+  const commands = {
     eq: (value) => new QueryCommand('eq', value),
     neq: (value) => new QueryCommand('neq', value),
     gt: (value) => new QueryCommand('gt', value),
@@ -718,7 +744,22 @@
     pop: () => new UpdateCommand('pop'),
     shift: () => new UpdateCommand('shift'),
     addToSet: (value) => new UpdateCommand('addToSet', value),
-  });
+    min: (value) => new UpdateCommand('min', value),
+    max: (value) => new UpdateCommand('max', value),
+    rename: (value) => new UpdateCommand('rename', value),
+    unshift: (value) => new UpdateCommand('unshift', value),
+    pullAll: (values) => new UpdateCommand('pullAll', Array.from(values)),
+    mod: (divisorAndRemainder) => new QueryCommand('mod', divisorAndRemainder),
+    elemMatch: (condition) => new QueryCommand('elemMatch', condition),
+  };
+
+  // The other documented commands (geo, bit) exist, so that building a query never throws;
+  // the query then fails with databaseInvalidOperator, as one the database refuses.
+  const command = Object.assign({}, commands);
+  for (const [name, entry] of Object.entries(sim.interfaceOf('DB.DatabaseCommand').methods)) {
+    if (!(name in command)) command[name] = (operand) => (entry.kind === 'factory' ? new QueryCommand(name, operand) : new UpdateCommand(name, operand));
+  }
+  Object.freeze(command);
 
   function database(config) {
     sim.record('cloud.database', config === undefined ? [] : [config], sim.plain(config));
