@@ -308,3 +308,23 @@ describe('the answering mechanism', () => {
     expect((await wx.getBatteryInfo()).level).toBe(5);
   });
 });
+
+test('with no mediaFolder the album holds one built-in photo, which uploads; there are no videos', async () => {
+  const chosen = await wx.chooseImage({ count: 9 });
+  expect(chosen.tempFiles).toEqual([{ path: chosen.tempFilePaths[0], size: 99 }]);
+  expect(await wx.getImageInfo({ src: chosen.tempFilePaths[0] })).toMatchObject({ width: 4, height: 3, type: 'png' });
+  const uploaded = await new Promise((resolve, reject) => wx.uploadFile({ url: 'https://upload.wxrun.test/upload', filePath: chosen.tempFilePaths[0], name: 'f', success: resolve, fail: reject }));
+  expect(JSON.parse(uploaded.data).parts[0]).toMatchObject({ size: 99, sha256: '07f0af7f290bdd598e058bc7b6b76a35368ca0df6f0fa8d0a9ec22e6a3cf1985' });
+  await expect(wx.chooseVideo({})).rejects.toEqual({ errMsg: 'chooseVideo:fail cancel' });
+});
+
+test('a map shows the phone\'s place at scale 16; the camera takes the album\'s photo', async () => {
+  const map = wx.createMapContext('map');
+  const here = await wx.getLocation({ type: 'gcj02' });
+  const center = await new Promise((resolve) => map.getCenterLocation({ success: resolve }));
+  expect([center.latitude, center.longitude]).toEqual([here.latitude, here.longitude]);
+  expect((await new Promise((resolve) => map.getScale({ success: resolve }))).scale).toBe(16);
+  const photo = await new Promise((resolve) => wx.createCameraContext().takePhoto({ success: resolve }));
+  expect(photo.tempImagePath).toMatch(/^wxfile:\/\/tmp_\w+\.png$/);
+  expect((await wx.getImageInfo({ src: photo.tempImagePath })).width).toBe(4);
+});

@@ -198,3 +198,15 @@ test('observers fire for the field, paths under it, what holds it, and ** for an
     ['list[1], x.**', 'q', { y: { z: 4 } }],
   ]);
 });
+
+test('the Me page picks an avatar, uploads it, plays a tap sound and sums on a worker', async () => {
+  await wx.switchTab({ url: '/pages/me/me' });
+  const { device } = require('wxrun');
+  await app.call('onAvatar');
+  // The album's built-in photo, measured and uploaded byte for byte.
+  expect(app.currentPage.data.avatar).toEqual({ width: 4, height: 3, size: 99 });
+  expect(device.callsOf('InnerAudioContext.play')).toHaveLength(1);
+  await app.call('onTotal');
+  await app.until(() => app.currentPage.data.total !== null);
+  expect(app.currentPage.data.total).toBe(49.75);
+});

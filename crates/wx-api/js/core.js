@@ -279,10 +279,26 @@
   }
   Object.defineProperty(globalThis, Symbol.for('wxrun.callLazily'), { value: callLazily });
 
-  // Called by Rust with the object it built and its stand-ins.
-  function adopt(built, builtStandIns) {
+  // Called by Rust with the object it built, its stand-ins, and the [member, layer] pairs of
+  // members that are objects (`wx.cloud`): those load their layer when first read.
+  function adopt(built, builtStandIns, lazyObjects) {
     wx = built;
     standIns = builtStandIns;
+    for (const [name, layer] of lazyObjects) {
+      Object.defineProperty(wx, name, {
+        get() {
+          loadLayer(layer);
+          const value = members.get(name);
+          put(name, value);
+          return value;
+        },
+        set(value) {
+          put(name, value);
+        },
+        enumerable: true,
+        configurable: true,
+      });
+    }
     Object.defineProperty(globalThis, 'wx', { value: wx, writable: true, configurable: true, enumerable: false });
     return wx;
   }
@@ -338,6 +354,9 @@
     sizeOf,
     hint,
     tracing,
+    // The mini-program this run launched (`root`: its folder), once launched: package files
+    // (media, worker scripts) are found there.
+    app: {},
     brief,
     layerExports,
     internals,

@@ -14,7 +14,7 @@ use rquickjs::{
 };
 use wx_policy::{LibVersion, inventory};
 
-use crate::{BASE_MEMBERS, GENERIC_LAYER, LAZY_LAYERS};
+use crate::{BASE_MEMBERS, GENERIC_LAYER, LAZY_LAYERS, OBJECT_MEMBERS};
 
 /// Where a member of `wx` comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,8 +27,7 @@ pub(crate) enum Member {
 
 /// The members `wx` holds at base library `lib`, sorted by name.
 pub(crate) fn plan(lib: LibVersion) -> Vec<(&'static str, Member)> {
-    let available =
-        |name: &str| inventory::lookup(name).is_none_or(|entry| entry.available_in(lib));
+    let available = |name: &str| crate::available(name, lib);
     let mut plan = Vec::with_capacity(inventory::all().len() + 8);
     for (name, _) in BASE_MEMBERS {
         plan.push((*name, Member::Base));
@@ -71,18 +70,27 @@ fn stand_in<'js>(
     .with_name(name)
 }
 
-/// Builds `wx` for `lib`, and the object of its stand-ins by name. `base(name)` gives the
-/// value of a base member as core.js defined it; `shown`, when given (`--api-coverage`), is
-/// core.js's function that wraps every member's value.
+/// Builds `wx` for `lib`, the object of its stand-ins by name, and the `[member, layer]` pairs
+/// of the lazy members that are objects, which core.js makes accessors that load their layer
+/// when first read. `base(name)` gives the value of a base member as core.js defined it;
+/// `shown`, when given (`--api-coverage`), is core.js's function that wraps every member's
+/// value.
 pub(crate) fn assemble<'js>(
     ctx: &Ctx<'js>,
     lib: LibVersion,
     base: impl Fn(&str) -> rquickjs::Result<Value<'js>>,
     shown: Option<&Function<'js>>,
-) -> rquickjs::Result<(Object<'js>, Object<'js>)> {
+) -> rquickjs::Result<(Object<'js>, Object<'js>, Vec<Vec<&'static str>>)> {
     let wx = Object::new(ctx.clone())?;
     let stand_ins = Object::new(ctx.clone())?;
+    let mut objects = Vec::new();
     for (name, member) in plan(lib) {
+        if let Member::Lazy(layer) = member
+            && OBJECT_MEMBERS.contains(&name)
+        {
+            objects.push(vec![name, layer]);
+            continue;
+        }
         let value = match member {
             Member::Base => base(name)?,
             Member::Lazy(layer) => stand_in(ctx, name, layer)?.into_value(),
@@ -99,7 +107,7 @@ pub(crate) fn assemble<'js>(
             Property::from(value).writable().configurable().enumerable(),
         )?;
     }
-    Ok((wx, stand_ins))
+    Ok((wx, stand_ins, objects))
 }
 
 #[cfg(test)]
@@ -137,6 +145,15 @@ mod tests {
         );
         assert_eq!(find("onThemeChange"), Some(Member::Lazy(GENERIC_LAYER)));
         assert_eq!(find("getLocation"), Some(Member::Lazy("location")));
+        // wx.cloud, which the inventory does not list, came with base library 2.2.3.
+        assert_eq!(find("cloud"), Some(Member::Lazy("cloud")));
+        assert!(
+            !plan(LibVersion::new(2, 2, 2))
+                .iter()
+                .any(|(name, _)| *name == "cloud")
+        );
+        assert!(crate::base::can_i_use("cloud", LibVersion::new(2, 2, 3)));
+        assert!(!crate::base::can_i_use("cloud", LibVersion::new(2, 2, 2)));
     }
 
     /// `if (wx.x)` and `wx.canIUse('x')` agree for every documented API at every base

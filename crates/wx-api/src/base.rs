@@ -2,7 +2,7 @@
 //! `canIUse` against the base-library version, the network type.
 
 use rquickjs::{Ctx, Object};
-use wx_policy::{LibVersion, RunPolicy, inventory};
+use wx_policy::{LibVersion, RunPolicy};
 
 /// Base-library versions of options and task methods of the network APIs, for
 /// `wx.canIUse('request.object.timeout')` and similar. Other sub-paths answer as their API.
@@ -61,11 +61,7 @@ pub(crate) fn can_i_use(schema: &str, lib: LibVersion) -> bool {
             None => break,
         }
     }
-    match inventory::lookup(api) {
-        Some(entry) => entry.available_in(lib),
-        // Members the typings do not list (such as `env`) exist in every version.
-        None => crate::support(api).is_some(),
-    }
+    crate::available(api, lib)
 }
 
 /// The height of the strip an iPhone with a notch keeps for its home indicator, outside the

@@ -89,7 +89,9 @@ pub(crate) fn install<'js>(native: &mut Natives<'js>, policy: &RunPolicy) -> rqu
         &wx::API_INFO,
         Func::from(|name: Text| {
             crate::support(&name).map(|support| {
-                let category = inventory::lookup(&name).map_or("base", |entry| entry.category);
+                // Members the inventory does not list (wx.cloud) are traced under their layer.
+                let category = inventory::lookup(&name)
+                    .map_or_else(|| crate::layer_of(&name), |entry| entry.category);
                 vec![support.as_str(), category, crate::layer_of(&name)]
             })
         }),

@@ -13,7 +13,7 @@ use wx_net::{
 
 /// Throws the failure as an Error whose message is the platform's reason and which carries
 /// `errno`; the JS layer turns it into a fail result or a `...Sync:fail` error.
-fn throw(ctx: &Ctx<'_>, error: FsError, operation: &str) -> rquickjs::Error {
+pub(crate) fn throw(ctx: &Ctx<'_>, error: FsError, operation: &str) -> rquickjs::Error {
     match Exception::from_message(ctx.clone(), &error.reason(operation)) {
         Ok(exception) => {
             let _ = exception.as_object().set("errno", error.errno());

@@ -5,14 +5,17 @@
 
 mod assembly;
 mod base;
+mod cloud;
 mod device;
 mod fs;
 mod http;
+mod media;
 mod socket;
 mod storage;
 mod tcp;
 mod udp;
 mod values;
+mod worker;
 
 pub use device::{surface, surface_names};
 
@@ -22,7 +25,7 @@ use rquickjs::{Function, Object, Value, prelude::Func};
 use wx_bridge::{Natives, Text, declared::wx};
 use wx_host::{Host, Internals};
 use wx_net::Network;
-use wx_policy::{Config, inventory};
+use wx_policy::{Config, LibVersion, inventory};
 
 /// How wxrun answers a `wx` member (docs/api-support.md lists each one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -263,6 +266,39 @@ const LAZY_LAYERS: &[LazyLayer] = &[
             "chooseLocation",
             "choosePoi",
             "openLocation",
+            "createMapContext",
+        ],
+        support: Support::Simulated,
+    },
+    LazyLayer {
+        name: "worker",
+        parts: &[wx_bytecode::layer!("worker.js")],
+        members: &["createWorker"],
+        support: Support::Real,
+    },
+    LazyLayer {
+        name: "audio",
+        parts: &[wx_bytecode::layer!("device/audio.js")],
+        members: &[
+            "createInnerAudioContext",
+            "getBackgroundAudioManager",
+            "getRecorderManager",
+        ],
+        support: Support::Simulated,
+    },
+    LazyLayer {
+        name: "media",
+        parts: &[wx_bytecode::layer!("device/media.js")],
+        members: &[
+            "chooseImage",
+            "chooseMedia",
+            "chooseVideo",
+            "chooseMessageFile",
+            "createCameraContext",
+            "getImageInfo",
+            "compressImage",
+            "saveImageToPhotosAlbum",
+            "saveVideoToPhotosAlbum",
         ],
         support: Support::Simulated,
     },
@@ -353,12 +389,40 @@ const LAZY_LAYERS: &[LazyLayer] = &[
         support: Support::Simulated,
     },
     LazyLayer {
+        name: "cloud",
+        parts: &[wx_bytecode::layer!("cloud.js")],
+        members: &["cloud"],
+        support: Support::Simulated,
+    },
+    LazyLayer {
         name: GENERIC_LAYER,
         parts: &[wx_bytecode::layer!("device/simulated.js")],
         members: &[],
         support: Support::Recorded,
     },
 ];
+
+/// The lazy members that are objects rather than functions (`wx.cloud`): `wx` holds an
+/// accessor that loads the member's layer when it is first read.
+const OBJECT_MEMBERS: &[&str] = &["cloud"];
+
+/// The base library that brought a member the inventory does not list, when not the first:
+/// the cloud SDK came with 2.2.3 (documented).
+const UNLISTED_SINCE: &[(&str, LibVersion)] = &[("cloud", LibVersion::new(2, 2, 3))];
+
+/// Whether `wx` holds `name` at base library `lib` (`if (wx.x)` and `wx.canIUse('x')`).
+pub(crate) fn available(name: &str, lib: LibVersion) -> bool {
+    match inventory::lookup(name) {
+        Some(entry) => entry.available_in(lib),
+        None => {
+            support(name).is_some()
+                && UNLISTED_SINCE
+                    .iter()
+                    .find(|(known, _)| *known == name)
+                    .is_none_or(|(_, since)| lib >= *since)
+        }
+    }
+}
 
 /// How wxrun answers `name`, or `None` when `wx` has no such member at any base library.
 pub fn support(name: &str) -> Option<Support> {
@@ -579,9 +643,22 @@ fn build_native<'js>(
     )?;
     http::install(&mut native, network, internals.loop_handle(), extras.trace)?;
     fs::install(&mut native, network.sandbox())?;
+    worker::install(&mut native, internals)?;
+    media::install(
+        &mut native,
+        network.sandbox(),
+        policy.device.media_folder.clone(),
+        config.miniprogram_root.clone(),
+    )?;
     socket::install(&mut native, network, internals.loop_handle())?;
     udp::install(&mut native, network, internals.loop_handle())?;
     tcp::install(&mut native, network, internals.loop_handle())?;
+    cloud::install(
+        &mut native,
+        network.sandbox(),
+        network.stand_in().cloned(),
+        config.data_dir.value.is_some(),
+    )?;
     install_mocks(&mut native, network)?;
     install_clock(internals, network.clock())?;
 
@@ -653,14 +730,14 @@ pub fn install_with(host: &Host, config: Config, extras: Extras) -> Result<(), I
         let members: Object = core.get("members")?;
         let map_get: Function = members.get("get")?;
         let shown: Function = core.get("shown")?;
-        let (wx, stand_ins) = assembly::assemble(
+        let (wx, stand_ins, objects) = assembly::assemble(
             ctx,
             network.run_policy().lib,
             |name| map_get.call((rquickjs::function::This(members.clone()), name)),
             extras.coverage.is_some().then_some(&shown),
         )?;
         core.get::<_, Function>("adopt")?
-            .call::<_, Value>((wx, stand_ins))?;
+            .call::<_, Value>((wx, stand_ins, objects))?;
         Ok(())
     })
     .ok_or(InstallError::Layer)
@@ -716,8 +793,9 @@ mod tests {
     /// the base members are not also in a layer.
     #[test]
     fn family_members_are_known() {
-        const UNLISTED: [&str; 5] = [
+        const UNLISTED: [&str; 6] = [
             "env",
+            "cloud",
             "saveFile",
             "getSavedFileList",
             "removeSavedFile",

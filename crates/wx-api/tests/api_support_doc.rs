@@ -45,12 +45,12 @@ fn render() -> String {
     let extra: Vec<String> = wx_api::members()
         .into_iter()
         .filter(|(name, _)| inventory::lookup(name).is_none())
-        .map(|(name, _)| format!("`{name}`"))
+        .map(|(name, support)| format!("`{name}` ({})", support.as_str()))
         .collect();
     let _ = writeln!(
         out,
         "Of the {} documented APIs: {} real, {} simulated, {} recorded only; plus {} members \
-         the typings do not list ({}), all real.\n",
+         the typings do not list: {}.\n",
         inventory::all().len(),
         counts[0],
         counts[1],

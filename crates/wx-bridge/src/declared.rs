@@ -140,6 +140,92 @@ pub mod tcp {
     }
 }
 
+pub mod media {
+    //! The simulated album's natives of wx-api (`native.media`, docs/device.md): picks copied
+    //! into the sandbox's temp files, and what an image file says of itself.
+
+    crate::natives! {
+        pub TABLE {
+            /// Copies up to `count` files of `kind` ('image', 'video' or 'file') from the
+            /// profile's mediaFolder (or the built-in photo) into temp files: [[wxfile path,
+            /// size, original name]...]; empty when the album has none.
+            PICK: fn pick(kind: "string", count: "number") -> "Array<[string, number, string]>";
+            /// Paths without wxfile:// are files of the code package: the folder `root` (the
+            /// launched mini-program's) or else the run's mini-program folder.
+            /// [width, height, type] of an image file, or undefined when it is no image; throws
+            /// a file error (message and errno) when the file cannot be read.
+            IMAGE_INFO: fn imageInfo(path: "string", root: "string?") -> "[number, number, string] | undefined";
+            /// A new temp file holding a copy of `path`; throws a file error as imageInfo does.
+            COPY_TO_TEMP: fn copyToTemp(path: "string", root: "string?") -> "string";
+            /// How long the audio file at `path` plays, in seconds (WAV, MP3, MP4/M4A), or
+            /// undefined for another format; throws a file error as imageInfo does.
+            /// A recording: a new temp file with extension `extension` holding `millis` of silence
+            /// (16-bit PCM WAV); [its path, its size].
+            RECORD_SILENCE: fn recordSilence(millis: "number", sampleRate: "number", channels: "number", extension: "string") -> "[string, string]";
+            AUDIO_LENGTH: fn audioLength(path: "string", root: "string?") -> "number | undefined";
+        }
+    }
+}
+
+pub mod worker {
+    //! The main thread's natives of `wx.createWorker` (`native.worker`, wx-api/src/worker.rs).
+
+    crate::natives! {
+        pub TABLE {
+            /// Starts worker `id` on `scriptPath` (relative to `root`, the launched mini-program's
+            /// folder, or else the run's); its
+            /// events reach the task handler `id`. Undefined, or [catalogue key, details...]
+            /// when it cannot start.
+            CREATE: fn create(id: "number", scriptPath: "string", root: "string?") -> "string[] | undefined";
+            /// Sends a message (JSON text) to worker `id`.
+            POST: fn post(id: "number", json: "string");
+            /// Stops worker `id` at once.
+            TERMINATE: fn terminate(id: "number");
+        }
+    }
+}
+
+pub mod worker_global {
+    //! The natives of a worker thread's global `worker` (wx-api/js/worker/global.js).
+
+    crate::natives! {
+        pub TABLE {
+            /// Sends a message (JSON text) to the main thread.
+            POST: fn post(json: "string");
+            /// Tells the main thread the system killed this worker, and ends it.
+            KILLED: fn killed();
+        }
+    }
+}
+
+pub mod cloud {
+    //! The natives of `wx.cloud` (`native.cloud`): mock rules for cloud functions, the cloud
+    //! file store in the sandbox, and the database file under the data folder (docs/device.md).
+
+    crate::natives! {
+        pub TABLE {
+            /// The first mock rule answering cloud function `name` with `data` (JSON text):
+            /// ["result", JSON text of the result, delay in ms] or ["fail", reason, delay].
+            CALL_RULE: fn callRule(name: "string", data: "string") -> "[string, string, number] | undefined";
+            /// Copies the sandbox file `filePath` to `cloudPath` of `env`'s store; returns the
+            /// catalogue key of a refused `cloudPath`. A file it cannot read throws its failure.
+            UPLOAD: fn upload(env: "string", cloudPath: "string", filePath: "string") -> "string | undefined";
+            /// Copies `cloudPath` of `env`'s store to a new temp file; its path, or undefined
+            /// when there is no such file.
+            DOWNLOAD: fn download(env: "string", cloudPath: "string") -> "string | undefined";
+            EXISTS: fn exists(env: "string", cloudPath: "string") -> "boolean";
+            /// Removes `cloudPath` of `env`'s store; whether it was there.
+            REMOVE: fn remove(env: "string", cloudPath: "string") -> "boolean";
+            /// The JSON text of `env`'s database file (`--data-dir`), or undefined when there is
+            /// none; throws an Error naming the file when it cannot be read or is not a store.
+            LOAD_DATABASE: fn loadDatabase(env: "string") -> "string | undefined";
+            /// Replaces `env`'s database file with `text` (only with `--data-dir`); throws an
+            /// Error naming the file when it cannot be written.
+            SAVE_DATABASE: fn saveDatabase(env: "string", text: "string");
+        }
+    }
+}
+
 pub mod wx {
     //! The natives of the `wx` layers (wx-api/js).
 
@@ -184,6 +270,9 @@ pub mod wx {
             FS_GROUP: group fs = super::fs::TABLE;
             STORAGE_GROUP: group storage = super::storage::TABLE;
             TCP_GROUP: group tcp = super::tcp::TABLE;
+            MEDIA_GROUP: group media = super::media::TABLE;
+            WORKER_GROUP: group worker = super::worker::TABLE;
+            CLOUD_GROUP: group cloud = super::cloud::TABLE;
 
             /// Checks the options of wx.request as the platform does (spec 4.2) and starts HTTP
             /// task `id` with the request they build (4.3). Returns undefined, the fail result

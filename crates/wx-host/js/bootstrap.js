@@ -448,6 +448,8 @@
     captureSite,
     onUncaught,
     reportCallbackError,
+    // Prints an error the run counts (exit code 1) that no JavaScript value stands for.
+    printError: (text) => native.printError(String(text)),
     errorWatch,
     warn,
     // A deadline for JavaScript that never yields (a test's timeout): passing it interrupts

@@ -181,6 +181,8 @@ pub(crate) struct HostState {
     /// removes the run's scratch folder, say): the JavaScript heap's own references to such
     /// things are never released then.
     dropped_at_end: RefCell<Vec<Box<dyn std::any::Any>>>,
+    /// What a worker thread's host of this run is made with (see [`Internals::worker_options`]).
+    worker_options: HostOptions,
 }
 
 impl HostState {
@@ -221,6 +223,13 @@ impl<'js> Internals<'js> {
         self.state.handle.clone()
     }
 
+    /// The options of a host for a worker thread of this run (`wx.createWorker`): the same
+    /// modules, compile step, cache, redaction, strictness and memory limit; no arguments, and
+    /// no timeout or Ctrl-C handling of its own (the run's apply to the whole process).
+    pub fn worker_options(&self) -> HostOptions {
+        self.state.worker_options.clone()
+    }
+
     /// Evaluates an embedded JavaScript layer (its bytecode, from `wx_bytecode::layer!`); its
     /// frames are hidden from user stacks.
     pub fn eval_layer(&self, bytecode: &[u8]) -> rquickjs::Result<Value<'js>> {
@@ -254,6 +263,21 @@ impl<'js> Internals<'js> {
     /// Whether `--strict` is on.
     pub fn strict(&self) -> bool {
         self.state.strict
+    }
+}
+
+/// Stops a host from another thread; see [`Host::stopper`].
+#[derive(Clone)]
+pub struct Stopper {
+    watchdog: Arc<Watchdog>,
+    handle: LoopHandle,
+}
+
+impl Stopper {
+    pub fn stop(&self) {
+        self.watchdog.finish();
+        // Wakes a loop that waits for I/O or a timer, so it sees the stop at once.
+        self.handle.post(Box::new(|_, _| Ok(())));
     }
 }
 
@@ -304,6 +328,12 @@ impl Host {
             handle,
             receiver: RefCell::new(Some(receiver)),
             dropped_at_end: RefCell::new(Vec::new()),
+            worker_options: HostOptions {
+                args: Vec::new(),
+                timeout: None,
+                handle_ctrl_c: false,
+                ..options.clone()
+            },
         });
         if let Some(limit) = options.max_memory {
             runtime.set_memory_limit(limit);
@@ -382,6 +412,15 @@ impl Host {
     /// A handle for posting macrotasks from I/O tasks.
     pub fn loop_handle(&self) -> LoopHandle {
         self.state.handle.clone()
+    }
+
+    /// A handle that stops this host from any thread (a terminated worker): running JavaScript
+    /// is interrupted and the loop ends as if nothing were pending.
+    pub fn stopper(&self) -> Stopper {
+        Stopper {
+            watchdog: self.state.watchdog.clone(),
+            handle: self.state.handle.clone(),
+        }
     }
 
     /// Runs `f` with the context and the internals, as one macrotask: an exception it leaves

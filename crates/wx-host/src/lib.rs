@@ -21,7 +21,7 @@ mod watchdog;
 
 pub use event_loop::{KeepAlive, LoopHandle, Macrotask};
 pub use host::{
-    Ending, Host, HostError, HostOptions, Internals, Redaction, RunOutcome, eval_layer,
+    Ending, Host, HostError, HostOptions, Internals, Redaction, RunOutcome, Stopper, eval_layer,
 };
 pub use lazy::{LAZY_GETTER_NAME, define_lazy_field};
 pub use modules::{ModuleNotFound, ModuleOptions, ResolutionStep, Resolved, resolve};

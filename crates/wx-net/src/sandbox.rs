@@ -483,6 +483,8 @@ pub struct Sandbox {
     tmp: PathBuf,
     usr: PathBuf,
     store: PathBuf,
+    /// wx.cloud's simulated storage and database, made when first used.
+    cloud: PathBuf,
     mounts: Vec<(String, PathBuf)>,
     counter: AtomicU64,
     seed: u64,
@@ -541,6 +543,7 @@ impl Sandbox {
             tmp: canonical_dir(&scratch.path().join("tmp"))?,
             usr: canonical_dir(&keep.join("usr"))?,
             store: canonical_dir(&keep.join("store"))?,
+            cloud: keep.join("cloud"),
             mounts: resolved_mounts,
             counter: AtomicU64::new(0),
             seed: RandomState::new().build_hasher().finish(),
@@ -553,6 +556,12 @@ impl Sandbox {
     /// dropping the sandbox itself (an abandoned host).
     pub fn scratch_remover(&self) -> ScratchRemover {
         ScratchRemover(self.scratch.path().to_path_buf())
+    }
+
+    /// The host folder of wx.cloud's simulated storage (kept in the data folder, like `usr`);
+    /// it may not exist yet.
+    pub fn cloud_root(&self) -> &Path {
+        &self.cloud
     }
 
     /// The host folder behind `wxfile://usr`, for `--data-dir` users and debugging.

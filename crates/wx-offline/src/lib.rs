@@ -240,8 +240,9 @@ impl StandIn {
                     errno: None,
                 };
             }
-            // Socket scripts only match connectSocket; rules guarantee it.
-            Some(RuleAnswer::Socket(_)) | None => {}
+            // Socket scripts only match connectSocket, cloud results only cloud functions;
+            // rules guarantee it.
+            Some(RuleAnswer::Socket(_) | RuleAnswer::CloudResult { .. }) | None => {}
         }
         if let Some(replay) = &self.replay {
             return match replay.answer_http(call) {
@@ -273,7 +274,7 @@ impl StandIn {
         match self.rule_answer(&call) {
             Some(RuleAnswer::Socket(script)) => return SocketAnswer::Script(script),
             Some(RuleAnswer::Fail(reason)) => return SocketAnswer::Fail(reason),
-            Some(RuleAnswer::Respond(_)) | None => {}
+            Some(RuleAnswer::Respond(_) | RuleAnswer::CloudResult { .. }) | None => {}
         }
         if let Some(replay) = &self.replay {
             return match replay.answer_socket(url) {
@@ -285,6 +286,22 @@ impl StandIn {
             return SocketAnswer::Fail(self.refuse(url));
         }
         SocketAnswer::Network
+    }
+
+    /// The answer of the first rule (the script's first, then the files') for the cloud
+    /// function `name` called with `data`: a result or a failure reason.
+    pub fn answer_cloud_function(
+        &self,
+        name: &str,
+        data: &serde_json::Value,
+    ) -> Option<RuleAnswer> {
+        let script_rules = lock(&self.script_rules);
+        script_rules
+            .iter()
+            .map(|(_, rule)| rule)
+            .chain(&self.file_rules)
+            .find(|rule| rule.matches_cloud_function(name, data))
+            .map(|rule| rule.answer.clone())
     }
 
     /// The URLs refused so far (no rule, no recording).

@@ -266,9 +266,12 @@ impl Redactor {
                     .find(|c: char| !is_word(c))
                     .unwrap_or(text.len() - index);
             let name = &text[index..name_end];
+            let after_unexpected = text[..index].ends_with("unexpected ");
             out.push_str(name);
             index = name_end;
-            if !self.is_secret_name(name) {
+            // "unexpected token: 'x'" is how QuickJS's parsers name what they could not read
+            // (JSON.parse(undefined) says it): a token of source text, never a credential.
+            if !self.is_secret_name(name) || after_unexpected {
                 continue;
             }
             // After the name: a closing quote, spaces, then `=` or `:`, spaces, the value.
@@ -603,6 +606,12 @@ mod tests {
             "{ sign: 'REDACTED', page: 2 } member=REDACTED&x=1"
         );
         assert_eq!(r.text("codec=h264 secretary"), "codec=h264 secretary");
+        // A parser's message names a token of source text, not a credential.
+        assert_eq!(
+            r.text("SyntaxError: unexpected token: 'undefined'"),
+            "SyntaxError: unexpected token: 'undefined'"
+        );
+        assert_eq!(r.text("bad token: 'abc'"), "bad token: 'REDACTED'");
     }
 
     #[test]

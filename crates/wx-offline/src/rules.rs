@@ -1,5 +1,7 @@
-//! Mock rules: which calls a rule matches, and what it answers. The JSON shape is documented
-//! in docs/mocks.md; errors name the rule and the key, and say what is allowed.
+//! Mock rules: which calls a rule matches, and what it answers. A rule answers a network call
+//! (matched by URL) or a cloud function (`wx.cloud.callFunction`, matched by name). The JSON
+//! shape is documented in docs/mocks.md; errors name the rule and the key, and say what is
+//! allowed.
 
 use std::{
     path::{Path, PathBuf},
@@ -26,7 +28,19 @@ pub struct RuleError {
 
 /// What a call must look like.
 #[derive(Debug)]
-struct Matcher {
+enum Matcher {
+    Http(HttpMatcher),
+    /// `wx.cloud.callFunction`: the function's name (wildcards allowed) and what its `data`
+    /// must contain.
+    CloudFunction {
+        name: WildMatch,
+        data: Option<Value>,
+    },
+}
+
+/// What a network call must look like.
+#[derive(Debug)]
+struct HttpMatcher {
     /// `None`: any of the HTTP APIs.
     api: Option<Interface>,
     method: Option<String>,
@@ -50,6 +64,11 @@ pub enum RuleAnswer {
     /// The call fails with this errMsg reason (`"<api>:fail <reason>"`).
     Fail(String),
     Socket(SocketScript),
+    /// A cloud function returns `result` (as JSON) after `delay`.
+    CloudResult {
+        result: Value,
+        delay: Duration,
+    },
 }
 
 /// One mock rule.
@@ -62,6 +81,9 @@ pub struct Rule {
 const KEYS: &[&str] = &[
     "api", "method", "url", "query", "body", "response", "fail", "socket",
 ];
+
+/// The keys of a rule that answers a cloud function.
+const CLOUD_KEYS: &[&str] = &["cloudFunction", "data", "response", "fail"];
 
 struct At<'a> {
     origin: &'a str,
@@ -91,6 +113,9 @@ impl Rule {
         let Some(object) = value.as_object() else {
             return Err(at.error("", "a rule is an object such as {\"url\": \"https://api.example.com/*\", \"response\": {\"body\": {}}}"));
         };
+        if object.contains_key("cloudFunction") {
+            return parse_cloud_rule(object, &at);
+        }
         if let Some(unknown) = object.keys().find(|key| !KEYS.contains(&key.as_str())) {
             return Err(at.error(
                 unknown,
@@ -186,20 +211,38 @@ impl Rule {
             _ => {}
         }
         Ok(Rule {
-            matcher: Matcher {
+            matcher: Matcher::Http(HttpMatcher {
                 api,
                 method,
                 url,
                 query,
                 body,
-            },
+            }),
             answer,
         })
     }
 
+    /// Whether this rule answers the cloud function `name` called with `data`.
+    pub fn matches_cloud_function(&self, name: &str, data: &Value) -> bool {
+        match &self.matcher {
+            Matcher::CloudFunction {
+                name: pattern,
+                data: expected,
+            } => {
+                pattern.matches(name)
+                    && expected
+                        .as_ref()
+                        .is_none_or(|expected| json_contains(data, expected))
+            }
+            Matcher::Http(_) => false,
+        }
+    }
+
     /// Whether this rule answers `call`.
     pub fn matches(&self, call: &HttpCall<'_>) -> bool {
-        let m = &self.matcher;
+        let Matcher::Http(m) = &self.matcher else {
+            return false;
+        };
         let api_ok = match m.api {
             Some(api) => api == call.api,
             None => call.api != Interface::Socket,
@@ -234,6 +277,69 @@ impl Rule {
             }
         }
     }
+}
+
+/// A rule that answers `wx.cloud.callFunction`: `{"cloudFunction": "login", "data": {...},
+/// "response": {"result": ..., "delay": ms}}`, or `"fail": reason` instead of `response`.
+fn parse_cloud_rule(object: &Map<String, Value>, at: &At<'_>) -> Result<Rule, RuleError> {
+    if let Some(unknown) = object
+        .keys()
+        .find(|key| !CLOUD_KEYS.contains(&key.as_str()))
+    {
+        return Err(at.error(
+            unknown,
+            format!(
+                "unknown key; a cloud function rule takes {}",
+                CLOUD_KEYS.join(", ")
+            ),
+        ));
+    }
+    let name = match &object["cloudFunction"] {
+        Value::String(name) if !name.is_empty() => WildMatch::new(name),
+        _ => {
+            return Err(at.error(
+                "cloudFunction",
+                "must be the cloud function's name, such as \"login\" (* matches any run of characters)",
+            ));
+        }
+    };
+    let data = object.get("data").cloned();
+    let answer = match (object.get("response"), object.get("fail")) {
+        (Some(response), None) => {
+            let response = response_object(
+                response,
+                &["result", "delay"],
+                "{\"result\": {\"openid\": \"o-1\"}}",
+                at,
+            )?;
+            RuleAnswer::CloudResult {
+                result: response.get("result").cloned().unwrap_or(Value::Null),
+                delay: delay_of(response, "response", at)?,
+            }
+        }
+        (None, Some(Value::String(reason))) if !reason.is_empty() => {
+            RuleAnswer::Fail(reason.clone())
+        }
+        (None, Some(_)) => {
+            return Err(at.error(
+                "fail",
+                "must be the errMsg reason, such as \"Error: errCode: -504002 functions execute fail\"",
+            ));
+        }
+        (Some(_), Some(_)) => {
+            return Err(at.error("fail", "a rule takes only one of response and fail"));
+        }
+        (None, None) => {
+            return Err(at.error(
+                "response",
+                "a cloud function rule needs response ({\"result\": ...}) or fail",
+            ));
+        }
+    };
+    Ok(Rule {
+        matcher: Matcher::CloudFunction { name, data },
+        answer,
+    })
 }
 
 /// A URL pattern in the form of the URLs it is matched against, which the URL parser wrote: a
@@ -278,6 +384,25 @@ fn delay_of(object: &Map<String, Value>, key: &str, at: &At<'_>) -> Result<Durat
     }
 }
 
+/// A rule's `response` as an object whose keys are all `allowed`, or the error naming the key.
+fn response_object<'v>(
+    value: &'v Value,
+    allowed: &[&str],
+    example: &str,
+    at: &At<'_>,
+) -> Result<&'v Map<String, Value>, RuleError> {
+    let Some(object) = value.as_object() else {
+        return Err(at.error("response", format!("must be an object such as {example}")));
+    };
+    if let Some(unknown) = object.keys().find(|key| !allowed.contains(&key.as_str())) {
+        return Err(at.error(
+            &format!("response.{unknown}"),
+            format!("unknown key; a response takes {}", allowed.join(", ")),
+        ));
+    }
+    Ok(object)
+}
+
 fn parse_response(value: &Value, base: &Path, at: &At<'_>) -> Result<CannedResponse, RuleError> {
     const RESPONSE_KEYS: &[&str] = &[
         "status",
@@ -287,21 +412,7 @@ fn parse_response(value: &Value, base: &Path, at: &At<'_>) -> Result<CannedRespo
         "bodyBase64",
         "delay",
     ];
-    let Some(object) = value.as_object() else {
-        return Err(at.error(
-            "response",
-            "must be an object such as {\"status\": 200, \"body\": {}}",
-        ));
-    };
-    if let Some(unknown) = object
-        .keys()
-        .find(|key| !RESPONSE_KEYS.contains(&key.as_str()))
-    {
-        return Err(at.error(
-            &format!("response.{unknown}"),
-            format!("unknown key; a response takes {}", RESPONSE_KEYS.join(", ")),
-        ));
-    }
+    let object = response_object(value, RESPONSE_KEYS, "{\"status\": 200, \"body\": {}}", at)?;
     let status = match object.get("status") {
         None => 200,
         Some(value) => value
@@ -734,6 +845,60 @@ mod tests {
         for (value, expected) in cases {
             let error = rule(value.clone()).unwrap_err().to_string();
             assert!(error.starts_with("mocks.json: rule 0"), "{error}");
+            assert!(error.contains(expected), "{value}: {error}");
+        }
+    }
+    #[test]
+    fn cloud_function_rules_match_name_and_data() {
+        let login = rule(json!({"cloudFunction": "log*", "data": {"user": {"id": 1}},
+            "response": {"result": {"openid": "o-1"}, "delay": 5}}))
+        .unwrap();
+        assert!(login.matches_cloud_function("login", &json!({"user": {"id": 1, "x": 2}})));
+        assert!(!login.matches_cloud_function("login", &json!({"user": {"id": 2}})));
+        assert!(!login.matches_cloud_function("sum", &json!({"user": {"id": 1}})));
+        let RuleAnswer::CloudResult { result, delay } = &login.answer else {
+            panic!("{:?}", login.answer)
+        };
+        assert_eq!(result, &json!({"openid": "o-1"}));
+        assert_eq!(*delay, Duration::from_millis(5));
+        // A cloud rule never answers the network, nor a URL rule a cloud function.
+        assert!(!login.matches(&call(
+            Interface::Request,
+            "GET",
+            "https://a.test/login",
+            None
+        )));
+        let url = rule(json!({"url": "*", "fail": "x"})).unwrap();
+        assert!(!url.matches_cloud_function("login", &json!({})));
+        let failing = rule(json!({"cloudFunction": "pay", "fail": "boom"})).unwrap();
+        assert!(failing.matches_cloud_function("pay", &Value::Null));
+        assert!(matches!(failing.answer, RuleAnswer::Fail(ref reason) if reason == "boom"));
+    }
+
+    #[test]
+    fn cloud_function_rule_errors_name_the_key() {
+        let cases = [
+            (json!({"cloudFunction": ""}), "`cloudFunction`: must be"),
+            (json!({"cloudFunction": "a"}), "needs response"),
+            (
+                json!({"cloudFunction": "a", "url": "*", "fail": "x"}),
+                "`url`: unknown key; a cloud function rule takes",
+            ),
+            (
+                json!({"cloudFunction": "a", "response": {"body": 1}}),
+                "`response.body`",
+            ),
+            (
+                json!({"cloudFunction": "a", "response": {"delay": -1}}),
+                "`response.delay`",
+            ),
+            (
+                json!({"cloudFunction": "a", "response": {}, "fail": "x"}),
+                "only one of",
+            ),
+        ];
+        for (value, expected) in cases {
+            let error = rule(value.clone()).unwrap_err().to_string();
             assert!(error.contains(expected), "{value}: {error}");
         }
     }

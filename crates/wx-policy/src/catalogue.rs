@@ -343,6 +343,32 @@ pub const ENTRIES: &[Entry] = &[
     // The simulated device (docs/device.md says which texts and codes are documented,
     // observed on phones, or chosen).
     entry("userCancel", "cancel", None),
+    // Audio contexts' onError (documented codes: 10002 network, 10003 file, 10004 format).
+    coded("audioNetwork", "{}", None, 10002),
+    coded("audioFile", "{}", None, 10003),
+    coded("audioFormat", "unsupported audio format: {}", None, 10004),
+    // RecorderManager.start while recording (wording chosen).
+    entry("recorderBusy", "the recorder is already recording", None),
+    // wx.createWorker (reported as errors, the call itself returns a Worker).
+    entry("workerNotFound", "worker script not found: {}", None),
+    entry(
+        "workerOutsideFolder",
+        "{} is not inside the workers folder \"{}\" that app.json names",
+        None,
+    ),
+    entry(
+        "workerLimit",
+        "only one Worker at a time: call terminate() on the last one first",
+        None,
+    ),
+    entry("workerNotStarted", "the worker could not start: {}", None),
+    entry(
+        "workerUncaught",
+        "the worker ended with an uncaught exception (printed above)",
+        None,
+    ),
+    // A file getImageInfo cannot read as an image (wording chosen: docs/device.md).
+    entry("imageUnreadable", "invalid image", None),
     entry("authDeny", "auth deny", Some(103)),
     entry(
         "randomValuesLength",
@@ -378,6 +404,55 @@ pub const ENTRIES: &[Entry] = &[
         11001,
     ),
     coded("beaconNotStarted", ":not startBeaconDiscovery", None, 11004),
+    // wx.cloud (docs/device.md, "wx.cloud", says which are observed and which chosen).
+    coded(
+        "cloudNotInitialized",
+        "Error: errMsg: Cloud API isn't enabled, please call wx.cloud.init first",
+        None,
+        -1,
+    ),
+    coded(
+        "cloudFunctionNotFound",
+        "Error: errCode: -501000  | errMsg: FunctionName parameter could not be found.",
+        None,
+        -501000,
+    ),
+    coded(
+        "cloudFileNotFound",
+        "Error: errCode: -503003  | errMsg: STORAGE_FILE_NONEXIST",
+        None,
+        -503003,
+    ),
+    // The errMsg of one missing file in getTempFileURL's and deleteFile's `fileList`.
+    coded(
+        "cloudFileItemMissing",
+        "STORAGE_FILE_NONEXIST",
+        None,
+        -503003,
+    ),
+    entry(
+        "cloudPathInvalid",
+        "parameter error: cloudPath {} should be a path such as \"images/a.png\", without \"..\";",
+        Some(ERRNO_PARAMETER),
+    ),
+    coded(
+        "documentNotFound",
+        "cannot find document with _id {}, please make sure that the document exists and you have the corresponding Read permission",
+        None,
+        -1,
+    ),
+    coded(
+        "documentDuplicateId",
+        "Error: errCode: -502001  | errMsg: [FailedOperation] duplicate key: a document with _id {} exists",
+        None,
+        -502001,
+    ),
+    coded(
+        "databaseInvalidOperator",
+        "Error: errCode: -502002  | errMsg: {}",
+        None,
+        -502002,
+    ),
 ];
 
 /// The entry for `key`.

@@ -300,3 +300,12 @@ fn project_configuration_applies_and_config_shows_sources() {
     assert!(line("networkTimeout.request").contains("8000"));
     assert!(line("networkTimeout.uploadFile").ends_with("(default)"));
 }
+
+/// A worker with work under way (a timer before its answer) keeps the run alive; once it is
+/// idle it does not, though it was never terminated.
+#[test]
+fn a_busy_worker_keeps_the_run_alive_and_an_idle_one_does_not() {
+    let out = run(&["run", "--timeout", "10000", "worker/main.js"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "answer 42\n");
+}

@@ -117,4 +117,27 @@
     byDefault: () => ({ type: 1, city: 0, name: '', address: '', latitude: 0, longitude: 0 }),
   }));
   define('openLocation', (options) => sim.respondAsync('openLocation', options));
+
+  // A map shows the phone's place at the map component's default scale, 16 (documented), in
+  // GCJ-02 as maps use; its region is the quarter-kilometre around it (chosen).
+  const MAP_SCALE = 16;
+  const REGION_HALF_SIDE = 0.00125;
+  define('createMapContext', (mapId, component) => {
+    sim.record('createMapContext', [mapId], undefined);
+    return sim.instance('MapContext', {
+      owner: 'createMapContext',
+      defaults: {
+        getCenterLocation: () => {
+          const { latitude, longitude } = place('gcj02');
+          return { latitude, longitude };
+        },
+        getScale: () => ({ scale: MAP_SCALE }),
+        getRegion: () => {
+          const { latitude, longitude } = place('gcj02');
+          const corner = (sign) => ({ latitude: round(latitude + sign * REGION_HALF_SIDE, 6), longitude: round(longitude + sign * REGION_HALF_SIDE, 6) });
+          return { northeast: corner(1), southwest: corner(-1) };
+        },
+      },
+    });
+  });
 })

@@ -11,7 +11,7 @@
 
   // ------------------------------------------------------------------ the surface table
 
-  const parsed = { api: new Map(), interface: new Map() };
+  const parsed = { api: new Map(), interface: new Map(), cloud: new Map() };
   function describe(section, name) {
     const cache = parsed[section];
     if (!cache.has(name)) {
@@ -22,6 +22,8 @@
   }
   const entryOf = (name) => describe('api', name);
   const interfaceOf = (name) => describe('interface', name);
+  // A member of wx.cloud (`callFunction`), which the inventory does not list.
+  const cloudEntryOf = (name) => describe('cloud', name);
 
   // [support, category] of a wx member, or undefined.
   const infos = new Map();
@@ -31,6 +33,8 @@
   }
   // Objects are traced under the category of the API that handed them out.
   const owners = new Map();
+  // Calls named `<prefix>.<method>` (`collection.add`) are traced under `owner`'s category.
+  const own = (prefix, owner) => owners.set(prefix, owner);
   const categoryOf = (name) => {
     const head = name.split('.')[0];
     const info = infoOf(owners.get(head) || head);
@@ -437,6 +441,7 @@
   // its table entry.
   function scriptable(what, name, { event }) {
     if (typeof name !== 'string') throw new TypeError(what + ': the first argument should be the name of a wx API, such as "getLocation"');
+    if (name.startsWith('cloud.')) return scriptableCloud(what, name, { event });
     const dot = name.indexOf('.');
     if (dot > 0) {
       const owner = name.slice(0, dot);
@@ -467,6 +472,20 @@
     }
     if (entry && (entry.kind === 'on' || entry.kind === 'off')) throw new TypeError(what + ': wx.' + name + ' is an event listener; fire the event with device.emit(' + JSON.stringify(entry.kind === 'on' ? name : entry.on) + ', payload)');
     if (entry && entry.kind === 'factory') throw new TypeError(what + ': wx.' + name + ' returns ' + entry.returns + '; answer its methods instead, such as device.respond("' + entry.returns + '.' + (Object.keys(interfaceOf(entry.returns).methods)[0] || 'method') + '", ...)');
+    return entry;
+  }
+
+  // `cloud.<member>` (`cloud.callFunction`), or `cloud.callFunction:<name>` for the answer of
+  // one cloud function.
+  function scriptableCloud(what, name, { event }) {
+    const member = name.slice('cloud.'.length).split(':')[0];
+    const entry = cloudEntryOf(member);
+    if (!entry) throw new TypeError(what + ': wx.cloud has no ' + JSON.stringify(member) + suggestion(member, native.surface('cloud')));
+    if (event) throw new TypeError(what + ': wx.cloud.' + member + ' is not an event');
+    if (entry.kind !== 'async') throw new TypeError(what + ': wx.cloud.' + member + ' is not answered; script the asynchronous members (callFunction, uploadFile, ...)');
+    if (name.includes(':') && (member !== 'callFunction' || name.endsWith(':'))) {
+      throw new TypeError(what + ': only callFunction takes a function name after a colon, as in "cloud.callFunction:login"');
+    }
     return entry;
   }
 
@@ -554,6 +573,10 @@
 
   return {
     provide,
+    cloudEntryOf,
+    own,
+    scripted,
+    scriptedFailure,
     eventAnswer,
     controls,
     respondAsync,

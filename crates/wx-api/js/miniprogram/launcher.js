@@ -61,6 +61,8 @@
     const { path, query } = splitUrl(opts.page === undefined ? entry : String(opts.page));
     const entryRoute = routeOf(path.startsWith('/') ? path : '/' + path);
     Object.assign(state, { launched: true, root, manifest, routes: new Set(routes), tabRoutes: new Set(tabs) });
+    // Package files (media, workers) are found from here on.
+    core.app.root = root;
     Object.assign(launchOptions, { path: entryRoute, query, scene: opts.scene === undefined ? 1001 : Number(opts.scene), referrerInfo: opts.referrerInfo || {} });
     // A mini-program keeps running after an error, as on a phone; the run still fails.
     internals.errorWatch.keepRunning = true;

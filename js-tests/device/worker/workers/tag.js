@@ -1,0 +1,1 @@
+exports.tag = 'from the worker';
