@@ -5,7 +5,7 @@
 
 use std::{path::Path, process::Command};
 
-use anyhow::{Context, Result, ensure};
+use anyhow::{Result, ensure};
 
 use crate::{
     Env, Goal, Outcome,
@@ -18,6 +18,16 @@ const SIZE: u64 = 1024 * 1024 * 1024;
 const ROUNDS: usize = 3;
 /// The memory goal of a 1 GiB transfer (issue 16): the body streams, it is never held.
 const RSS_GOAL_MIB: u64 = 32;
+
+/// The benchmark's folder of files, removed however the benchmark ends (the files are in
+/// memory when the folder is in /dev/shm).
+struct Scratch(std::path::PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
 
 fn mib(kib: u64) -> u64 {
     kib / 1024
@@ -69,7 +79,8 @@ pub fn run(env: &Env) -> Result<Outcome> {
         eprintln!("SKIP curl: not installed; the transfer benchmark measures wxrun alone");
     }
     let server = TransferServer::start()?;
-    let dir = scratch_dir().join(format!("wx-bench-transfer-{}", std::process::id()));
+    let scratch = Scratch(scratch_dir().join(format!("wx-bench-transfer-{}", std::process::id())));
+    let dir = scratch.0.clone();
     let usr = dir.join("data/usr");
     std::fs::create_dir_all(&usr)?;
     // The upload's source: a sparse file reads as zeros without taking memory or disk.
@@ -122,7 +133,7 @@ pub fn run(env: &Env) -> Result<Outcome> {
         }
     }
     let load_after = load();
-    std::fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
+    drop(scratch);
     drop(server);
 
     // SIZE is one GiB.
