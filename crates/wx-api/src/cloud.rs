@@ -26,7 +26,9 @@ const DATABASE_FILE: &str = "database.json";
 /// Where an environment's files and database live.
 #[derive(Clone)]
 struct CloudStore {
-    root: PathBuf,
+    /// Where the store's root is (`Sandbox::cloud_root`), asked when first used: the sandbox
+    /// makes its folders then.
+    sandbox: Arc<Sandbox>,
     /// Whether the database is kept between runs (`--data-dir`).
     persistent: bool,
 }
@@ -60,7 +62,7 @@ fn cloud_parts(cloud_path: &str) -> Option<Vec<&str>> {
 
 impl CloudStore {
     fn env_dir(&self, env: &str) -> PathBuf {
-        self.root.join(env_folder(env))
+        self.sandbox.cloud_root().join(env_folder(env))
     }
 
     fn file(&self, env: &str, cloud_path: &str) -> Option<PathBuf> {
@@ -124,7 +126,7 @@ pub(crate) fn install<'js>(
     persistent: bool,
 ) -> rquickjs::Result<()> {
     let store = CloudStore {
-        root: sandbox.cloud_root().to_path_buf(),
+        sandbox: sandbox.clone(),
         persistent,
     };
     let mut group = native.group(&wx::CLOUD_GROUP)?;

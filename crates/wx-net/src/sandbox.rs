@@ -21,7 +21,10 @@ use std::{
         unix::ffi::{OsStrExt, OsStringExt},
     },
     path::{Path, PathBuf},
-    sync::atomic::{AtomicU64, Ordering},
+    sync::{
+        OnceLock,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 use rustix::{
@@ -488,8 +491,22 @@ pub struct Sandbox {
     mounts: Vec<(String, PathBuf)>,
     counter: AtomicU64,
     seed: u64,
-    /// Removed when the run ends.
-    scratch: tempfile::TempDir,
+    /// The run's own folder (temp files, and `usr` and the saved files without a data
+    /// folder): named when the sandbox is made, created when a file is first used, so that a
+    /// run that touches no file makes and removes no folder; removed when the run ends.
+    scratch: PathBuf,
+    /// Whether `usr` and `store` are in `scratch` (no data folder).
+    scratch_holds_usr: bool,
+    /// Set once `scratch` and its folders have been created.
+    made: OnceLock<()>,
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if self.made.get().is_some() {
+            let _ = fs::remove_dir_all(&self.scratch);
+        }
+    }
 }
 
 /// Removes a sandbox's scratch folder when dropped ([`Sandbox::scratch_remover`]).
@@ -520,16 +537,35 @@ impl Sandbox {
         data_dir: Option<&Path>,
         mounts: &[(String, PathBuf)],
     ) -> Result<Sandbox, SandboxError> {
-        let scratch = tempfile::Builder::new()
-            .prefix("wxrun-sandbox-")
-            .tempdir()
+        // The temp folder must be there and writable now, so that a broken TMPDIR is named at
+        // the start rather than at the first file operation.
+        let temp = std::env::temp_dir();
+        let base = temp
+            .canonicalize()
+            .and_then(|base| {
+                rustix::fs::access(
+                    &base,
+                    rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK,
+                )
+                .map_err(io::Error::from)
+                .map(|()| base)
+            })
             .map_err(|source| SandboxError {
-                path: std::env::temp_dir(),
+                path: temp.clone(),
                 source,
             })?;
-        let keep = match data_dir {
-            Some(dir) => dir.to_path_buf(),
-            None => scratch.path().to_path_buf(),
+        let seed = RandomState::new().build_hasher().finish();
+        let mut name = RandomState::new().build_hasher();
+        name.write_u64(seed);
+        name.write_u32(std::process::id());
+        let scratch = base.join(format!("wxrun-sandbox-{:016x}", name.finish()));
+        let (usr, store, keep) = match data_dir {
+            Some(dir) => (
+                canonical_dir(&dir.join("usr"))?,
+                canonical_dir(&dir.join("store"))?,
+                dir.to_path_buf(),
+            ),
+            None => (scratch.join("usr"), scratch.join("store"), scratch.clone()),
         };
         let mut resolved_mounts = Vec::new();
         for (name, host) in mounts {
@@ -540,36 +576,56 @@ impl Sandbox {
             resolved_mounts.push((name.clone(), resolved));
         }
         Ok(Sandbox {
-            tmp: canonical_dir(&scratch.path().join("tmp"))?,
-            usr: canonical_dir(&keep.join("usr"))?,
-            store: canonical_dir(&keep.join("store"))?,
+            tmp: scratch.join("tmp"),
+            usr,
+            store,
             cloud: keep.join("cloud"),
             mounts: resolved_mounts,
             counter: AtomicU64::new(0),
-            seed: RandomState::new().build_hasher().finish(),
+            seed,
             scratch,
+            scratch_holds_usr: data_dir.is_none(),
+            made: OnceLock::new(),
         })
+    }
+
+    /// Creates the scratch folder (owner only, as a temp folder is) and the areas in it, once.
+    /// A failure leaves them missing, and the file operation that follows fails with the
+    /// system's reason, as it would on a folder that disappeared.
+    fn ensure(&self) {
+        self.made.get_or_init(|| {
+            use std::os::unix::fs::DirBuilderExt;
+            let _ = fs::DirBuilder::new().mode(0o700).create(&self.scratch);
+            let _ = fs::create_dir(&self.tmp);
+            if self.scratch_holds_usr {
+                let _ = fs::create_dir(&self.usr);
+                let _ = fs::create_dir(&self.store);
+            }
+        });
     }
 
     /// A guard that removes this sandbox's scratch folder (the temp files, and `usr` and the
     /// saved files when there is no data folder) when dropped, for a run that ends without
     /// dropping the sandbox itself (an abandoned host).
     pub fn scratch_remover(&self) -> ScratchRemover {
-        ScratchRemover(self.scratch.path().to_path_buf())
+        ScratchRemover(self.scratch.clone())
     }
 
     /// The host folder of wx.cloud's simulated storage (kept in the data folder, like `usr`);
     /// it may not exist yet.
     pub fn cloud_root(&self) -> &Path {
+        self.ensure();
         &self.cloud
     }
 
     /// The host folder behind `wxfile://usr`, for `--data-dir` users and debugging.
     pub fn usr_root(&self) -> &Path {
+        self.ensure();
         &self.usr
     }
 
     fn area<'a>(&'a self, rest: &'a str) -> Option<(Area, &'a str)> {
+        self.ensure();
         if let Some(after) = rest.strip_prefix("usr") {
             if !(after.is_empty() || after.starts_with('/')) {
                 return None;
@@ -764,18 +820,21 @@ impl Sandbox {
 
     /// A new temp file path: `wxfile://tmp_<hex>.<ext>` and its host path.
     pub fn new_temp(&self, extension: Option<&str>) -> (String, PathBuf) {
+        self.ensure();
         let name = Self::name("tmp_", &self.unique(), extension);
         (format!("{SCHEME}{name}"), self.tmp.join(name))
     }
 
     /// A new saved-file path: `wxfile://store_<hex>.<ext>` and its host path.
     pub fn new_store(&self, extension: Option<&str>) -> (String, PathBuf) {
+        self.ensure();
         let name = Self::name("store_", &self.unique(), extension);
         (format!("{SCHEME}{name}"), self.store.join(name))
     }
 
     /// Saved files, as (sandbox path, host path).
     pub fn saved_files(&self) -> io::Result<Vec<(String, PathBuf)>> {
+        self.ensure();
         let mut files = Vec::new();
         for entry in fs::read_dir(&self.store)? {
             let entry = entry?;
@@ -814,8 +873,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_scratch_folder_is_made_on_first_use_and_removed_with_the_sandbox() {
+        let sandbox = Sandbox::new(None, &[]).unwrap();
+        let scratch = sandbox.scratch.clone();
+        assert!(!scratch.exists(), "made before any file was used");
+        let (_, host) = sandbox.new_temp(Some("txt"));
+        std::fs::write(&host, "x").unwrap();
+        assert!(sandbox.usr_root().is_dir() && sandbox.store.is_dir());
+        drop(sandbox);
+        assert!(!scratch.exists(), "left behind");
+    }
+
+    #[test]
     fn paths_map_into_their_areas() {
         let sandbox = Sandbox::new(None, &[]).unwrap();
+        // The areas exist once a file is first used; these tests write into them directly.
+        sandbox.ensure();
         std::fs::create_dir(sandbox.usr.join("a")).unwrap();
         let usr = sandbox.resolve("wxfile://usr/a/b.txt").unwrap();
         assert_eq!(usr.host, sandbox.usr.join("a/b.txt"));
@@ -877,6 +950,8 @@ mod tests {
     #[test]
     fn dangling_links_are_judged_by_where_they_would_lead() {
         let sandbox = Sandbox::new(None, &[]).unwrap();
+        // The areas exist once a file is first used; these tests write into them directly.
+        sandbox.ensure();
         let outside = tempfile::tempdir().unwrap();
         let usr = &sandbox.usr;
         std::os::unix::fs::symlink(outside.path().join("created.txt"), usr.join("out")).unwrap();
