@@ -81,7 +81,13 @@
       if (this.#bound) throw new Error(core.fail('bind', 'udpAlreadyBound').errMsg);
       const wanted = port === undefined ? 0 : numberOf(port);
       if (!isPort(wanted)) throw new Error(core.fail('bind', 'udpInvalidPort', port).errMsg);
-      const [boundPort, address] = native.udpBind(this.#id, this.#v6, wanted);
+      let bound;
+      try {
+        bound = native.udpBind(this.#id, this.#v6, wanted);
+      } catch (error) {
+        throw new Error(core.fail('bind', 'udpSystemError', error.message).errMsg);
+      }
+      const [boundPort, address] = bound;
       this.#bound = true;
       if (core.tracing.on) this.#trace('bind ' + address + ':' + boundPort);
       return boundPort;
@@ -133,7 +139,7 @@
       if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255) return this.#error(core.fail('setTTL', 'udpTtl').errMsg);
       if (!this.#bound) return this.#error(core.fail('setTTL', 'udpNotBound').errMsg);
       const error = native.udpSetTTL(this.#id, ttl);
-      if (error) this.#error(error);
+      if (error) this.#error(core.fail('setTTL', 'udpSystemError', error).errMsg);
     }
 
     close() {

@@ -136,7 +136,7 @@ pub(crate) fn install<'js>(
                 );
                 let socket = bind_network
                     .udp_bind(v6, port, sink)
-                    .map_err(|e| Exception::throw_message(&ctx, &format!("bind:fail {e}")))?;
+                    .map_err(|e| Exception::throw_message(&ctx, &e.to_string()))?;
                 let address = socket.local_addr();
                 let _ = bound.set(Local { address, v6 });
                 bind_sockets.borrow_mut().insert(id, socket);
@@ -185,12 +185,10 @@ pub(crate) fn install<'js>(
     native.set(
         &wx::UDP_SET_TTL,
         Func::from(move |id: f64, ttl: u32| -> Option<String> {
-            ttl_sockets.borrow().get(&(id as u64)).and_then(|socket| {
-                socket
-                    .set_ttl(ttl)
-                    .err()
-                    .map(|e| format!("setTTL:fail {e}"))
-            })
+            ttl_sockets
+                .borrow()
+                .get(&(id as u64))
+                .and_then(|socket| socket.set_ttl(ttl).err().map(|e| e.to_string()))
         }),
     )?;
 

@@ -301,7 +301,8 @@ pub mod wx {
             SOCKET_SEND: fn socketSend(id: "number", data: "string | ArrayBuffer") -> "string | undefined";
             SOCKET_CLOSE: fn socketClose(id: "number", code: "number", reason: "string");
 
-            /// Binds UDP socket `id`: [port, address]. Its events reach its handler as
+            /// Binds UDP socket `id`: [port, address]; throws with the system's reason when it
+            /// cannot. Its events reach its handler as
             /// ("listening"), ("message", {message, remoteInfo, localInfo}) built natively,
             /// ("error", errMsg) and ("close").
             UDP_BIND: fn udpBind(id: "number", v6: "boolean", port: "number") -> "[number, string]";
@@ -309,7 +310,7 @@ pub mod wx {
             /// Undefined, or the error reason.
             UDP_CONNECT: fn udpConnect(id: "number", address: "string", port: "number") -> "string | undefined";
             UDP_WRITE: fn udpWrite(id: "number", data: "string | ArrayBuffer", broadcast: "boolean");
-            /// Undefined, or the error reason.
+            /// Undefined, or the system's reason when the TTL cannot be set.
             UDP_SET_TTL: fn udpSetTTL(id: "number", ttl: "number") -> "string | undefined";
             UDP_CLOSE: fn udpClose(id: "number");
             /// Undefined, or the error reason.

@@ -9,7 +9,7 @@ use std::{
 };
 
 use tokio::sync::Notify;
-use wx_policy::{PeerAddress, RunPolicy};
+use wx_policy::{PeerAddress, RunPolicy, UdpDenied};
 
 use crate::connect::Router;
 
@@ -140,16 +140,16 @@ impl UdpSocketHandle {
         set_broadcast: bool,
     ) {
         let Some(target) = PeerAddress::parse(address) else {
-            (self.sink)(UdpEvent::Error(format!(
-                "{action}:fail invalid address {address:?}"
+            let quoted = format!("{address:?}");
+            (self.sink)(UdpEvent::Error(fail_text(
+                action,
+                "udpInvalidAddress",
+                &[&quoted],
             )));
             return;
         };
         if let Err(denied) = self.policy.urls.check_udp(&target, port, set_broadcast) {
-            (self.sink)(UdpEvent::Error(format!(
-                "{action}:fail {} ({address}:{port})",
-                denied.reason()
-            )));
+            (self.sink)(UdpEvent::Error(denial_text(action, denied, address, port)));
             return;
         }
         if set_broadcast {
@@ -166,11 +166,11 @@ impl UdpSocketHandle {
                         let sink = self.sink.clone();
                         tokio::spawn(async move {
                             if let Err(error) = socket.send_to(&data, to).await {
-                                sink(UdpEvent::Error(format!("{action}:fail {error}")));
+                                sink(UdpEvent::Error(system_text(action, &error)));
                             }
                         });
                     }
-                    Err(error) => (self.sink)(UdpEvent::Error(format!("{action}:fail {error}"))),
+                    Err(error) => (self.sink)(UdpEvent::Error(system_text(action, &error))),
                 }
             }
             PeerAddress::Host(host) => {
@@ -182,13 +182,15 @@ impl UdpSocketHandle {
                     let resolved =
                         tokio::net::lookup_host((target_host.as_str(), target_port)).await;
                     let Some(to) = resolved.ok().and_then(|mut addrs| addrs.next()) else {
-                        sink(UdpEvent::Error(format!(
-                            "{action}:fail cannot resolve {target_host}"
+                        sink(UdpEvent::Error(fail_text(
+                            action,
+                            "udpResolveFailed",
+                            &[&target_host],
                         )));
                         return;
                     };
                     if let Err(error) = socket.send_to(&data, to).await {
-                        sink(UdpEvent::Error(format!("{action}:fail {error}")));
+                        sink(UdpEvent::Error(system_text(action, &error)));
                     }
                 });
             }
@@ -198,11 +200,11 @@ impl UdpSocketHandle {
     /// Remembers where `write` sends; the address rule is checked now.
     pub fn connect(&self, address: &str, port: u16) -> Result<(), String> {
         let target = PeerAddress::parse(address)
-            .ok_or_else(|| format!("connect:fail invalid address {address:?}"))?;
+            .ok_or_else(|| fail_text("connect", "udpInvalidAddress", &[&format!("{address:?}")]))?;
         self.policy
             .urls
             .check_udp(&target, port, false)
-            .map_err(|denied| format!("connect:fail {} ({address}:{port})", denied.reason()))?;
+            .map_err(|denied| denial_text("connect", denied, address, port))?;
         if let Ok(mut connected) = self.connected.lock() {
             *connected = Some((address.to_string(), port));
         }
@@ -214,9 +216,7 @@ impl UdpSocketHandle {
         let target = self.connected.lock().ok().and_then(|c| c.clone());
         match target {
             Some((address, port)) => self.send_as("write", &address, port, data, set_broadcast),
-            None => (self.sink)(UdpEvent::Error(
-                "write:fail the socket is not connected; call connect first".into(),
-            )),
+            None => (self.sink)(UdpEvent::Error(fail_text("write", "udpNotConnected", &[]))),
         }
     }
 
@@ -232,5 +232,47 @@ impl UdpSocketHandle {
     /// Stops receiving; `Close` follows.
     pub fn close(&self) {
         self.stop.notify_one();
+    }
+}
+
+/// `<action>:fail <reason>` with the reason of catalogue entry `key`.
+fn fail_text(action: &str, key: &str, details: &[&str]) -> String {
+    let reason = wx_policy::catalogue::lookup(key)
+        .map_or_else(|| details.join(" "), |entry| entry.reason(details));
+    format!("{action}:fail {reason}")
+}
+
+/// A refusal of the address rules, naming the address.
+fn denial_text(action: &str, denied: UdpDenied, address: &str, port: u16) -> String {
+    format!("{action}:fail {} ({address}:{port})", denied.reason())
+}
+
+/// What the operating system said.
+fn system_text(action: &str, error: &io::Error) -> String {
+    fail_text(action, "udpSystemError", &[&error.to_string()])
+}
+
+#[cfg(test)]
+mod failure_text_tests {
+    use super::*;
+
+    #[test]
+    fn the_texts_come_from_the_catalogue() {
+        for key in [
+            "udpInvalidAddress",
+            "udpResolveFailed",
+            "udpNotConnected",
+            "udpSystemError",
+        ] {
+            assert!(wx_policy::catalogue::lookup(key).is_some(), "{key}");
+        }
+        assert_eq!(
+            fail_text("send", "udpInvalidAddress", &["\"x\""]),
+            "send:fail invalid address \"x\""
+        );
+        assert_eq!(
+            fail_text("write", "udpNotConnected", &[]),
+            "write:fail the socket is not connected; call connect first"
+        );
     }
 }

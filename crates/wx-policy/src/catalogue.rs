@@ -225,6 +225,15 @@ pub const ENTRIES: &[Entry] = &[
         "offset and length must lie within the message",
         None,
     ),
+    // What the operating system said when binding or setting the TTL failed.
+    entry("udpSystemError", "{}", None),
+    entry("udpInvalidAddress", "invalid address {}", None),
+    entry("udpResolveFailed", "cannot resolve {}", None),
+    entry(
+        "udpNotConnected",
+        "the socket is not connected; call connect first",
+        None,
+    ),
     entry("udpTtl", "ttl must be an integer from 0 to 255", None),
     entry("udpNotBound", "the socket is not bound", None),
     entry(
