@@ -328,3 +328,18 @@ test('a map shows the phone\'s place at scale 16; the camera takes the album\'s 
   expect(photo.tempImagePath).toMatch(/^wxfile:\/\/tmp_\w+\.png$/);
   expect((await wx.getImageInfo({ src: photo.tempImagePath })).width).toBe(4);
 });
+
+test('requirePlugin hands out what a script provided, else a stand-in that records calls', () => {
+  const { plugins } = require('wxrun');
+  const standIn = requirePlugin('translator');
+  expect(standIn.translate('hello', { to: 'zh' })).toBeUndefined();
+  expect(requirePlugin('translator')).toBe(standIn);
+  expect(device.callsOf('plugin:translator.translate')[0].args).toEqual(['hello', { to: 'zh' }]);
+  plugins.provide('calculator', { add: (a, b) => a + b });
+  expect(requirePlugin('calculator').add(2, 3)).toBe(5);
+});
+
+test('__wxConfig holds the envVersion and platform apps read', () => {
+  expect(__wxConfig.envVersion).toBe(wx.getAccountInfoSync().miniProgram.envVersion);
+  expect(__wxConfig.platform).toBe(wx.getSystemInfoSync().platform);
+});

@@ -173,6 +173,61 @@
     });
   }
   const wxrunModule = internals.builtin('wxrun');
+
+  // requirePlugin(name): a plugin's code lives in WeChat's plugin store, not in the project, so
+  // wxrun hands out what a script provided (`require('wxrun').plugins.provide(name, exports)`)
+  // or else a stand-in whose every method is recorded (`device.callsOf('plugin:<name>.<m>')`)
+  // and returns undefined, with a hint once per plugin (docs/device.md#plugins).
+  const providedPlugins = new Map();
+  const standIns = new Map();
+  function standIn(name) {
+    core.hint('requirePlugin(' + JSON.stringify(name) + "): the plugin's code is not in the project; its methods are recorded and return undefined (give it an implementation with require('wxrun').plugins.provide)");
+    const methods = new Map();
+    return new Proxy({}, {
+      get(target, key) {
+        if (typeof key !== 'string' || key === 'then') return undefined;
+        if (!methods.has(key)) {
+          methods.set(key, (...args) => {
+            core.layerExports('simulated').record('plugin:' + name + '.' + key, args, undefined);
+            return undefined;
+          });
+        }
+        return methods.get(key);
+      },
+    });
+  }
+  Object.defineProperty(globalThis, 'requirePlugin', {
+    value: function requirePlugin(name) {
+      const key = core.text(name);
+      if (providedPlugins.has(key)) return providedPlugins.get(key);
+      if (!standIns.has(key)) standIns.set(key, standIn(key));
+      return standIns.get(key);
+    },
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+  internals.builtin('wxrun').plugins = Object.freeze({
+    provide(name, exports) {
+      providedPlugins.set(core.text(name), exports);
+    },
+  });
+
+  // __wxConfig: not documented, but the base library defines it and apps read its envVersion
+  // and platform to pick servers (docs/device.md#plugins-and-__wxconfig).
+  Object.defineProperty(globalThis, '__wxConfig', {
+    get() {
+      const info = wx.getAccountInfoSync().miniProgram;
+      const value = { envVersion: info.envVersion, appid: info.appId, platform: native.systemInfo().platform };
+      Object.defineProperty(globalThis, '__wxConfig', { value, writable: true, configurable: true, enumerable: false });
+      return value;
+    },
+    set(value) {
+      Object.defineProperty(globalThis, '__wxConfig', { value, writable: true, configurable: true, enumerable: false });
+    },
+    configurable: true,
+    enumerable: false,
+  });
   Object.defineProperty(wxrunModule, 'miniprogram', { get: () => core.layerExports('miniprogram').controls, enumerable: true });
   // The simulated device's controls (docs/device.md): scripted answers, recorded calls,
   // events; `ui` is their older name, with what is on screen as its state.
