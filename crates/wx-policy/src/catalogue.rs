@@ -500,6 +500,60 @@ impl Entry {
 mod tests {
     use super::*;
 
+    /// The errCodes are the platform's documented numbers (TCPSocket's table, the Bluetooth,
+    /// Wi-Fi, NFC and iBeacon tables, audio's onError codes, the cloud SDK's codes).
+    #[test]
+    fn err_codes_are_the_documented_ones() {
+        let expected = [
+            ("tcpInvalidAddress", 1),
+            ("tcpInvalidPort", 2),
+            ("tcpForbiddenPort", 2),
+            ("tcpNotAllowed", -3),
+            ("tcpConnectFailed", -4),
+            ("tcpConnectTimeout", -4),
+            ("tcpResolveFailed", -4),
+            ("tcpOffline", -4),
+            ("tcpSocketError", -2),
+            ("tcpNotConnected", -2),
+            ("tcpAlreadyConnected", -2),
+            ("tcpInterrupted", -1),
+            ("tcpCreateTooMuch", -1),
+            ("tcpDataType", -1),
+            ("tcpInvalidBssid", 3),
+            ("tcpBindWifiSystem", 4),
+            ("tcpBindWifiAndroidOnly", 5),
+            ("tcpAndroidTooOld", 6),
+            ("audioNetwork", 10002),
+            ("audioFile", 10003),
+            ("audioFormat", 10004),
+            ("subscribeNoTemplates", 10001),
+            ("bluetoothNotInit", 10000),
+            ("bluetoothNotAvailable", 10001),
+            ("wifiNotInit", 12000),
+            ("wifiSwitchedOff", 12005),
+            ("wifiNotConnected", 12010),
+            ("nfcUnsupported", 13000),
+            ("beaconBluetoothUnavailable", 11001),
+            ("beaconNotStarted", 11004),
+            ("cloudNotInitialized", -1),
+            ("cloudFunctionNotFound", -501000),
+            ("cloudFileNotFound", -503003),
+            ("cloudFileItemMissing", -503003),
+            ("documentNotFound", -1),
+            ("documentDuplicateId", -502001),
+            ("databaseInvalidOperator", -502002),
+        ];
+        for (key, code) in expected {
+            assert_eq!(lookup(key).and_then(|e| e.err_code), Some(code), "{key}");
+        }
+        let coded = ENTRIES.iter().filter(|e| e.err_code.is_some()).count();
+        assert_eq!(
+            coded,
+            expected.len(),
+            "an entry with an errCode is missing here"
+        );
+    }
+
     #[test]
     fn keys_are_unique_and_found() {
         let mut keys: Vec<&str> = ENTRIES.iter().map(|entry| entry.key).collect();
