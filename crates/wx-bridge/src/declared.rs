@@ -148,8 +148,9 @@ pub mod media {
         pub TABLE {
             /// Copies up to `count` files of `kind` ('image', 'video' or 'file') from the
             /// profile's mediaFolder (or the built-in photo) into temp files: [[wxfile path,
-            /// size, original name]...]; empty when the album has none.
-            PICK: fn pick(kind: "string", count: "number") -> "Array<[string, number, string]>";
+            /// size, original name, what it is ('image', 'video' or 'file')]...]; empty when the
+            /// album has none.
+            PICK: fn pick(kind: "string", count: "number") -> "Array<[string, number, string, string]>";
             /// Paths without wxfile:// are files of the code package: the folder `root` (the
             /// launched mini-program's) or else the run's mini-program folder.
             /// [width, height, type] of an image file, or undefined when it is no image; throws
@@ -161,7 +162,7 @@ pub mod media {
             /// undefined for another format; throws a file error as imageInfo does.
             /// A recording: a new temp file with extension `extension` holding `millis` of silence
             /// (16-bit PCM WAV); [its path, its size].
-            RECORD_SILENCE: fn recordSilence(millis: "number", sampleRate: "number", channels: "number", extension: "string") -> "[string, string]";
+            RECORD_SILENCE: fn recordSilence(millis: "number", sampleRate: "number", channels: "number", extension: "string") -> "[string, number]";
             AUDIO_LENGTH: fn audioLength(path: "string", root: "string?") -> "number | undefined";
         }
     }

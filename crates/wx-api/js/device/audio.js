@@ -186,7 +186,7 @@
       session = null;
       const extension = ['mp3', 'wav', 'pcm'].includes(String(options.format).toLowerCase()) ? String(options.format).toLowerCase() : 'aac';
       const [tempFilePath, size] = native.media.recordSilence(millis, Number(options.sampleRate) || 8000, Number(options.numberOfChannels) || 2, extension);
-      fire('onStop', { tempFilePath, duration: millis, fileSize: Number(size) });
+      fire('onStop', { tempFilePath, duration: millis, fileSize: size });
     }
     Object.assign(manager, {
       start(option) {

@@ -12,7 +12,7 @@
   // What a native file error means for `api`: its fail result.
   const failed = (api, error) => failResult(api, error.message, typeof error.errno === 'number' ? error.errno : undefined);
 
-  // [[path, size, name]...] picked for `api`, or its fail result.
+  // [[path, size, name, kind]...] picked for `api`, or its fail result.
   function pick(api, kind, count, limit) {
     const wanted = typeof count === 'number' && count >= 1 ? Math.min(Math.floor(count), limit) : limit;
     let picked;
@@ -26,7 +26,6 @@
     return picked;
   }
 
-  const kindOf = (name) => (/\.(mp4|mov|m4v|3gp|webm)$/i.test(name) ? 'video' : /\.(jpe?g|png|gif|webp|bmp|heic)$/i.test(name) ? 'image' : 'file');
   const isPick = (value) => Array.isArray(value);
 
   define('chooseImage', (options) => sim.respondAsync('chooseImage', options, {
@@ -50,10 +49,10 @@
       const kind = wantsImages && wantsVideos ? 'file' : wantsVideos ? 'video' : 'image';
       let picked = pick('chooseMedia', kind, opts.count, 9);
       if (!isPick(picked)) return picked;
-      if (kind === 'file') picked = picked.filter((file) => kindOf(file[2]) !== 'file');
+      if (kind === 'file') picked = picked.filter((file) => file[3] !== 'file');
       if (picked.length === 0) return core.fail('chooseMedia', 'userCancel');
       const tempFiles = picked.map((file) => {
-        const fileType = kindOf(file[2]);
+        const fileType = file[3];
         const info = fileType === 'image' ? native.media.imageInfo(file[0], undefined) : undefined;
         return {
           tempFilePath: file[0],
@@ -85,7 +84,7 @@
       const picked = pick('chooseMessageFile', kind, opts.count, 100);
       if (!isPick(picked)) return picked;
       const time = Math.floor(Date.now() / 1000);
-      return { tempFiles: picked.map((file) => ({ path: file[0], size: file[1], name: file[2], type: kindOf(file[2]), time })) };
+      return { tempFiles: picked.map((file) => ({ path: file[0], size: file[1], name: file[2], type: file[3], time })) };
     },
   }));
 

@@ -40,30 +40,46 @@ impl Kind {
         }
     }
 
-    fn takes(self, path: &Path) -> bool {
+    /// What a file is by its extension: an image, a video, or any other file.
+    fn of(path: &Path) -> Kind {
         let extension = path
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
-        match self {
-            Kind::File => true,
-            Kind::Image => matches!(
-                extension.as_deref(),
-                Some("jpg" | "jpeg" | "png" | "gif" | "webp" | "bmp" | "heic")
-            ),
-            Kind::Video => matches!(
-                extension.as_deref(),
-                Some("mp4" | "mov" | "m4v" | "3gp" | "webm")
-            ),
+        match extension.as_deref() {
+            Some("jpg" | "jpeg" | "png" | "gif" | "webp" | "bmp" | "heic") => Kind::Image,
+            Some("mp4" | "mov" | "m4v" | "3gp" | "webm") => Kind::Video,
+            _ => Kind::File,
         }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Image => "image",
+            Kind::Video => "video",
+            Kind::File => "file",
+        }
+    }
+
+    /// Whether a pick of this kind takes `path` (a pick of any file takes every file).
+    fn takes(self, path: &Path) -> bool {
+        self == Kind::File || Kind::of(path) == self
     }
 }
 
-/// One picked file: where the copy is, its size and the name it had.
+/// One picked file: where the copy is, its size, the name it had and what it is.
 struct Picked {
     temp_path: String,
     size: u64,
     name: String,
+    kind: Kind,
+}
+
+/// A new temp file with `extension` holding `bytes`; its `wxfile://` path.
+fn write_temp(sandbox: &Sandbox, extension: Option<&str>, bytes: &[u8]) -> Result<String, FsError> {
+    let (temp_path, host) = sandbox.new_temp(extension);
+    fs::write(&host, bytes).map_err(|e| FsError::from_io(&e, &temp_path))?;
+    Ok(temp_path)
 }
 
 /// The files of `folder` of `kind`, by name; only regular files directly inside it.
@@ -93,12 +109,11 @@ fn pick(
     let mut picked = Vec::new();
     let Some(folder) = folder else {
         if kind != Kind::Video {
-            let (temp_path, host) = sandbox.new_temp(Some("png"));
-            fs::write(&host, BUILT_IN_PHOTO).map_err(|e| FsError::from_io(&e, &temp_path))?;
             picked.push(Picked {
-                temp_path,
+                temp_path: write_temp(sandbox, Some("png"), BUILT_IN_PHOTO)?,
                 size: BUILT_IN_PHOTO.len() as u64,
                 name: BUILT_IN_PHOTO_NAME.to_string(),
+                kind: Kind::Image,
             });
         }
         return Ok(picked);
@@ -115,6 +130,7 @@ fn pick(
             temp_path,
             size,
             name,
+            kind: Kind::of(&source),
         });
     }
     Ok(picked)
@@ -209,6 +225,7 @@ pub(crate) fn install<'js>(
                     entry.set(0, file.temp_path)?;
                     entry.set(1, file.size as f64)?;
                     entry.set(2, file.name)?;
+                    entry.set(3, file.kind.name())?;
                     out.set(index, entry)?;
                 }
                 Ok(out)
@@ -242,13 +259,9 @@ pub(crate) fn install<'js>(
         &media::COPY_TO_TEMP,
         Func::from(
             move |ctx: Ctx<'js>, path: Text, root: Option<Text>| -> rquickjs::Result<String> {
-                let copied = (|| {
-                    let bytes = f.read(&path, root.as_deref())?;
-                    let (temp_path, host) = s.new_temp(extension_of(&path).as_deref());
-                    fs::write(&host, bytes).map_err(|e| FsError::from_io(&e, &path))?;
-                    Ok::<_, FsError>(temp_path)
-                })();
-                copied.map_err(|e| throw(&ctx, e, "open"))
+                f.read(&path, root.as_deref())
+                    .and_then(|bytes| write_temp(&s, extension_of(&path).as_deref(), &bytes))
+                    .map_err(|e| throw(&ctx, e, "open"))
             },
         ),
     )?;
@@ -272,7 +285,7 @@ pub(crate) fn install<'js>(
                   sample_rate: f64,
                   channels: f64,
                   extension: Text|
-                  -> rquickjs::Result<Vec<String>> {
+                  -> rquickjs::Result<Array<'js>> {
                 let rate = if (8000.0..=48000.0).contains(&sample_rate) {
                     sample_rate as u32
                 } else {
@@ -280,10 +293,12 @@ pub(crate) fn install<'js>(
                 };
                 let channels = if channels == 1.0 { 1 } else { 2 };
                 let bytes = silence(millis.max(0.0) as u64, rate, channels);
-                let (temp_path, host) = s.new_temp(Some(&extension));
-                fs::write(&host, &bytes)
-                    .map_err(|e| throw(&ctx, FsError::from_io(&e, &temp_path), "open"))?;
-                Ok(vec![temp_path, bytes.len().to_string()])
+                let temp_path =
+                    write_temp(&s, Some(&extension), &bytes).map_err(|e| throw(&ctx, e, "open"))?;
+                let out = Array::new(ctx.clone())?;
+                out.set(0, temp_path)?;
+                out.set(1, bytes.len() as f64)?;
+                Ok(out)
             },
         ),
     )?;
