@@ -7,8 +7,10 @@
 //! the middle of a loop.
 
 use std::{
+    cell::RefCell,
     collections::HashMap,
     path::{Path, PathBuf},
+    rc::Rc,
     sync::{
         Arc, Mutex, MutexGuard,
         atomic::{AtomicBool, Ordering},
@@ -237,7 +239,8 @@ pub(crate) fn install<'js>(
     internals: &Internals<'js>,
 ) -> rquickjs::Result<()> {
     let mut natives = native.group(&wx::WORKER_GROUP)?;
-    let links: Arc<Mutex<HashMap<u64, Arc<Link>>>> = Arc::default();
+    // Only the JS thread's natives use the map.
+    let links: Rc<RefCell<HashMap<u64, Arc<Link>>>> = Rc::default();
     let options = internals.worker_options();
     let main = internals.loop_handle();
     let created = links.clone();
@@ -257,10 +260,7 @@ pub(crate) fn install<'js>(
                     }
                 };
                 let link = Arc::new(Link::default());
-                created
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(id as u64, link.clone());
+                created.borrow_mut().insert(id as u64, link.clone());
                 let (options, main) = (options.clone(), main.clone());
                 let loading = main.keep_alive();
                 let spawned = std::thread::Builder::new()
@@ -278,11 +278,7 @@ pub(crate) fn install<'js>(
     natives.set(
         &worker::POST,
         Func::from(move |id: f64, json: Text| {
-            if let Some(link) = posted
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .get(&(id as u64))
-            {
+            if let Some(link) = posted.borrow().get(&(id as u64)) {
                 link.send(json.to_string(), main.keep_alive());
             }
         }),
@@ -290,10 +286,7 @@ pub(crate) fn install<'js>(
     natives.set(
         &worker::TERMINATE,
         Func::from(move |id: f64| {
-            let link = links
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .remove(&(id as u64));
+            let link = links.borrow_mut().remove(&(id as u64));
             if let Some(link) = link {
                 link.terminate();
             }
