@@ -5,6 +5,7 @@ const { sleep } = require('../helpers/net');
 const { PEER, ECHO, RESET, HOLD, REFUSED, recorded } = require('../helpers/tcp');
 
 afterEach(() => {
+  jest.useRealTimers();
   app.show();
   network.online();
 });
@@ -37,6 +38,27 @@ test('connect gives up after timeout seconds', async () => {
   expect(errors()).toEqual([{ errMsg: 'connect:fail errno:110 errmsg:Connection timed out', errCode: -4 }]);
   expect(took).toBeGreaterThanOrEqual(280);
   expect(took).toBeLessThan(1500);
+});
+
+test('the connect timeout passes with the fake clock, not in real time', async () => {
+  jest.useFakeTimers();
+  const socket = wx.createTCPSocket();
+  const failures = [];
+  socket.onError((error) => failures.push(error.errMsg));
+  const closedOnce = new Promise((resolve) => socket.onClose(resolve));
+  socket.connect({ address: PEER, port: HOLD, timeout: 30 });
+  jest.advanceTimersByTime(29000);
+  // A real round trip through the loop and the network: the held connect has not failed.
+  const echo = wx.createTCPSocket();
+  const echoed = new Promise((resolve) => echo.onMessage(resolve));
+  echo.onConnect(() => echo.write('ping'));
+  echo.connect({ address: PEER, port: ECHO });
+  await echoed;
+  echo.close();
+  expect(failures).toEqual([]);
+  jest.advanceTimersByTime(1000);
+  await closedOnce;
+  expect(failures).toEqual(['connect:fail errno:110 errmsg:Connection timed out']);
 });
 
 test('the default connect timeout is 2 seconds', async () => {
