@@ -12,15 +12,21 @@
   // How often onTimeUpdate fires while playing (chosen; phones fire about 4 times a second).
   const TICK_MS = 250;
 
-  // The length of `src` in seconds, as a Promise of [seconds] or of a fail reason with errCode.
+  // onError's payload for catalogue entry `key`: its text as errMsg, and its errCode.
+  function audioError(key, detail) {
+    const [reason, , errCode] = native.failure(key, [core.text(detail)]);
+    return { errMsg: reason, errCode };
+  }
+
+  // The length of `src` in seconds, as a Promise of { seconds } or { failure } (onError's payload).
   function measure(src) {
     const local = (path) => {
       try {
         const seconds = native.media.audioLength(path, core.app.root);
-        if (seconds === undefined) return { failure: core.fail('', 'audioFormat', src) };
+        if (seconds === undefined) return { failure: audioError('audioFormat', src) };
         return { seconds };
       } catch (error) {
-        return { failure: core.fail('', 'audioFile', error.message) };
+        return { failure: audioError('audioFile', error.message) };
       }
     };
     if (!/^https?:\/\//i.test(src)) return Promise.resolve(local(src));
@@ -28,13 +34,10 @@
       wx.downloadFile({
         url: src,
         success: (result) => resolve(local(result.tempFilePath)),
-        fail: (result) => resolve({ failure: core.fail('', 'audioNetwork', result.errMsg) }),
+        fail: (result) => resolve({ failure: audioError('audioNetwork', result.errMsg) }),
       });
     });
   }
-
-  // onError's payload: the reason of a failure built for no API, and its errCode.
-  const errorOf = (failure) => ({ errMsg: failure.errMsg.slice(failure.errMsg.indexOf(' ') + 1), errCode: failure.errCode });
 
   // Playback of one object (`name` its interface); `autoplayOnSrc` for the background manager,
   // which plays as soon as src is set.
@@ -84,7 +87,7 @@
         if (generation !== state.loading || state.destroyed) return;
         if (measured.failure) {
           state.wantsPlay = false;
-          fire('onError', errorOf(measured.failure));
+          fire('onError', measured.failure);
           return;
         }
         state.duration = measured.seconds;
